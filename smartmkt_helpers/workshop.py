@@ -1,0 +1,248 @@
+"""Self-checks for the exercises: tell a learner at once whether an answer
+is right and, when it is not, what is wrong with it.
+
+Every chapter ends with exercises. A learner writes an answer into a
+variable and calls :func:`check_answer` with the value the chapter expects
+(and, optionally, the values that known mistakes produce, each with a hint).
+The result prints as one line in a terminal and as a coloured box in
+JupyterLab and in the book; it is truthy only when the answer is right, so
+hidden test cells can ``assert`` it.
+
+Examples
+--------
+>>> check_answer(0.25, 0.25)
+Correct: your answer matches.
+>>> check_answer(25.0, 0.25)
+Not yet: your answer is 25, 9900.0% above the expected value (tolerance 0.1%). It looks like a percentage: give it as a fraction (for example 0.05, not 5).
+>>> check_answer(None, 0.25)
+Not answered yet: your answer is still None. Replace None with your answer and run the cell again.
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+CORRECT = "correct"
+INCORRECT = "incorrect"
+UNANSWERED = "unanswered"
+
+_LABELS = {CORRECT: "Correct", INCORRECT: "Not yet", UNANSWERED: "Not answered yet"}
+_COLOURS = {CORRECT: "#1a7f37", INCORRECT: "#cf222e", UNANSWERED: "#9a6700"}
+_MAX_LISTED = 3
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on one answer: ``status`` and a sentence that explains it."""
+
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == CORRECT
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return f"{_LABELS[self.status]}: {self.message}"
+
+    def _repr_html_(self) -> str:
+        colour = _COLOURS[self.status]
+        return (
+            f'<div class="smartmkt-check smartmkt-check-{self.status}" '
+            f'style="border-left: 4px solid {colour}; padding: 0.3em 0.8em;">'
+            f'<strong style="color: {colour}">{_LABELS[self.status]}:</strong> '
+            f"{html.escape(self.message)}</div>"
+        )
+
+
+def check_answer(
+    answer: Any,
+    expected: Any,
+    *,
+    name: str = "your answer",
+    rtol: float = 1e-3,
+    atol: float = 1e-9,
+    mistakes: Mapping[str, Any] | None = None,
+) -> CheckResult:
+    """Compare a learner's answer with the expected one and explain the gap.
+
+    Parameters
+    ----------
+    answer : object
+        What the learner computed; ``None`` (or ``...``) means not answered.
+    expected : number, str, bool, array-like, pandas.Series or DataFrame
+        The right answer. Its type decides how the two are compared: numbers
+        within ``rtol``/``atol``, Series and DataFrames label by label.
+    name : str, default "your answer"
+        How the messages refer to the answer.
+    rtol, atol : float
+        Relative and absolute tolerance for numbers.
+    mistakes : mapping of str to object, optional
+        Known wrong answers: ``{hint: wrong_value}``. When the answer
+        matches a wrong value, its hint is the message.
+
+    Returns
+    -------
+    CheckResult
+        Truthy only when the answer is right.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> expected = pd.Series({"A": 0.1, "B": 0.2})
+    >>> check_answer(pd.Series({"A": 0.1}), expected).message
+    'your answer is missing the label(s) B.'
+    >>> check_answer(0.15, 0.1, mistakes={"You averaged the rates.": 0.15}).message
+    'You averaged the rates.'
+    """
+    if rtol < 0 or atol < 0:
+        raise ValueError(f"rtol and atol must be non-negative, got rtol={rtol}, atol={atol}")
+    if answer is None or answer is Ellipsis:
+        return CheckResult(
+            UNANSWERED,
+            f"{name} is still None. Replace None with your answer and run the cell again.",
+        )
+    problem = _mismatch(answer, expected, name, rtol, atol)
+    if problem is None:
+        return CheckResult(CORRECT, f"{name} matches.")
+    for hint, wrong_value in (mistakes or {}).items():
+        if _mismatch(answer, wrong_value, name, rtol, atol) is None:
+            return CheckResult(INCORRECT, hint)
+    scale_hint = _scale_hint(answer, expected, rtol, atol)
+    return CheckResult(INCORRECT, f"{problem} {scale_hint}".strip())
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _mismatch(answer: Any, expected: Any, name: str, rtol: float, atol: float) -> str | None:
+    """Return a sentence describing the first difference, or None if equal."""
+    if isinstance(expected, pd.DataFrame):
+        return _frame_mismatch(answer, expected, name, rtol, atol)
+    if isinstance(expected, pd.Series):
+        return _series_mismatch(answer, expected, name, rtol, atol)
+    if isinstance(expected, (np.ndarray, list, tuple)):
+        return _array_mismatch(answer, np.asarray(expected), name, rtol, atol)
+    if _is_number(expected):
+        return _number_mismatch(answer, float(expected), name, rtol, atol)
+    if answer != expected:
+        return f"{name} is {answer!r}, which is not the expected answer."
+    return None
+
+
+def _number_mismatch(answer: Any, expected: float, name: str, rtol: float, atol: float) -> str | None:
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        answer = answer.item()
+    if not _is_number(answer):
+        kind = type(answer).__name__
+        size = f" of length {len(answer)}" if hasattr(answer, "__len__") else ""
+        return f"{name} should be a single number, but it is a {kind}{size}."
+    value = float(answer)
+    if np.isnan(value):
+        return f"{name} is NaN: look for a division by zero or a missing value."
+    if np.isclose(value, expected, rtol=rtol, atol=atol):
+        return None
+    if expected == 0:
+        return f"{name} is {value:.4g}, but the expected value is 0."
+    off = (value - expected) / abs(expected)
+    direction = "above" if off > 0 else "below"
+    return (
+        f"{name} is {value:.4g}, {abs(off):.1%} {direction} the expected value "
+        f"(tolerance {rtol:.1%})."
+    )
+
+
+def _array_mismatch(answer: Any, expected: np.ndarray, name: str, rtol: float, atol: float) -> str | None:
+    if not isinstance(answer, (np.ndarray, list, tuple, pd.Series, pd.Index)):
+        return f"{name} should be an array of shape {expected.shape}, but it is a {type(answer).__name__}."
+    values = np.asarray(answer)
+    if values.shape != expected.shape:
+        return f"{name} has shape {values.shape}; the expected shape is {expected.shape}."
+    if expected.dtype.kind in "iuf":
+        if values.dtype.kind not in "iufb":
+            return f"{name} should hold numbers, but its values have dtype {values.dtype}."
+        close = np.isclose(values.astype(float), expected.astype(float), rtol=rtol, atol=atol)
+    else:
+        close = values == expected
+    wrong = np.flatnonzero(~np.asarray(close).ravel())
+    if wrong.size == 0:
+        return None
+    listed = ", ".join(str(i) for i in wrong[:_MAX_LISTED])
+    more = " ..." if wrong.size > _MAX_LISTED else ""
+    return f"{name} differs at {wrong.size} of {expected.size} positions (flat index {listed}{more})."
+
+
+def _series_mismatch(answer: Any, expected: pd.Series, name: str, rtol: float, atol: float) -> str | None:
+    if not isinstance(answer, pd.Series):
+        return f"{name} should be a pandas Series indexed by {expected.index.name or 'label'}, but it is a {type(answer).__name__}."
+    label_problem = _label_mismatch(answer.index, expected.index, name, "label")
+    if label_problem:
+        return label_problem
+    aligned = answer.reindex(expected.index)
+    problem = _array_mismatch(aligned.to_numpy(), expected.to_numpy(), name, rtol, atol)
+    if problem is None:
+        return None
+    if expected.dtype.kind in "iuf" and aligned.dtype.kind in "iufb":
+        close = np.isclose(aligned.astype(float), expected.astype(float), rtol=rtol, atol=atol)
+    else:
+        close = (aligned == expected).to_numpy()
+    wrong = list(expected.index[~close])
+    listed = ", ".join(str(label) for label in wrong[:_MAX_LISTED])
+    more = " ..." if len(wrong) > _MAX_LISTED else ""
+    return f"{name} is wrong for {len(wrong)} of {len(expected)} labels: {listed}{more}."
+
+
+def _frame_mismatch(answer: Any, expected: pd.DataFrame, name: str, rtol: float, atol: float) -> str | None:
+    if not isinstance(answer, pd.DataFrame):
+        return f"{name} should be a pandas DataFrame, but it is a {type(answer).__name__}."
+    column_problem = _label_mismatch(answer.columns, expected.columns, name, "column")
+    if column_problem:
+        return column_problem
+    for column in expected.columns:
+        problem = _series_mismatch(answer[column], expected[column], f"column {column!r}", rtol, atol)
+        if problem:
+            return f"In {name}, {problem}"
+    return None
+
+
+def _label_mismatch(got: pd.Index, want: pd.Index, name: str, what: str) -> str | None:
+    missing = [str(label) for label in want.difference(got)]
+    extra = [str(label) for label in got.difference(want)]
+    if missing:
+        return f"{name} is missing the {what}(s) {', '.join(missing[:_MAX_LISTED])}{' ...' if len(missing) > _MAX_LISTED else ''}."
+    if extra:
+        return f"{name} has unexpected {what}(s) {', '.join(extra[:_MAX_LISTED])}{' ...' if len(extra) > _MAX_LISTED else ''}."
+    return None
+
+
+def _scale_hint(answer: Any, expected: Any, rtol: float, atol: float) -> str:
+    """Recognise a right answer on the wrong scale and say so."""
+    try:
+        got = np.asarray(answer, dtype=float)
+        want = np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return ""
+    if got.shape != want.shape or got.size == 0 or not np.all(np.isfinite(got)):
+        return ""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        candidates = [
+            (want * 100, "It looks like a percentage: give it as a fraction (for example 0.05, not 5)."),
+            (want / 100, "It is 100 times too small: is it already a fraction that you divided by 100?"),
+            (-want, "The sign is flipped."),
+            (1 / want, "It looks like the ratio is upside down: swap numerator and denominator."),
+        ]
+    for scaled, hint in candidates:
+        if np.all(np.isfinite(scaled)) and np.allclose(got, scaled, rtol=rtol, atol=atol):
+            return hint
+    return ""

@@ -1,0 +1,46 @@
+"""Shared fixtures for the test suite."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from smartmkt_helpers import data
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def real_data_home() -> Path:
+    """The cache that holds verified copies of the real datasets.
+
+    CI points SMARTMKT_DATA_HOME at such a copy; on a machine without one the
+    tests that need real data skip and say why.
+    """
+    home = data.data_home()
+    status = data.cache_status(home)
+    if not (status["status"] == "verified").all():
+        missing = ", ".join(status.index[status["status"] != "verified"])
+        pytest.skip(f"real datasets not verified in {home} ({missing}); set SMARTMKT_DATA_HOME")
+    return home
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """An environment without the course's variables."""
+    for name in (data.DATA_HOME_ENV, data.OFFLINE_ENV, "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def subprocess_env(**overrides: str | None) -> dict[str, str]:
+    """The current environment with some variables set (or removed with None)."""
+    env = dict(os.environ)
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env

@@ -1,0 +1,51 @@
+"""The environment report and the default Keras backend."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from smartmkt_helpers import environment
+
+from tests.conftest import subprocess_env
+
+
+def test_cpu_threads_is_positive():
+    assert environment.cpu_threads() >= 1
+
+
+def test_package_versions_reports_missing_packages():
+    versions = environment.package_versions(("pandas", "no-such-package-xyz"))
+    assert versions["no-such-package-xyz"] == "not installed"
+    assert versions["pandas"][0].isdigit()
+
+
+def test_environment_report_has_the_backend():
+    report = environment.environment_report()
+    assert report["Keras backend"] == "jax"
+    assert report["backend devices"] == "CPU"
+    assert int(report["CPU threads available"]) >= 1
+
+
+def _backend_in_fresh_python(**env: str | None) -> str:
+    code = "import smartmkt_helpers, keras; print(keras.backend.backend())"
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        env=subprocess_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return completed.stdout.strip().splitlines()[-1]
+
+
+def test_keras_runs_on_jax_without_any_setting():
+    assert _backend_in_fresh_python(KERAS_BACKEND=None) == "jax"
+
+
+@pytest.mark.parametrize("backend", ["numpy"])
+def test_an_explicit_keras_backend_wins(backend):
+    assert _backend_in_fresh_python(KERAS_BACKEND=backend) == backend

@@ -1,0 +1,73 @@
+"""The exercise self-checks registered for the chapters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from smartmkt_helpers import exercises
+from smartmkt_helpers.exercises import check_exercise
+
+
+@pytest.fixture
+def ad_log() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "creative": ["A", "B", "A", "B"],
+            "impressions": [1000, 100, 100, 1000],
+            "clicks": [10, 5, 9, 20],
+        }
+    )
+
+
+def test_unknown_exercise_lists_the_known_ones():
+    with pytest.raises(ValueError, match="no exercise '9.9'.*0.1"):
+        check_exercise("9.9", 1.0)
+
+
+def test_an_exercise_cannot_be_registered_twice():
+    with pytest.raises(ValueError, match="already has a checker"):
+        exercises.register("0.1")(lambda answer: None)
+
+
+def test_ctr_by_creative(ad_log):
+    right = pd.Series({"A": 19 / 1100, "B": 25 / 1100})
+    assert check_exercise("0.1", right, ad_log=ad_log)
+    mean_of_daily = pd.Series({"A": (0.01 + 0.09) / 2, "B": (0.05 + 0.02) / 2})
+    result = check_exercise("0.1", mean_of_daily, ad_log=ad_log)
+    assert not result and "averaged the daily rates" in result.message
+    assert "percentage" in check_exercise("0.1", right * 100, ad_log=ad_log).message
+
+
+def test_ctr_by_creative_rejects_a_log_without_clicks(ad_log):
+    with pytest.raises(ValueError, match="ad_log is missing the column\\(s\\) clicks"):
+        check_exercise("0.1", None, ad_log=ad_log.drop(columns="clicks"))
+
+
+def test_baseline_log_loss():
+    clicks = np.array([1, 0, 0, 0])
+    expected = -(0.25 * np.log(0.25) + 0.75 * np.log(0.75))
+    assert check_exercise("0.2", expected, clicks=clicks)
+    assert "bits" in check_exercise("0.2", expected / np.log(2), clicks=clicks).message
+    assert "base 10" in check_exercise("0.2", expected / np.log(10), clicks=clicks).message
+    assert "rate itself" in check_exercise("0.2", 0.25, clicks=clicks).message
+    assert "sign is flipped" in check_exercise("0.2", -expected, clicks=clicks).message
+
+
+@pytest.mark.parametrize("clicks", [np.array([]), np.zeros((2, 2))])
+def test_baseline_log_loss_rejects_bad_click_arrays(clicks):
+    with pytest.raises(ValueError, match="non-empty 1-D array"):
+        check_exercise("0.2", 0.3, clicks=clicks)
+
+
+def test_strongest_feature():
+    weights = pd.Series({"returning": 0.6, "mobile": -1.4, "discount": 1.0})
+    assert check_exercise("0.3", "discount", weights=weights)
+    assert "negative" in check_exercise("0.3", "mobile", weights=weights).message
+    assert "not one of the features" in check_exercise("0.3", "price", weights=weights).message
+
+
+def test_strongest_feature_rejects_empty_weights():
+    with pytest.raises(ValueError, match="non-empty pandas Series"):
+        check_exercise("0.3", "x", weights=pd.Series(dtype=float))

@@ -1,0 +1,74 @@
+"""pyproject.toml, constraints.txt and environment.yml tell one story."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from tests.conftest import REPO_ROOT
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+
+
+def _pins() -> dict[str, Version]:
+    pins = {}
+    for line in (REPO_ROOT / "constraints.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = Version(version)
+    return pins
+
+
+def _all_requirements() -> list[Requirement]:
+    project = _pyproject()["project"]
+    requirements = [Requirement(r) for r in project["dependencies"]]
+    for extra in project["optional-dependencies"].values():
+        requirements += [Requirement(r) for r in extra]
+    return requirements
+
+
+def test_every_requirement_is_pinned_within_its_range():
+    pins = _pins()
+    for requirement in _all_requirements():
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{requirement.name} is not pinned in constraints.txt"
+        assert pins[name] in requirement.specifier, f"{name}=={pins[name]} breaks {requirement}"
+
+
+def test_the_toolchain_versions_the_course_relies_on():
+    pins = _pins()
+    assert pins["jupyter-book"].major == 1  # version 2 cannot build offline
+    assert pins["keras"].major == 3
+    assert pins["pandas"].major >= 3 and pins["numpy"].major >= 2
+    assert pins["scikit-surprise"] == Version("1.1.5")
+
+
+def test_environment_yml_matches_pyproject():
+    environment = yaml.safe_load((REPO_ROOT / "environment.yml").read_text())
+    conda_python = next(
+        d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python")
+    )
+    python_version = conda_python.split("=", 1)[1]
+    requires_python = SpecifierSet(_pyproject()["project"]["requires-python"])
+    assert Version(python_version) in requires_python
+
+    pip_lines = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    assert "-c constraints.txt" in pip_lines
+    editable = next(line for line in pip_lines if line.startswith("-e "))
+    extras = set(re.search(r"\[(.*)\]", editable).group(1).split(","))
+    assert extras == set(_pyproject()["project"]["optional-dependencies"])
+
+
+def test_makefile_and_ci_use_the_same_test_command():
+    readme = (REPO_ROOT / "README.md").read_text()
+    ci = (REPO_ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make test" in ci
