@@ -11,8 +11,13 @@ BOOK_HTML := _build/html
 BOOK_FLAGS := --config book/_config.yml --toc book/_toc.yml
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
+# Tools and notebook kernels come from .venv, whatever else is installed:
+# its bin/ first on PATH, its kernel spec before any user-level "python3".
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
+
 .DEFAULT_GOAL := help
-.PHONY: help install book book-strict lab test bench lock clean
+.PHONY: help install book lab test strip bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -40,6 +45,9 @@ test: $(STAMP)  ## unit tests, notebooks, output stripping, book build, links, b
 	$(BIN)/pytest -n 2 --dist loadfile --nbval-lax -m "not book" tests notebooks
 	$(MAKE) book
 	$(BIN)/pytest -m book tests
+
+strip: $(STAMP)  ## strip outputs from the notebooks (do this before committing)
+	$(BIN)/nbstripout $(NOTEBOOKS)
 
 bench: $(STAMP)  ## time every notebook (wall time, peak memory) into benchmarks/results
 	$(BIN)/python benchmarks/run_notebooks.py
