@@ -169,18 +169,13 @@ def _array_mismatch(answer: Any, expected: np.ndarray, name: str, rtol: float, a
     values = np.asarray(answer)
     if values.shape != expected.shape:
         return f"{name} has shape {values.shape}; the expected shape is {expected.shape}."
-    if expected.dtype.kind in "iuf":
-        if values.dtype.kind not in "iufb":
-            return f"{name} should hold numbers, but its values have dtype {values.dtype}."
-        close = np.isclose(values.astype(float), expected.astype(float), rtol=rtol, atol=atol)
-    else:
-        close = values == expected
-    wrong = np.flatnonzero(~np.asarray(close).ravel())
+    close = _close(values, expected, rtol, atol)
+    if isinstance(close, str):
+        return f"{name} {close}"
+    wrong = np.flatnonzero(~close.ravel())
     if wrong.size == 0:
         return None
-    listed = ", ".join(str(i) for i in wrong[:_MAX_LISTED])
-    more = " ..." if wrong.size > _MAX_LISTED else ""
-    return f"{name} differs at {wrong.size} of {expected.size} positions (flat index {listed}{more})."
+    return f"{name} differs at {wrong.size} of {expected.size} positions (flat index {_listing(wrong)})."
 
 
 def _series_mismatch(answer: Any, expected: pd.Series, name: str, rtol: float, atol: float) -> str | None:
@@ -189,18 +184,29 @@ def _series_mismatch(answer: Any, expected: pd.Series, name: str, rtol: float, a
     label_problem = _label_mismatch(answer.index, expected.index, name, "label")
     if label_problem:
         return label_problem
-    aligned = answer.reindex(expected.index)
-    problem = _array_mismatch(aligned.to_numpy(), expected.to_numpy(), name, rtol, atol)
-    if problem is None:
-        return None
-    if expected.dtype.kind in "iuf" and aligned.dtype.kind in "iufb":
-        close = np.isclose(aligned.astype(float), expected.astype(float), rtol=rtol, atol=atol)
-    else:
-        close = (aligned == expected).to_numpy()
+    close = _close(answer.reindex(expected.index).to_numpy(), expected.to_numpy(), rtol, atol)
+    if isinstance(close, str):
+        return f"{name} {close}"
     wrong = list(expected.index[~close])
-    listed = ", ".join(str(label) for label in wrong[:_MAX_LISTED])
-    more = " ..." if len(wrong) > _MAX_LISTED else ""
-    return f"{name} is wrong for {len(wrong)} of {len(expected)} labels: {listed}{more}."
+    if not wrong:
+        return None
+    return f"{name} is wrong for {len(wrong)} of {len(expected)} labels: {_listing(wrong)}."
+
+
+def _close(values: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> np.ndarray | str:
+    """Element-wise match of two same-shape arrays, or why they cannot match."""
+    if expected.dtype.kind in "iuf":
+        if values.dtype.kind not in "iufb":
+            return f"should hold numbers, but its values have dtype {values.dtype}."
+        return np.isclose(values.astype(float), expected.astype(float), rtol=rtol, atol=atol)
+    return np.asarray(values == expected, dtype=bool)
+
+
+def _listing(items) -> str:
+    """The first few items, comma-separated, with '...' when there are more."""
+    items = list(items)
+    more = " ..." if len(items) > _MAX_LISTED else ""
+    return ", ".join(str(item) for item in items[:_MAX_LISTED]) + more
 
 
 def _frame_mismatch(answer: Any, expected: pd.DataFrame, name: str, rtol: float, atol: float) -> str | None:
@@ -217,12 +223,12 @@ def _frame_mismatch(answer: Any, expected: pd.DataFrame, name: str, rtol: float,
 
 
 def _label_mismatch(got: pd.Index, want: pd.Index, name: str, what: str) -> str | None:
-    missing = [str(label) for label in want.difference(got)]
-    extra = [str(label) for label in got.difference(want)]
-    if missing:
-        return f"{name} is missing the {what}(s) {', '.join(missing[:_MAX_LISTED])}{' ...' if len(missing) > _MAX_LISTED else ''}."
-    if extra:
-        return f"{name} has unexpected {what}(s) {', '.join(extra[:_MAX_LISTED])}{' ...' if len(extra) > _MAX_LISTED else ''}."
+    missing = want.difference(got)
+    if len(missing):
+        return f"{name} is missing the {what}(s) {_listing(missing)}."
+    extra = got.difference(want)
+    if len(extra):
+        return f"{name} has unexpected {what}(s) {_listing(extra)}."
     return None
 
 
