@@ -136,6 +136,8 @@ def _mismatch(answer: Any, expected: Any, name: str, rtol: float, atol: float) -
         return _array_mismatch(answer, np.asarray(expected), name, rtol, atol)
     if _is_number(expected):
         return _number_mismatch(answer, float(expected), name, rtol, atol)
+    if not isinstance(answer, type(expected)):
+        return f"{name} should be a {type(expected).__name__}, but it is a {type(answer).__name__}."
     if answer != expected:
         return f"{name} is {answer!r}, which is not the expected answer."
     return None

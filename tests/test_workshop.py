@@ -100,6 +100,7 @@ def test_strings_and_booleans_compare_exactly():
     assert check_answer("discount", "discount")
     assert "not the expected answer" in check_answer("mobile", "discount").message
     assert check_answer(True, True)
+    assert "should be a str, but it is a ndarray" in check_answer(np.array([1, 2]), "a").message
 
 
 def test_negative_tolerance_is_rejected():
