@@ -8,6 +8,7 @@ screenshot of each page is kept in _build/screenshots for review.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,7 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 DESKTOP = {"width": 1280, "height": 900}
+_REFRESH = re.compile(r'http-equiv="refresh"[^>]*url=([^"]+)"', re.IGNORECASE)
 
 
 def _chromium_path() -> str:
@@ -51,8 +53,14 @@ def browser():
         instance.close()
 
 
-def _visit(browser, url: str, screenshot: Path) -> dict:
-    """Open one page and report what went wrong on it."""
+def _redirect_target(page_path: str) -> str | None:
+    """Where a redirect page (``<meta http-equiv="refresh">``) sends the reader."""
+    match = _REFRESH.search((BOOK_HTML / page_path).read_text(encoding="utf-8"))
+    return match.group(1) if match else None
+
+
+def _visit(browser, url: str, screenshot: Path, redirect_to: str | None = None) -> dict:
+    """Open one page (following a redirect page) and report what went wrong on it."""
     problems: list[str] = []
     page = browser.new_page(viewport=DESKTOP)
 
@@ -66,6 +74,9 @@ def _visit(browser, url: str, screenshot: Path) -> dict:
     page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} ({r.failure})"))
     page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     page.goto(url, wait_until="load")
+    if redirect_to:
+        page.wait_for_url(f"**/{redirect_to}", timeout=10_000)
+        page.wait_for_load_state("load")
     has_math = page.locator(".math").count() > 0
     if has_math:
         try:
@@ -91,7 +102,12 @@ PAGES = [p.relative_to(BOOK_HTML).as_posix() for p in book_pages()]
 
 @pytest.mark.parametrize("page_path", PAGES or ["index.html"])
 def test_page_loads_cleanly(book_server, browser, page_path):
-    result = _visit(browser, f"{book_server}/{page_path}", SCREENSHOTS / f"{page_path}.png")
+    result = _visit(
+        browser,
+        f"{book_server}/{page_path}",
+        SCREENSHOTS / f"{page_path}.png",
+        redirect_to=_redirect_target(page_path),
+    )
     assert not result["problems"], "\n".join(result["problems"])
     if result["has_math"]:
         assert result["typeset"] > 0, "math was not typeset"
