@@ -109,8 +109,6 @@ def test_page_loads_cleanly(book_server, browser, page_path):
         redirect_to=_redirect_target(page_path),
     )
     assert not result["problems"], "\n".join(result["problems"])
-    if result["has_math"]:
-        assert result["typeset"] > 0, "math was not typeset"
 
 
 def test_math_is_typeset_on_the_landing_page(book_server, browser):
