@@ -13,8 +13,8 @@ import smartmkt_helpers
 
 MODULES = sorted(
     info.name
-    for info in pkgutil.iter_modules(smartmkt_helpers.__path__, prefix="smartmkt_helpers.")
-    if ">>> " in importlib.util.find_spec(info.name).loader.get_source(info.name)
+    for info in pkgutil.walk_packages(smartmkt_helpers.__path__, prefix="smartmkt_helpers.")
+    if ">>> " in (importlib.util.find_spec(info.name).loader.get_source(info.name) or "")
 )
 
 

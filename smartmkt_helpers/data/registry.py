@@ -1,19 +1,17 @@
-"""Where the course's real datasets live, and whether a cache holds them.
+"""The registry of the course's real datasets, and what a cache holds.
 
-The registry below records, for each of the six public datasets the course
-uses, its official source, the SHA-256 of every file, its terms of use and
-its citation. :func:`data_home` says which folder is the cache and
-:func:`cache_status` reports which datasets are present there and verified.
-
-This module imports nothing else from the package.
+For each of the six public datasets the course uses, the registry records
+its official source (the URLs to fetch and, for archives, which members to
+keep), the size and SHA-256 of every file as it sits in the cache, its
+terms of use and its citation. :func:`data_home` says which folder is the
+cache and :func:`cache_status` reports which datasets are present there and
+verified.
 
 Examples
 --------
->>> from smartmkt_helpers import data
->>> sorted(data.DATASETS)[:2]
-['assistments-2009', 'cdnow']
->>> data.DATASETS["movielens-100k"].folder
-'ml-100k'
+>>> from smartmkt_helpers.data.registry import DATASETS
+>>> [d.url.rsplit("/", 1)[-1] for d in DATASETS["german-credit"].downloads]
+['german.data', 'german.doc']
 """
 
 from __future__ import annotations
@@ -46,6 +44,29 @@ class DataFile:
 
 
 @dataclass(frozen=True)
+class Download:
+    """One request to an official source.
+
+    ``files`` are the cache paths (relative to the dataset's folder) that
+    this download provides. For a zip archive, ``members`` names the
+    archive member behind each of those files, in the same order, and
+    ``archive_sha256`` or ``archive_md5`` is the checksum the source
+    publishes for the archive itself, when it publishes one. A plain file
+    is checked against its :class:`DataFile` SHA-256.
+    """
+
+    url: str
+    files: tuple[str, ...]
+    members: tuple[str, ...] = ()
+    archive_sha256: str | None = None
+    archive_md5: str | None = None
+
+    @property
+    def is_archive(self) -> bool:
+        return bool(self.members)
+
+
+@dataclass(frozen=True)
 class Dataset:
     """A real public dataset: where it comes from and what its files are."""
 
@@ -57,13 +78,25 @@ class Dataset:
     terms: str
     citation: str
     rows: str
+    downloads: tuple[Download, ...] = ()
 
     @property
     def total_bytes(self) -> int:
         return sum(f.bytes for f in self.files)
 
+    def file(self, path: str) -> DataFile:
+        """Return the registered file at ``path`` (relative to the folder)."""
+        for data_file in self.files:
+            if data_file.path == path:
+                return data_file
+        raise KeyError(f"{self.name} has no file {path!r}")
+
 
 _MOVIELENS_ZIP = "https://files.grouplens.org/datasets/movielens/ml-100k.zip"
+_ML_FILES = ("README", "u.data", "u.genre", "u.info", "u.item", "u.occupation", "u.user")
+_HILLSTROM_CSV = "Kevin_Hillstrom_MineThatData_E-MailAnalytics_DataMiningChallenge_2008.03.20.csv"
+_UCI_GERMAN = "https://archive.ics.uci.edu/ml/machine-learning-databases/statlog/german"
+_CDNOW_ZIP = "http://www.brucehardie.com/datasets/CDNOW_master.zip"
 _OBP_RAW = "https://raw.githubusercontent.com/st-tech/zr-obp/master/obd"
 _DKVMN_RAW = (
     "https://raw.githubusercontent.com/jennyzhang0215/DKVMN/master/data/assist2009_updated"
@@ -84,6 +117,14 @@ DATASETS: dict[str, Dataset] = {
             DataFile("u.user", 22628, "f120e114da2e8cf314fd28f99417c94ae9ddf1cb6db8ce0e4b5995d40e90e62c"),
         ),
         source=_MOVIELENS_ZIP,
+        downloads=(
+            Download(
+                _MOVIELENS_ZIP,
+                files=_ML_FILES,
+                members=tuple(f"ml-100k/{name}" for name in _ML_FILES),
+                archive_md5="0e33842e24a9c977be4e0107933c0723",
+            ),
+        ),
         terms="GroupLens research licence: research use only, no redistribution without permission.",
         citation=(
             "Harper, F. M. & Konstan, J. A. (2015). The MovieLens Datasets: History and "
@@ -97,15 +138,13 @@ DATASETS: dict[str, Dataset] = {
         folder="hillstrom",
         files=(
             DataFile(
-                "Kevin_Hillstrom_MineThatData_E-MailAnalytics_DataMiningChallenge_2008.03.20.csv",
+                _HILLSTROM_CSV,
                 3964977,
                 "0e5893329d8b93cefecc571777672028290ab69865718020c78c7284f291aece",
             ),
         ),
-        source=(
-            "http://www.minethatdata.com/"
-            "Kevin_Hillstrom_MineThatData_E-MailAnalytics_DataMiningChallenge_2008.03.20.csv"
-        ),
+        source=f"http://www.minethatdata.com/{_HILLSTROM_CSV}",
+        downloads=(Download(f"http://www.minethatdata.com/{_HILLSTROM_CSV}", (_HILLSTROM_CSV,)),),
         terms="Released publicly by Kevin Hillstrom (2008); no licence stated: do not redistribute.",
         citation=(
             "Hillstrom, K. (2008). The MineThatData E-Mail Analytics and Data Mining Challenge."
@@ -123,6 +162,11 @@ DATASETS: dict[str, Dataset] = {
             DataFile("random/all/item_context.csv", 10041, "eba04cc23d5f130a93ff174c5392986882b94c3839433cb8143870eaa6221358"),
         ),
         source=f"{_OBP_RAW}/{{random,bts}}/all/{{all.csv,item_context.csv}}",
+        downloads=tuple(
+            Download(f"{_OBP_RAW}/{policy}/all/{table}", (f"{policy}/all/{table}",))
+            for policy in ("bts", "random")
+            for table in ("all.csv", "item_context.csv")
+        ),
         terms="Open Bandit Dataset, ZOZO Inc.: cite Saito et al. (2021); do not redistribute.",
         citation=(
             "Saito, Y., Aihara, S., Matsutani, M. & Narita, Y. (2021). Open Bandit Dataset "
@@ -139,7 +183,11 @@ DATASETS: dict[str, Dataset] = {
             DataFile("german.data", 79793, "b21f3d81db8071257d5ff1deaeba1fd4303b62712e6fcc9715c7a86202cb5871"),
             DataFile("german.doc", 4679, "69b92cb551111bc37098698288849c96f0fd87ce81a2e54451ff39aa1e53fe49"),
         ),
-        source="https://archive.ics.uci.edu/ml/machine-learning-databases/statlog/german/",
+        source=f"{_UCI_GERMAN}/",
+        downloads=(
+            Download(f"{_UCI_GERMAN}/german.data", ("german.data",)),
+            Download(f"{_UCI_GERMAN}/german.doc", ("german.doc",)),
+        ),
         terms="UCI Machine Learning Repository, CC BY 4.0.",
         citation=(
             "Hofmann, H. (1994). Statlog (German Credit Data). UCI Machine Learning Repository."
@@ -153,7 +201,15 @@ DATASETS: dict[str, Dataset] = {
         files=(
             DataFile("CDNOW_master.txt", 1950452, "61fd6f7bf3497187a7ec0d9ff6a99b7568f1fe911a9f3665e02efecd6b34ed07"),
         ),
-        source="http://www.brucehardie.com/datasets/CDNOW_master.zip",
+        source=_CDNOW_ZIP,
+        downloads=(
+            Download(
+                _CDNOW_ZIP,
+                files=("CDNOW_master.txt",),
+                members=("CDNOW_master.txt",),
+                archive_sha256="94081977a983e80dff8edfa58c83a97db33ec2bdd553151987f0dd2f63aaff49",
+            ),
+        ),
         terms="Fader & Hardie's CDNOW data; no licence stated: do not redistribute.",
         citation=(
             "Fader, P. S. & Hardie, B. G. S. (2001). Forecasting Repeat Sales at CDNOW: "
@@ -170,6 +226,10 @@ DATASETS: dict[str, Dataset] = {
             DataFile("assist2009_updated_test.csv", 499387, "2e8f1d7600543aededa31323343f7d762b8f51c53c0caca852e813b67fe4e823"),
         ),
         source=f"{_DKVMN_RAW}/assist2009_updated_{{train,test}}.csv",
+        downloads=tuple(
+            Download(f"{_DKVMN_RAW}/assist2009_updated_{split}.csv", (f"assist2009_updated_{split}.csv",))
+            for split in ("train", "test")
+        ),
         terms="ASSISTments data terms: research use, do not redistribute.",
         citation=(
             "Feng, M., Heffernan, N. & Koedinger, K. (2009). Addressing the assessment "
