@@ -2,13 +2,15 @@
 
 Each notebook runs in a fresh process with a fresh kernel, as a learner
 would run it, and the results go to benchmarks/results/notebooks.csv (the
-book's benchmarks page reads that file). Exits with status 1 when a notebook
-fails or runs over the budget of NOTEBOOK_BUDGET_SECONDS.
+book's benchmarks page reads that file), one row per notebook and data
+setting. Exits with status 1 when a notebook fails or runs over the budget
+of NOTEBOOK_BUDGET_SECONDS.
 
 Usage::
 
     python benchmarks/run_notebooks.py                 # every notebook
     python benchmarks/run_notebooks.py notebooks/00_getting_started.ipynb
+    python benchmarks/run_notebooks.py --twins         # offline, empty cache
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import datetime as dt
 import json
 import platform
 import resource
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = REPO_ROOT / "benchmarks" / "results" / "notebooks.csv"
 FIELDS = [
     "notebook",
+    "data",
     "seconds",
     "peak_memory_mb",
     "budget_seconds",
@@ -58,13 +63,14 @@ def run_one(path: Path) -> dict:
     return {"seconds": round(seconds, 1), "peak_memory_mb": round(peak_kb / 1024)}
 
 
-def measure(path: Path) -> dict:
+def measure(path: Path, env: dict[str, str]) -> dict:
     """Run one notebook in a fresh Python process and collect its figures."""
     completed = subprocess.run(
         [sys.executable, __file__, "--one", str(path)],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,
+        env=env,
     )
     if completed.returncode != 0:
         raise RuntimeError(f"{path.name} failed:\n{completed.stderr[-3000:]}")
@@ -78,6 +84,10 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument(
+        "--twins", action="store_true",
+        help="run offline with an empty data cache, so every notebook uses the simulated twins",
+    )
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -88,22 +98,32 @@ def main() -> int:
     previous = {}
     if RESULTS.is_file():
         with open(RESULTS, newline="") as handle:
-            previous = {row["notebook"]: row for row in csv.DictReader(handle)}
+            previous = {
+                (row["notebook"], row.get("data") or "real"): row for row in csv.DictReader(handle)
+            }
 
-    status = cache_status()
-    data_available = f"{int((status['status'] == 'verified').sum())} of {len(status)} real datasets"
+    env = dict(os.environ)
+    empty_cache = tempfile.TemporaryDirectory(prefix="smartmkt-empty-cache-")
+    if args.twins:
+        env.update(SMARTMKT_OFFLINE="1", SMARTMKT_DATA_HOME=empty_cache.name)
+        setting, data_available = "twins", "none (offline, empty cache)"
+    else:
+        status = cache_status()
+        setting = "real"
+        data_available = f"{int((status['status'] == 'verified').sum())} of {len(status)} real datasets"
     failures = []
     today = dt.date.today().isoformat()
     for path in paths:
         try:
-            figures = measure(path)
+            figures = measure(path, env)
         except RuntimeError as error:
             failures.append(str(error))
             print(f"{path.name}: FAILED", flush=True)
             continue
         within = figures["seconds"] <= NOTEBOOK_BUDGET_SECONDS
-        previous[path.name] = {
+        previous[path.name, setting] = {
             "notebook": path.name,
+            "data": setting,
             **figures,
             "budget_seconds": NOTEBOOK_BUDGET_SECONDS,
             "within_budget": within,
@@ -115,15 +135,17 @@ def main() -> int:
         }
         if not within:
             failures.append(f"{path.name} took {figures['seconds']} s, over the {NOTEBOOK_BUDGET_SECONDS} s budget")
-        print(f"{path.name}: {figures['seconds']} s, peak {figures['peak_memory_mb']} MB", flush=True)
+        print(f"{path.name} ({setting}): {figures['seconds']} s, peak {figures['peak_memory_mb']} MB", flush=True)
+    empty_cache.cleanup()
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     partial = RESULTS.with_suffix(".csv.tmp")
     with open(partial, "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
-        for name in sorted(previous):
-            writer.writerow({field: previous[name].get(field, "") for field in FIELDS})
+        for key in sorted(previous):
+            row = {"data": "real", **previous[key]}
+            writer.writerow({field: row.get(field, "") for field in FIELDS})
     partial.replace(RESULTS)  # readers never see a half-written file
     print(f"Results: {RESULTS.relative_to(REPO_ROOT)}")
     for failure in failures:

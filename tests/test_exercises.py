@@ -71,3 +71,47 @@ def test_strongest_feature():
 def test_strongest_feature_rejects_empty_weights():
     with pytest.raises(ValueError, match="non-empty pandas Series"):
         check_exercise("0.3", "x", weights=pd.Series(dtype=float))
+
+
+@pytest.fixture
+def events() -> pd.DataFrame:
+    """A tiny event log: two buyers (one buys twice), one browser, over one week."""
+    rows = [
+        # customer, event, timestamp
+        (1, "impression", "2024-01-01 10:00"), (1, "click", "2024-01-01 10:01"),
+        (1, "view", "2024-01-01 10:02"), (1, "cart", "2024-01-01 10:03"),
+        (1, "purchase", "2024-01-01 10:04"),
+        (2, "impression", "2024-01-06 12:00"), (2, "click", "2024-01-06 12:01"),
+        (2, "view", "2024-01-06 12:02"), (2, "cart", "2024-01-06 12:03"),
+        (2, "purchase", "2024-01-06 12:04"), (2, "purchase", "2024-01-07 09:00"),
+        (3, "impression", "2024-01-03 08:00"), (3, "impression", "2024-01-03 08:05"),
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "event", "timestamp"])
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"])
+    return frame
+
+
+def test_funnel_step_rates(events):
+    expected = pd.Series({"click": 2 / 4, "view": 1.0, "cart": 1.0, "purchase": 3 / 2})
+    assert check_exercise("1.1", expected, events=events)
+    wrong = check_exercise("1.1", pd.Series({"click": 0.5, "view": 0.5, "cart": 0.5,
+                                             "purchase": 0.75}), events=events)
+    assert not wrong and "step just before" in wrong.message
+
+
+def test_one_time_buyer_share(events):
+    assert check_exercise("1.2", 0.5, events=events)
+    wrong = check_exercise("1.2", 1 / 3, events=events)
+    assert not wrong and "never bought" in wrong.message
+
+
+def test_weekend_lift(events):
+    # Purchases on Mon 1 Jan (1), Sat 6 Jan (1) and Sun 7 Jan (1): 7 calendar days.
+    assert check_exercise("1.3", (2 / 2) / (1 / 5), events=events)
+    wrong = check_exercise("1.3", 2 / 1, events=events)
+    assert not wrong and "totals" in wrong.message
+
+
+def test_event_checks_name_a_missing_column(events):
+    with pytest.raises(ValueError, match="events is missing the column"):
+        check_exercise("1.3", 1.0, events=events.drop(columns="timestamp"))

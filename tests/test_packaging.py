@@ -72,3 +72,17 @@ def test_makefile_and_ci_use_the_same_test_command():
     readme = (REPO_ROOT / "README.md").read_text()
     ci = (REPO_ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make test" in ci
+
+
+
+def test_package_discovery_finds_every_subpackage():
+    """A regular (not editable) install gets the subpackages too."""
+    from setuptools import find_packages
+
+    include = _pyproject()["tool"]["setuptools"]["packages"]["find"]["include"]
+    found = set(find_packages(where=str(REPO_ROOT), include=include))
+    expected = {
+        path.parent.relative_to(REPO_ROOT).as_posix().replace("/", ".")
+        for path in (REPO_ROOT / "smartmkt_helpers").rglob("__init__.py")
+    }
+    assert found == expected

@@ -14,6 +14,7 @@ Examples
 'ml-100k'
 """
 
+from smartmkt_helpers.data.download import fetch
 from smartmkt_helpers.data.errors import (
     CacheNotWritableError,
     ChecksumError,
@@ -39,6 +40,7 @@ from smartmkt_helpers.data.registry import (
     get_dataset,
     sha256_of,
 )
+from smartmkt_helpers.data.loaders import load, real_data_card
 from smartmkt_helpers.data.schema import SCHEMAS, conform
 
 __all__ = [
@@ -62,7 +64,10 @@ __all__ = [
     "cache_status",
     "conform",
     "data_home",
+    "fetch",
     "file_state",
     "get_dataset",
+    "load",
+    "real_data_card",
     "sha256_of",
 ]

@@ -72,6 +72,94 @@ GERMAN_CREDIT_ATTRIBUTES: tuple[tuple[str, tuple[str, ...] | None], ...] = (
 #: columns the predicted one (``german.doc``, section 8).
 GERMAN_CREDIT_COSTS = {"good": {"good": 0, "bad": 1}, "bad": {"good": 5, "bad": 0}}
 
+#: German Credit: the label of each attribute code, as ``german.doc`` (section 7)
+#: words it, one space between words. A label that continues on the next
+#: line of the document is joined with a space.
+GERMAN_CREDIT_LABELS: dict[str, dict[str, str]] = {
+    "checking_status": {
+        "A11": "... < 0 DM",
+        "A12": "0 <= ... < 200 DM",
+        "A13": "... >= 200 DM / salary assignments for at least 1 year",
+        "A14": "no checking account",
+    },
+    "credit_history": {
+        "A30": "no credits taken/ all credits paid back duly",
+        "A31": "all credits at this bank paid back duly",
+        "A32": "existing credits paid back duly till now",
+        "A33": "delay in paying off in the past",
+        "A34": "critical account/ other credits existing (not at this bank)",
+    },
+    "purpose": {
+        "A40": "car (new)",
+        "A41": "car (used)",
+        "A42": "furniture/equipment",
+        "A43": "radio/television",
+        "A44": "domestic appliances",
+        "A45": "repairs",
+        "A46": "education",
+        "A47": "(vacation - does not exist?)",
+        "A48": "retraining",
+        "A49": "business",
+        "A410": "others",
+    },
+    "savings": {
+        "A61": "... < 100 DM",
+        "A62": "100 <= ... < 500 DM",
+        "A63": "500 <= ... < 1000 DM",
+        "A64": ".. >= 1000 DM",
+        "A65": "unknown/ no savings account",
+    },
+    "employment_since": {
+        "A71": "unemployed",
+        "A72": "... < 1 year",
+        "A73": "1 <= ... < 4 years",
+        "A74": "4 <= ... < 7 years",
+        "A75": ".. >= 7 years",
+    },
+    "personal_status_sex": {
+        "A91": "male : divorced/separated",
+        "A92": "female : divorced/separated/married",
+        "A93": "male : single",
+        "A94": "male : married/widowed",
+        "A95": "female : single",
+    },
+    "other_debtors": {
+        "A101": "none",
+        "A102": "co-applicant",
+        "A103": "guarantor",
+    },
+    "property": {
+        "A121": "real estate",
+        "A122": "if not A121 : building society savings agreement/ life insurance",
+        "A123": "if not A121/A122 : car or other, not in attribute 6",
+        "A124": "unknown / no property",
+    },
+    "other_installment_plans": {
+        "A141": "bank",
+        "A142": "stores",
+        "A143": "none",
+    },
+    "housing": {
+        "A151": "rent",
+        "A152": "own",
+        "A153": "for free",
+    },
+    "job": {
+        "A171": "unemployed/ unskilled - non-resident",
+        "A172": "unskilled - resident",
+        "A173": "skilled employee / official",
+        "A174": "management/ self-employed/ highly qualified employee/ officer",
+    },
+    "telephone": {
+        "A191": "none",
+        "A192": "yes, registered under the customers name",
+    },
+    "foreign_worker": {
+        "A201": "yes",
+        "A202": "no",
+    },
+}
+
 
 def _category(values) -> CategoricalDtype:
     return CategoricalDtype(list(values), ordered=False)
@@ -102,7 +190,7 @@ SCHEMAS: dict[str, dict[str, dict[str, object]]] = {
             "occupation": _category(MOVIELENS_OCCUPATIONS),
             "zip_code": "str",
         },
-        "items": {
+        "movies": {
             "item_id": "int32",
             "title": "str",
             "release_date": "datetime64[s]",
@@ -158,6 +246,32 @@ SCHEMAS: dict[str, dict[str, dict[str, object]]] = {
             "step": "int16",
             "skill_id": "int16",
             "correct": "int8",
+        },
+    },
+    "ad-impressions": {
+        "frame": {
+            "click": "int8",
+            **{f"I{i}": "float64" for i in range(1, 6)},
+            **{f"C{i}": "str" for i in range(1, 11)},
+            "hour": "int8",
+            "market_price": "float64",
+        },
+    },
+    "card-transactions": {
+        "frame": {
+            "transaction_id": "int32",
+            "customer_id": "int32",
+            "timestamp": "datetime64[s]",
+            "amount": "float64",
+            "merchant_category": _category([
+                "grocery", "restaurants", "fuel", "apparel", "electronics", "home & garden",
+                "health & beauty", "entertainment", "travel", "digital goods",
+            ]),
+            "channel": _category(["online", "in-store"]),
+            "hour": "int8",
+            "distance_from_home_km": "float64",
+            "is_foreign": "int8",
+            "is_fraud": "int8",
         },
     },
 }

@@ -1,0 +1,151 @@
+"""Plumbing shared by the simulated twins: random streams, checks, tokens.
+
+Every twin draws from its own named random streams (see :func:`stream`), so
+that adding a twin, or a draw to one twin, leaves every other twin's data
+unchanged for the same seed.
+
+Examples
+--------
+>>> stream(0, "example").integers(100) == stream(0, "example").integers(100)
+np.True_
+>>> hashed_tokens(0, "C1", 2, digits=8)
+['7500a2a9', '87a47db1']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import Bunch
+
+from smartmkt_helpers.data.registry import DATASETS
+from smartmkt_helpers.data.schema import SCHEMAS, conform
+
+#: Bound on a logit before it goes through the logistic function.
+LOGIT_BOUND = 30.0
+SECONDS_PER_DAY = 86_400
+
+
+def check_seed(seed: object) -> int:
+    """Return ``seed`` as an int, or raise ValueError if it is not a non-negative integer."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
+def check_count(option: str, value: object, minimum: int = 1, maximum: int | None = None) -> int:
+    """Return a size option as an int, or raise ValueError naming the option."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{option} must be an integer, got {value!r}")
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = "" if maximum is None else f" and at most {maximum:,}"
+        raise ValueError(f"{option} must be at least {minimum:,}{upper}, got {value!r}")
+    return int(value)
+
+
+def check_number(option: str, value: object, minimum: float, maximum: float) -> float:
+    """Return a real-valued option as a float, or raise ValueError naming the option."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{option} must be a number, got {value!r}")
+    if not minimum <= value <= maximum:
+        raise ValueError(f"{option} must be between {minimum} and {maximum}, got {value!r}")
+    return float(value)
+
+
+def check_choice(option: str, value: object, choices: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of ``choices``, else raise ValueError listing them."""
+    if value not in choices:
+        raise ValueError(f"{option} must be one of {list(choices)}, got {value!r}")
+    return str(value)
+
+
+def _stream_key(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8"))
+
+
+def stream(seed: int, *names: str) -> np.random.Generator:
+    """An independent random generator for ``seed`` and a path of stream names.
+
+    The same ``(seed, names)`` always gives the same generator, and different
+    names give statistically independent ones.
+    """
+    keys = [check_seed(seed)] + [_stream_key(name) for name in names]
+    return np.random.default_rng(np.random.SeedSequence(keys))
+
+
+def hashed_tokens(seed: int, column: str, count: int, digits: int = 32) -> list[str]:
+    """``count`` distinct hexadecimal tokens that look like hashed values.
+
+    They are the first ``digits`` hex digits of the MD5 of the seed, the
+    column name and the value's index, so they carry no information.
+    """
+    tokens = [
+        hashlib.md5(f"{seed}/{column}/{index}".encode()).hexdigest()[:digits]
+        for index in range(count)
+    ]
+    if len(set(tokens)) != count:  # pragma: no cover - 8 hex digits, a few thousand values
+        raise RuntimeError(f"hash collision among the tokens of {column}")
+    return tokens
+
+
+def sigmoid(logit: np.ndarray) -> np.ndarray:
+    """The logistic function, safe for large logits."""
+    return 1.0 / (1.0 + np.exp(-np.clip(logit, -LOGIT_BOUND, LOGIT_BOUND)))
+
+
+def choose_per_row(rng: np.random.Generator, probabilities: np.ndarray) -> np.ndarray:
+    """One category index per row of a (rows, categories) probability matrix."""
+    cumulative = np.cumsum(probabilities, axis=1)
+    cumulative /= cumulative[:, -1:]
+    draws = rng.random(len(probabilities))[:, None]
+    return np.minimum((cumulative < draws).sum(axis=1), probabilities.shape[1] - 1)
+
+
+def zipf_weights(count: int, exponent: float, offset: float = 0.0) -> np.ndarray:
+    """Weights proportional to ``(rank + offset) ** -exponent`` for ranks 1..count, summing to 1.
+
+    A positive ``offset`` (the Zipf-Mandelbrot law) flattens the head.
+    """
+    weights = (np.arange(1, count + 1, dtype=float) + offset) ** -exponent
+    return weights / weights.sum()
+
+
+def make_bunch(
+    name: str,
+    seed: int,
+    options: Mapping[str, object],
+    tables: Mapping[str, pd.DataFrame],
+    ground_truth: Bunch,
+    extra_tables: Mapping[str, pd.DataFrame] | None = None,
+) -> Bunch:
+    """Conform the tables of twin ``name`` to their schemas and wrap everything in a Bunch.
+
+    ``tables`` holds the main table under ``"frame"`` and one entry for each
+    side table of the schema; ``extra_tables`` holds side tables that have no
+    schema (German Credit's cost matrix, for example) and are passed through.
+    """
+    from smartmkt_helpers.simulate.cards import data_card  # cards import the twins' constants
+
+    expected = set(SCHEMAS[name])
+    if set(tables) != expected:
+        raise RuntimeError(f"{name}: tables {sorted(tables)} differ from the schema's {sorted(expected)}")
+    conformed = {part: conform(table, name, part) for part, table in tables.items()}
+    mirrored = DATASETS[name].title if name in DATASETS else "no real dataset (a course-made benchmark)"
+    return Bunch(
+        **conformed,
+        **(extra_tables or {}),
+        ground_truth=ground_truth,
+        DESCR=data_card(name),
+        source="simulated",
+        citation=(
+            f"Simulated twin generated by smartmkt_helpers.simulate (seed={seed}); "
+            f"mirrors: {mirrored}."
+        ),
+        seed=seed,
+        name=name,
+        options=dict(options),
+    )

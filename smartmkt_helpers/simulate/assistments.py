@@ -1,0 +1,152 @@
+"""Twin of ASSISTments 2009 (skill builder): answers from Bayesian knowledge tracing.
+
+Students work through skill-tagged questions in runs of the same skill.
+Each skill has the four parameters of Bayesian knowledge tracing (BKT):
+the probability of knowing it before practice (prior), of learning it at
+each opportunity (learn), of answering right without knowing it (guess)
+and of answering wrong while knowing it (slip). Students differ in ability,
+which shifts their prior and learn probabilities on the logit scale. The
+true knowledge state before every answer is recorded.
+
+Because BKT has no forgetting, a student's knowledge of a skill is a single
+switch: known from the start (probability prior), or learnt after a
+geometric number of opportunities (probability learn each). Drawing that
+switch time directly gives the exact BKT process without a loop over steps.
+
+Examples
+--------
+>>> twin = simulate_assistments(seed=0, num_students=200)
+>>> twin.frame.groupby("student_id")["step"].min().eq(0).all()
+np.True_
+>>> twin.ground_truth.skills.columns.tolist()
+['skill_id', 'prior', 'learn', 'guess', 'slip']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import Bunch
+
+from smartmkt_helpers.simulate._common import check_count, check_number, make_bunch, sigmoid, stream
+
+NAME = "assistments-2009"
+DEFAULT_NUM_STUDENTS = 4_151
+DEFAULT_NUM_SKILLS = 110
+DEFAULT_TRAIN_SHARE = 2_921 / 4_151
+#: Answers per student: log-normal (median 23) clipped to [1, MAX_LENGTH].
+LENGTH_LOG_MEDIAN, LENGTH_LOG_SD, MAX_LENGTH = np.log(23.0), 1.6, 1_261
+#: At each answer a student moves on to another skill with this probability;
+#: skills are picked by popularity, log-normal across skills.
+NEW_RUN_PROBABILITY = 0.15
+SKILL_POPULARITY_LOG_SD = 1.5
+#: Beta distributions of the per-skill BKT parameters.
+PRIOR_BETA = (1.5, 2.5)
+LEARN_BETA = (1.2, 15.0)
+GUESS_BETA = (5.0, 10.0)
+SLIP_BETA = (2.0, 10.0)
+MAX_GUESS = 0.45
+#: Student ability: normal on the logit scale of prior and learn.
+ABILITY_SD = 0.8
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p) - np.log1p(-p)
+
+
+def simulate_assistments(
+    seed: int = 0,
+    num_students: int = DEFAULT_NUM_STUDENTS,
+    num_skills: int = DEFAULT_NUM_SKILLS,
+    train_share: float = DEFAULT_TRAIN_SHARE,
+) -> Bunch:
+    """Simulated twin of the ASSISTments 2009 knowledge-tracing data (see its data card).
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the simulation.
+    num_students : int
+        Number of students (numbered from 0, the training students first).
+    num_skills : int
+        Number of skills (numbered from 1).
+    train_share : float
+        Share of students in the training split.
+
+    Returns
+    -------
+    sklearn.utils.Bunch
+        ``frame`` (student_id, split, step, skill_id, correct) and
+        ``ground_truth`` with ``rows`` (per answer: ``mastered``, the true
+        state before the answer; ``p_mastered``, its probability given the
+        student's parameters and the opportunities so far, before seeing any
+        answer; ``p_correct``; ``opportunity``, how many times the student
+        met the skill before), ``skills`` (the per-skill BKT parameters) and
+        ``students`` (``student_id``, ``split``, ``ability``).
+    """
+    n = check_count("num_students", num_students)
+    num_skills = check_count("num_skills", num_skills, maximum=32_000)
+    train_share = check_number("train_share", train_share, 0.0, 1.0)
+
+    rng = stream(seed, NAME, "skills")
+    skills = pd.DataFrame({
+        "skill_id": np.arange(1, num_skills + 1),
+        "prior": rng.beta(*PRIOR_BETA, num_skills),
+        "learn": rng.beta(*LEARN_BETA, num_skills),
+        "guess": np.minimum(rng.beta(*GUESS_BETA, num_skills), MAX_GUESS),
+        "slip": rng.beta(*SLIP_BETA, num_skills),
+    })
+    popularity = rng.lognormal(0, SKILL_POPULARITY_LOG_SD, num_skills)
+    popularity /= popularity.sum()
+
+    # Sequences: lengths, then runs of one skill.
+    rng = stream(seed, NAME, "sequences")
+    ability = rng.normal(0, ABILITY_SD, n)
+    length = np.clip(np.round(rng.lognormal(LENGTH_LOG_MEDIAN, LENGTH_LOG_SD, n)), 1, MAX_LENGTH).astype(int)
+    student = np.repeat(np.arange(n), length)
+    step = np.arange(len(student)) - np.repeat(np.cumsum(length) - length, length)
+    new_run = (step == 0) | (rng.random(len(student)) < NEW_RUN_PROBABILITY)
+    run = np.cumsum(new_run) - 1
+    skill = rng.choice(num_skills, size=run[-1] + 1, p=popularity)[run]
+
+    # Opportunities: how often the student met the skill before this answer.
+    pair = student.astype(np.int64) * num_skills + skill
+    opportunity = pd.Series(pair).groupby(pair).cumcount().to_numpy()
+    pair_codes, pair_index = np.unique(pair, return_inverse=True)
+
+    # BKT, exactly: known from the start, or learnt after a geometric number of opportunities.
+    pair_student = pair_codes // num_skills
+    pair_skill = pair_codes % num_skills
+    prior = sigmoid(_logit(skills["prior"].to_numpy()[pair_skill]) + ability[pair_student])
+    learn = sigmoid(_logit(skills["learn"].to_numpy()[pair_skill]) + ability[pair_student])
+    rng = stream(seed, NAME, "knowledge")
+    known_at_start = rng.random(len(pair_codes)) < prior
+    learnt_after = rng.geometric(learn)  # known from this opportunity on
+    mastered = known_at_start[pair_index] | (opportunity >= learnt_after[pair_index])
+    guess = skills["guess"].to_numpy()[skill]
+    slip = skills["slip"].to_numpy()[skill]
+    p_correct = np.where(mastered, 1 - slip, guess)
+    correct = stream(seed, NAME, "answers").random(len(student)) < p_correct
+    p_mastered = 1 - (1 - prior[pair_index]) * (1 - learn[pair_index]) ** opportunity
+
+    num_train = int(round(train_share * n))
+    split = np.where(np.arange(n) < num_train, "train", "test")
+    frame = pd.DataFrame({
+        "student_id": student,
+        "split": split[student],
+        "step": step,
+        "skill_id": skill + 1,
+        "correct": correct.astype(int),
+    })
+    ground_truth = Bunch(
+        rows=pd.DataFrame({
+            "mastered": mastered,
+            "p_mastered": p_mastered,
+            "p_correct": p_correct,
+            "opportunity": opportunity,
+        }),
+        skills=skills,
+        students=pd.DataFrame({"student_id": np.arange(n), "split": split, "ability": ability}),
+    )
+    options = {"num_students": n, "num_skills": num_skills, "train_share": train_share}
+    return make_bunch(NAME, seed, options, {"frame": frame}, ground_truth)

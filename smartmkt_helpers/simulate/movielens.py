@@ -1,0 +1,280 @@
+"""Twin of MovieLens 100K: ratings from a known latent-factor model.
+
+The users are shop customers (same seed) who joined the rating feature,
+more often men, as in MovieLens. Every user and every movie has a latent
+factor vector; a movie's factors come from its genres, a user's from their
+segment, so the true genre preferences of each user are known. Which
+movies a user rates depends on popularity and on how much they will like
+them (ratings are missing not at random), and each rating is drawn from an
+ordered-logit model around the true score.
+
+Examples
+--------
+>>> twin = simulate_movielens(seed=0, num_users=100, num_items=300, num_ratings=4_000)
+>>> bool(twin.frame.groupby("user_id").size().min() >= 20)
+True
+>>> twin.ground_truth.expected_ratings.shape
+(100, 300)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.utils import Bunch
+
+from smartmkt_helpers.data.schema import MOVIELENS_GENRES, MOVIELENS_OCCUPATIONS
+from smartmkt_helpers.simulate._common import (
+    check_count,
+    choose_per_row,
+    make_bunch,
+    sigmoid,
+    stream,
+    zipf_weights,
+)
+from smartmkt_helpers.simulate.shop import SEGMENT_NAMES, SEGMENTS, Shop
+
+NAME = "movielens-100k"
+DEFAULT_SIZES = {"num_users": 943, "num_items": 1_682, "num_ratings": 100_000}
+MINIMUM_RATINGS_PER_USER = 20
+#: The ratings span 1997-09-20 to 1998-04-22, like MovieLens 100K's.
+FIRST_RATING = pd.Timestamp("1997-09-20")
+LAST_RATING = pd.Timestamp("1998-04-22 23:59:59")
+#: Relative chance that a shop customer of each gender joins the rating site.
+JOIN_WEIGHT = {"F": 0.32, "M": 1.0}
+#: Occupation base shares (the schema's order), then age effects.
+OCCUPATION_SHARES = np.array([
+    0.084, 0.030, 0.008, 0.101, 0.071, 0.019, 0.034, 0.017, 0.008, 0.013, 0.054,
+    0.028, 0.010, 0.111, 0.070, 0.015, 0.013, 0.033, 0.208, 0.029, 0.048,
+])
+STUDENT_AGE_LIMIT, STUDENT_BOOST = 24, 4.0
+RETIRED_AGE_LIMIT, RETIRED_BOOST = 60, 20.0
+#: Share of movies in each genre (MOVIELENS_GENRES order); a movie with none gets one.
+GENRE_SHARES = np.array([
+    0.0, 0.135, 0.072, 0.023, 0.066, 0.27, 0.059, 0.027, 0.39, 0.012, 0.013, 0.05, 0.03,
+    0.033, 0.133, 0.054, 0.135, 0.038, 0.015,
+])
+#: Release years: most movies are recent; the rest spread over 1922-1992.
+RECENT_YEARS = np.arange(1993, 1999)
+RECENT_YEAR_SHARES = np.array([0.12, 0.17, 0.22, 0.25, 0.20, 0.04])
+RECENT_SHARE = 0.72
+OLDEST_YEAR = 1922
+
+#: The rating model: score = GLOBAL_MEAN + user bias + item bias + p_u . q_i,
+#: rating ~ ordered logit with these cut points.
+NUM_FACTORS = 8
+GLOBAL_MEAN = 0.0
+USER_BIAS_SD = 0.6
+ITEM_BIAS_SD = 0.7
+USER_FACTOR_SD = 0.5
+SEGMENT_FACTOR_SD = 0.5
+ITEM_FACTOR_NOISE_SD = 0.35
+GENRE_FACTOR_SD = 0.6
+CUT_POINTS = np.array([-2.45, -0.95, 0.85, 3.0])
+#: Selection: log-odds of rating a movie grow with popularity and with the true score.
+POPULARITY_EXPONENT = 1.1
+POPULARITY_OFFSET = 15.0
+SELECTION_SCORE = 0.6
+POPULARITY_BIAS_LINK = 0.8
+
+
+def _check_sizes(num_users: int, num_items: int, num_ratings: int) -> tuple[int, int, int]:
+    num_users = check_count("num_users", num_users)
+    num_items = check_count("num_items", num_items, minimum=2 * MINIMUM_RATINGS_PER_USER)
+    low = MINIMUM_RATINGS_PER_USER * num_users
+    high = num_users * num_items // 2
+    num_ratings = check_count("num_ratings", num_ratings, minimum=low, maximum=high)
+    return num_users, num_items, num_ratings
+
+
+def _raters(seed: int, num_users: int) -> pd.DataFrame:
+    """The first ``num_users`` shop customers who join the rating site."""
+    size = 3 * num_users + 100
+    while True:
+        customers = Shop(seed, num_customers=size).customers
+        weight = customers["gender"].astype(str).map(JOIN_WEIGHT).to_numpy()
+        joined = stream(seed, NAME, "join").random(size) < weight
+        if joined.sum() >= num_users:
+            return customers.iloc[np.flatnonzero(joined)[:num_users]].reset_index(drop=True)
+        size *= 2  # pragma: no cover
+
+
+def _ratings_per_user(rng: np.random.Generator, activity: np.ndarray, num_items: int, total: int) -> np.ndarray:
+    """At least 20 ratings each, the rest shared out by heavy-tailed activity, capped."""
+    cap = num_items // 2
+    counts = np.full(len(activity), MINIMUM_RATINGS_PER_USER)
+    weights = activity / activity.sum()
+    for _ in range(20):  # redistribute what the cap cuts off; converges in a few rounds
+        remaining = total - counts.sum()
+        if remaining == 0:
+            break
+        open_users = counts < cap
+        share = np.where(open_users, weights, 0.0)
+        counts = np.minimum(counts + rng.multinomial(remaining, share / share.sum()), cap)
+    return counts
+
+
+def simulate_movielens(
+    seed: int = 0,
+    num_users: int = DEFAULT_SIZES["num_users"],
+    num_items: int = DEFAULT_SIZES["num_items"],
+    num_ratings: int = DEFAULT_SIZES["num_ratings"],
+) -> Bunch:
+    """Simulated twin of MovieLens 100K (see its data card).
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the simulation.
+    num_users, num_items : int
+        Numbers of users and movies.
+    num_ratings : int
+        Total number of ratings, at least 20 per user.
+
+    Returns
+    -------
+    sklearn.utils.Bunch
+        ``frame`` (ratings), ``users``, ``items``, and ``ground_truth`` with
+        ``rows`` (per rating: ``score`` and ``expected_rating``),
+        ``user_parameters`` (``user_id``, ``shop_customer_id``, ``segment``,
+        ``bias``), ``item_parameters`` (``item_id``, ``bias``,
+        ``popularity``), ``user_factors``
+        and ``item_factors`` (DataFrames indexed by id), ``genre_preferences``
+        (users x genres), ``expected_ratings`` (array users x items, row
+        ``user_id - 1``, column ``item_id - 1``), ``cut_points`` and
+        ``global_mean``. The movie table is ``twin.movies``, as in the
+        real dataset's Bunch.
+    """
+    num_users, num_items, num_ratings = _check_sizes(num_users, num_items, num_ratings)
+    customers = _raters(seed, num_users)
+    users = _users_table(seed, customers)
+    items, genres = _items_table(seed, num_items)
+
+    # Latent factors.
+    rng = stream(seed, NAME, "factors")
+    genre_factors = rng.normal(0, GENRE_FACTOR_SD, (len(MOVIELENS_GENRES), NUM_FACTORS))
+    segment_factors = rng.normal(0, SEGMENT_FACTOR_SD, (len(SEGMENTS), NUM_FACTORS))
+    segment = customers["segment"].cat.codes.to_numpy()
+    user_factors = segment_factors[segment] + rng.normal(0, USER_FACTOR_SD, (num_users, NUM_FACTORS))
+    genre_count = genres.sum(axis=1, keepdims=True)
+    item_factors = genres @ genre_factors / np.sqrt(genre_count) + rng.normal(
+        0, ITEM_FACTOR_NOISE_SD, (num_items, NUM_FACTORS)
+    )
+    user_bias = rng.normal(0, USER_BIAS_SD, num_users)
+    item_bias = rng.normal(0, ITEM_BIAS_SD, num_items)
+    score = GLOBAL_MEAN + user_bias[:, None] + item_bias[None, :] + user_factors @ item_factors.T
+    expected_ratings = _expected_rating(score)
+
+    # Popularity: Zipf ranks, ordered mostly by item bias (good movies are seen more).
+    rank_key = POPULARITY_BIAS_LINK * item_bias / ITEM_BIAS_SD + rng.normal(size=num_items)
+    popularity = np.empty(num_items)
+    popularity[np.argsort(-rank_key)] = zipf_weights(num_items, POPULARITY_EXPONENT, POPULARITY_OFFSET)
+
+    # Who rates what: Gumbel top-k sampling without replacement.
+    rng = stream(seed, NAME, "selection")
+    activity = customers["purchase_rate"].to_numpy() ** 0.8 * rng.lognormal(0, 0.5, num_users)
+    counts = _ratings_per_user(rng, activity, num_items, num_ratings)
+    keys = np.log(popularity)[None, :] + SELECTION_SCORE * score + rng.gumbel(size=score.shape)
+    ranking = np.argsort(-keys, axis=1)
+    chosen = np.arange(num_items)[None, :] < counts[:, None]
+    user_index = np.repeat(np.arange(num_users), counts)
+    item_index = ranking[chosen]
+
+    # Ratings and their times.
+    rng = stream(seed, NAME, "ratings")
+    pair_score = score[user_index, item_index]
+    at_most = sigmoid(CUT_POINTS[None, :] - pair_score[:, None])
+    rating = 1 + (rng.random(len(pair_score))[:, None] > at_most).sum(axis=1)
+    span = (LAST_RATING - FIRST_RATING).total_seconds()
+    user_start = rng.random(num_users) ** 1.3 * span
+    spread = rng.lognormal(np.log(2 * 86_400), 2.0, num_users)  # seconds
+    offset = rng.exponential(spread[user_index])
+    room = span - user_start[user_index]
+    offset = np.where(offset < room, offset, rng.random(len(offset)) * room)  # late ones: uniform till the end
+    seconds = user_start[user_index] + offset
+    timestamp = FIRST_RATING.to_datetime64().astype("datetime64[s]") + seconds.astype("timedelta64[s]")
+
+    order = np.lexsort((item_index, seconds, user_index))
+    frame = pd.DataFrame({
+        "user_id": user_index[order] + 1,
+        "item_id": item_index[order] + 1,
+        "rating": rating[order],
+        "timestamp": timestamp[order],
+    })
+    user_ids = np.arange(1, num_users + 1)
+    item_ids = np.arange(1, num_items + 1)
+    factor_names = [f"factor_{k}" for k in range(NUM_FACTORS)]
+    ground_truth = Bunch(
+        rows=pd.DataFrame({
+            "score": pair_score[order],
+            "expected_rating": expected_ratings[user_index, item_index][order],
+        }),
+        user_parameters=pd.DataFrame({
+            "user_id": user_ids,
+            "shop_customer_id": customers["customer_id"].to_numpy(),
+            "segment": pd.Categorical(customers["segment"].astype(str), categories=list(SEGMENT_NAMES)),
+            "bias": user_bias,
+        }),
+        item_parameters=pd.DataFrame({"item_id": item_ids, "bias": item_bias, "popularity": popularity}),
+        user_factors=pd.DataFrame(user_factors, index=pd.Index(user_ids, name="user_id"), columns=factor_names),
+        item_factors=pd.DataFrame(item_factors, index=pd.Index(item_ids, name="item_id"), columns=factor_names),
+        genre_preferences=pd.DataFrame(
+            user_factors @ genre_factors.T, index=pd.Index(user_ids, name="user_id"), columns=list(MOVIELENS_GENRES)
+        ),
+        expected_ratings=expected_ratings,
+        cut_points=CUT_POINTS.copy(),
+        global_mean=GLOBAL_MEAN,
+    )
+    options = {"num_users": num_users, "num_items": num_items, "num_ratings": num_ratings}
+    tables = {"frame": frame, "users": users, "movies": items}
+    return make_bunch(NAME, seed, options, tables, ground_truth)
+
+
+def _expected_rating(score: np.ndarray) -> np.ndarray:
+    """E[rating] under the ordered logit: 1 + sum over cut points of P(rating > cut)."""
+    return 1 + sigmoid(score[..., None] - CUT_POINTS).sum(axis=-1)
+
+
+def _users_table(seed: int, customers: pd.DataFrame) -> pd.DataFrame:
+    rng = stream(seed, NAME, "users")
+    n = len(customers)
+    age = np.clip(customers["age"].to_numpy().astype(int) - 4, 7, 73)
+    weights = np.tile(OCCUPATION_SHARES, (n, 1))
+    student = MOVIELENS_OCCUPATIONS.index("student")
+    retired = MOVIELENS_OCCUPATIONS.index("retired")
+    weights[:, student] *= np.where(age < STUDENT_AGE_LIMIT, STUDENT_BOOST, 0.5)
+    weights[:, retired] *= np.where(age >= RETIRED_AGE_LIMIT, RETIRED_BOOST, 0.2)
+    occupation = choose_per_row(rng, weights)
+    zip_code = pd.Series(rng.integers(1_000, 100_000, n)).astype(str).str.zfill(5)
+    return pd.DataFrame({
+        "user_id": np.arange(1, n + 1),
+        "age": age,
+        "gender": customers["gender"].astype(str).to_numpy(),
+        "occupation": np.array(MOVIELENS_OCCUPATIONS)[occupation],
+        "zip_code": zip_code.to_numpy(),
+    })
+
+
+def _items_table(seed: int, num_items: int) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = stream(seed, NAME, "items")
+    genres = rng.random((num_items, len(MOVIELENS_GENRES))) < GENRE_SHARES
+    none = ~genres.any(axis=1)
+    fallback = rng.choice(len(MOVIELENS_GENRES), size=num_items, p=GENRE_SHARES / GENRE_SHARES.sum())
+    genres[np.flatnonzero(none), fallback[none]] = True
+    recent = rng.random(num_items) < RECENT_SHARE
+    old_year = OLDEST_YEAR + np.floor((RECENT_YEARS[0] - OLDEST_YEAR) * rng.beta(2.5, 1.0, num_items))
+    year = np.where(recent, rng.choice(RECENT_YEARS, num_items, p=RECENT_YEAR_SHARES), old_year).astype(int)
+    # Recent movies carry a day of release; older ones, like MovieLens's, 1 January.
+    day_of_year = np.where(year >= 1996, rng.integers(0, 365, num_items), 0)
+    day_of_year = np.where(year == 1998, day_of_year % 100, day_of_year)
+    release = pd.to_datetime(pd.Series(year).astype(str) + "-01-01") + pd.to_timedelta(day_of_year, unit="D")
+    item_ids = np.arange(1, num_items + 1)
+    items = pd.DataFrame({
+        "item_id": item_ids,
+        "title": "Item " + pd.Series(item_ids).astype(str) + " (" + pd.Series(year).astype(str) + ")",
+        "release_date": release.to_numpy(),
+        "imdb_url": "",
+    })
+    for index, genre in enumerate(MOVIELENS_GENRES):
+        items[genre] = genres[:, index]
+    return items, genres.astype(float)
