@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 from pathlib import Path
 
 from sklearn.utils import Bunch
@@ -23,6 +24,14 @@ OPTIONS: dict[str, dict[str, object]] = {
     "assistments-2009": {},
 }
 FALLBACKS = (None, "simulate")
+_CARD_WIDTH = 78
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(
+        text, _CARD_WIDTH, subsequent_indent=indent,
+        break_long_words=False, break_on_hyphens=False,
+    )
 
 _ABOUT = {
     "movielens-100k": (
@@ -85,19 +94,22 @@ def real_data_card(name: str) -> str:
     # CDNOW master transactions (real data)
     """
     dataset = get_dataset(name)
-    lines = [
-        f"# {dataset.title} (real data)",
-        "",
-        _ABOUT[name],
-        "",
+    items = [
         f"- Size: {dataset.rows}.",
         f"- Official source: {dataset.source}",
         f"- Terms: {dataset.terms}",
         f"- Cite: {dataset.citation}",
+    ]
+    lines = [
+        f"# {dataset.title} (real data)",
+        "",
+        _wrap(_ABOUT[name]),
+        "",
+        *(_wrap(item, "  ") for item in items),
         "",
         "Tables:",
         "",
-        *_schema_lines(name),
+        *(_wrap(line, "  ") for line in _schema_lines(name)),
     ]
     return "\n".join(lines) + "\n"
 
