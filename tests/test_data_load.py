@@ -185,3 +185,10 @@ def test_readers_reject_a_malformed_sequence_file(tmp_path):
     (tmp_path / "assist2009_updated_test.csv").write_text("1\n1\n1\n")
     with pytest.raises(ValueError, match="sequence lengths do not match"):
         readers.read_assistments_2009(tmp_path)
+
+
+def test_offline_argument_overrides_the_environment(clean_env, tmp_path, capsys):
+    bunch = data.load("german-credit", fallback="simulate", home=tmp_path, offline=True)
+    assert bunch.source == "simulated"
+    assert "offline=True" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []

@@ -128,6 +128,7 @@ def load(
     fallback: str | None = None,
     *,
     home: str | os.PathLike | None = None,
+    offline: bool | None = None,
     **options: object,
 ) -> Bunch:
     """Load a real dataset, or its simulated twin when the real one cannot be had.
@@ -148,6 +149,9 @@ def load(
         and prints one line saying so and why.
     home : path-like, optional
         The cache folder, if not the default.
+    offline : bool, optional
+        ``True`` never touches the network; the default follows the
+        ``SMARTMKT_OFFLINE`` environment variable.
     **options
         Dataset options: ``policy`` (``"random"`` or ``"bts"``) for
         ``"open-bandit"``.
@@ -163,13 +167,11 @@ def load(
 
     Examples
     --------
-    >>> import os
-    >>> os.environ["SMARTMKT_OFFLINE"] = "1"
-    >>> shop = load("cdnow", fallback="simulate", home="/nonexistent")  # doctest: +ELLIPSIS
+    >>> twin = load("cdnow", fallback="simulate", home="/nonexistent", offline=True)
+    ... # doctest: +ELLIPSIS
     Using the simulated twin of CDNOW master transactions: cdnow is not in the cache ...
-    >>> shop.source, list(shop.frame.columns)
+    >>> twin.source, list(twin.frame.columns)
     ('simulated', ['customer_id', 'date', 'quantity', 'amount'])
-    >>> del os.environ["SMARTMKT_OFFLINE"]
     """
     dataset = get_dataset(name)
     if fallback not in FALLBACKS:
@@ -178,7 +180,7 @@ def load(
     if name == "open-bandit" and options["policy"] not in ("random", "bts"):
         raise ValueError(f"policy must be 'random' or 'bts', got {options['policy']!r}")
     try:
-        folder = fetch(dataset, home)
+        folder = fetch(dataset, home, offline=offline)
     except DataUnavailableError as error:
         if fallback is None:
             raise
