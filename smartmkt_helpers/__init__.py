@@ -8,9 +8,10 @@ it before Keras::
     import keras
 
 What a chapter teaches is written in the chapter; this package holds the
-plumbing several chapters share: ``data`` (where the datasets are),
-``environment`` (what the machine has) and ``workshop`` (exercise
-self-checks).
+plumbing several chapters share: ``data`` (the real datasets through a
+verified cache, and ``load``), ``simulate`` (the simulated shop and its
+twins with their ground truth), ``environment`` (what the machine has) and
+``workshop`` / ``exercises`` (exercise self-checks).
 """
 
 import os as _os
