@@ -12,7 +12,7 @@ from smartmkt_helpers.data.download import fetch
 from smartmkt_helpers.data.errors import DataUnavailableError
 from smartmkt_helpers.data.readers import READERS
 from smartmkt_helpers.data.registry import get_dataset
-from smartmkt_helpers.data.schema import SCHEMAS
+from smartmkt_helpers.data.schema import OPEN_BANDIT_POLICIES, SCHEMAS
 
 #: The options each dataset accepts, with their defaults.
 OPTIONS: dict[str, dict[str, object]] = {
@@ -177,7 +177,7 @@ def load(
     if fallback not in FALLBACKS:
         raise ValueError(f"fallback must be None or 'simulate', got {fallback!r}")
     options = _check_options(name, options)
-    if name == "open-bandit" and options["policy"] not in ("random", "bts"):
+    if name == "open-bandit" and options["policy"] not in OPEN_BANDIT_POLICIES:
         raise ValueError(f"policy must be 'random' or 'bts', got {options['policy']!r}")
     try:
         folder = fetch(dataset, home, offline=offline)

@@ -16,15 +16,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from smartmkt_helpers.data.registry import DATASETS
 from smartmkt_helpers.data.schema import (
     GERMAN_CREDIT_ATTRIBUTES,
-    GERMAN_CREDIT_COSTS,
     MOVIELENS_GENRES,
+    OPEN_BANDIT_POLICIES,
     conform,
+    german_credit_cost_matrix,
 )
-
-_HILLSTROM_CSV = "Kevin_Hillstrom_MineThatData_E-MailAnalytics_DataMiningChallenge_2008.03.20.csv"
-OPEN_BANDIT_POLICIES = ("random", "bts")
 
 
 def read_movielens_100k(folder: Path) -> dict[str, pd.DataFrame]:
@@ -57,7 +56,8 @@ def read_movielens_100k(folder: Path) -> dict[str, pd.DataFrame]:
 
 def read_hillstrom(folder: Path) -> dict[str, pd.DataFrame]:
     """The 64,000 customers of the MineThatData e-mail test."""
-    customers = pd.read_csv(folder / _HILLSTROM_CSV)
+    (csv_file,) = DATASETS["hillstrom"].files
+    customers = pd.read_csv(folder / csv_file.path)
     return {"frame": conform(customers, "hillstrom")}
 
 
@@ -116,13 +116,6 @@ def parse_german_credit_labels(doc_text: str) -> pd.DataFrame:
     return table.astype("str")
 
 
-def cost_matrix() -> pd.DataFrame:
-    """German Credit's cost matrix: rows the true class, columns the predicted."""
-    table = pd.DataFrame(GERMAN_CREDIT_COSTS).T.loc[["good", "bad"], ["good", "bad"]]
-    table.index.name, table.columns.name = "true", "predicted"
-    return table.astype("int64")
-
-
 def read_german_credit(folder: Path) -> dict[str, pd.DataFrame]:
     """The 1,000 applicants, their attribute labels and the cost matrix."""
     names = [name for name, _ in GERMAN_CREDIT_ATTRIBUTES] + ["risk"]
@@ -132,7 +125,7 @@ def read_german_credit(folder: Path) -> dict[str, pd.DataFrame]:
     return {
         "frame": conform(applicants, "german-credit"),
         "attribute_labels": parse_german_credit_labels(doc_text),
-        "cost_matrix": cost_matrix(),
+        "cost_matrix": german_credit_cost_matrix(),
     }
 
 

@@ -43,6 +43,9 @@ HILLSTROM_ARMS = ("Mens E-Mail", "Womens E-Mail", "No E-Mail")
 #: Number of items and of recommendation slots in the Open Bandit samples.
 OPEN_BANDIT_ITEMS = 80
 OPEN_BANDIT_POSITIONS = 3
+#: The two policies that logged the Open Bandit samples: uniform random and
+#: Bernoulli Thompson sampling.
+OPEN_BANDIT_POLICIES = ("random", "bts")
 
 #: German Credit: column name, and the attribute codes of a qualitative
 #: attribute (``None`` for a numerical one), in the order of ``german.data``.
@@ -159,6 +162,19 @@ GERMAN_CREDIT_LABELS: dict[str, dict[str, str]] = {
         "A202": "no",
     },
 }
+
+
+def german_credit_cost_matrix() -> pd.DataFrame:
+    """German Credit's cost matrix: rows the true class, columns the predicted.
+
+    Examples
+    --------
+    >>> int(german_credit_cost_matrix().loc["bad", "good"])
+    5
+    """
+    table = pd.DataFrame(GERMAN_CREDIT_COSTS).T.loc[["good", "bad"], ["good", "bad"]]
+    table.index.name, table.columns.name = "true", "predicted"
+    return table.astype("int64")
 
 
 def _category(values) -> CategoricalDtype:

@@ -24,7 +24,11 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from smartmkt_helpers.data.schema import GERMAN_CREDIT_ATTRIBUTES, GERMAN_CREDIT_COSTS, GERMAN_CREDIT_LABELS
+from smartmkt_helpers.data.schema import (
+    GERMAN_CREDIT_ATTRIBUTES,
+    GERMAN_CREDIT_LABELS,
+    german_credit_cost_matrix,
+)
 from smartmkt_helpers.simulate._common import check_count, choose_per_row, make_bunch, sigmoid, stream
 
 NAME = "german-credit"
@@ -131,13 +135,6 @@ def attribute_labels() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["attribute", "code", "label"]).astype("str")
 
 
-def cost_matrix() -> pd.DataFrame:
-    """German Credit's cost matrix: rows the true class, columns the predicted one."""
-    table = pd.DataFrame(GERMAN_CREDIT_COSTS).T.loc[["good", "bad"], ["good", "bad"]]
-    table.index.name, table.columns.name = "true", "predicted"
-    return table.astype("int64")
-
-
 def simulate_german_credit(seed: int = 0, num_applicants: int = DEFAULT_NUM_APPLICANTS) -> Bunch:
     """Simulated twin of Statlog German Credit (see its data card).
 
@@ -192,5 +189,5 @@ def simulate_german_credit(seed: int = 0, num_applicants: int = DEFAULT_NUM_APPL
         design=design,
         coefficients=coefficients,
     )
-    extra = {"attribute_labels": attribute_labels(), "cost_matrix": cost_matrix()}
+    extra = {"attribute_labels": attribute_labels(), "cost_matrix": german_credit_cost_matrix()}
     return make_bunch(NAME, seed, {"num_applicants": n}, {"frame": frame}, ground_truth, extra)

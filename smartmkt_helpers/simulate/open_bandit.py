@@ -23,7 +23,11 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from smartmkt_helpers.data.schema import OPEN_BANDIT_ITEMS, OPEN_BANDIT_POSITIONS
+from smartmkt_helpers.data.schema import (
+    OPEN_BANDIT_ITEMS,
+    OPEN_BANDIT_POLICIES,
+    OPEN_BANDIT_POSITIONS,
+)
 from smartmkt_helpers.simulate._common import (
     check_choice,
     check_count,
@@ -36,7 +40,6 @@ from smartmkt_helpers.simulate._common import (
 )
 
 NAME = "open-bandit"
-POLICIES = ("random", "bts")
 DEFAULT_NUM_ROWS = 10_000
 FIRST_DAY = pd.Timestamp("2019-11-24", tz="UTC")
 NUM_DAYS = 7
@@ -100,7 +103,7 @@ def simulate_open_bandit(seed: int = 0, policy: str = "random", num_rows: int = 
         ``intercept`` and, for ``bts``, ``posteriors`` (alpha and beta of
         every item on every day).
     """
-    policy = check_choice("policy", policy, POLICIES)
+    policy = check_choice("policy", policy, OPEN_BANDIT_POLICIES)
     n = check_count("num_rows", num_rows)
     model = _click_model(seed)
 
