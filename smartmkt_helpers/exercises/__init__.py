@@ -1,0 +1,74 @@
+"""Exercise self-checks, by exercise number.
+
+Each chapter's exercises register a checker in this package's module of
+the same number (``ch02.py`` for chapter 2); importing the package imports
+every ``chNN`` module, so all checkers are registered. A checker receives the
+learner's answer and the chapter objects the answer was computed from, works
+out the expected value itself (so the notebook does not print it), and
+returns a :class:`~smartmkt_helpers.workshop.CheckResult` that names the
+mistake when it recognises one.
+
+Examples
+--------
+>>> import pandas as pd
+>>> ad_log = pd.DataFrame({"creative": ["A", "A"], "impressions": [100, 300],
+...                        "clicks": [10, 15]})
+>>> check_exercise("0.1", pd.Series({"A": 0.0625}), ad_log=ad_log)
+Correct: ctr_by_creative matches.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from smartmkt_helpers.workshop import CheckResult
+
+Checker = Callable[..., CheckResult]
+_CHECKERS: dict[str, Checker] = {}
+
+
+def register(exercise_id: str) -> Callable[[Checker], Checker]:
+    """Decorator: register ``checker`` as the self-check of ``exercise_id``."""
+
+    def decorate(checker: Checker) -> Checker:
+        if exercise_id in _CHECKERS:
+            raise ValueError(f"exercise {exercise_id!r} already has a checker")
+        _CHECKERS[exercise_id] = checker
+        return checker
+
+    return decorate
+
+
+def check_exercise(exercise_id: str, answer: Any, **context: Any) -> CheckResult:
+    """Check the answer to exercise ``exercise_id`` (for example ``"0.1"``).
+
+    ``context`` passes the objects the exercise works on, by the names the
+    exercise uses.
+    """
+    try:
+        checker = _CHECKERS[exercise_id]
+    except KeyError:
+        known = ", ".join(sorted(_CHECKERS))
+        raise ValueError(f"no exercise {exercise_id!r}; exercises with checks: {known}") from None
+    return checker(answer, **context)
+
+
+def require_columns(frame: pd.DataFrame, columns: list[str], name: str) -> None:
+    """Raise a ValueError naming the columns ``frame`` (called ``name``) lacks."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} is missing the column(s) {', '.join(missing)}")
+
+
+def _register_chapters() -> None:
+    for module in pkgutil.iter_modules(__path__):
+        if module.name.startswith("ch"):
+            importlib.import_module(f"{__name__}.{module.name}")
+
+
+_register_chapters()
