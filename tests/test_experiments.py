@@ -1,0 +1,119 @@
+"""A/B test reading and sizing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from smartmkt_helpers.experiments import (
+    bootstrap_difference,
+    difference_in_means,
+    sample_size_means,
+    sample_size_proportions,
+)
+
+
+def test_difference_in_means_by_hand():
+    result = difference_in_means([1, 0, 1, 1], [0, 0, 1, 0])
+    # both groups have sample variance 1/4, so se = sqrt(1/16 + 1/16)
+    standard_error = np.sqrt(0.25 / 4 + 0.25 / 4)
+    assert result.effect == pytest.approx(0.5)
+    assert result.standard_error == pytest.approx(standard_error)
+    assert result.ci_high - result.ci_low == pytest.approx(2 * 1.959964 * standard_error, rel=1e-6)
+    assert result.p_value == pytest.approx(2 * stats.norm.sf(0.5 / standard_error))
+    assert result.relative_lift == pytest.approx(0.5 / 0.25)
+    assert (result.num_treated, result.num_control) == (4, 4)
+
+
+def test_difference_in_means_matches_welch_t_test_for_large_groups():
+    rng = np.random.default_rng(1)
+    treated = rng.gamma(2.0, 30.0, size=5000)
+    control = rng.gamma(2.0, 29.0, size=6000)
+    ours = difference_in_means(treated, control)
+    welch = stats.ttest_ind(treated, control, equal_var=False)
+    assert ours.p_value == pytest.approx(welch.pvalue, rel=0.01)
+
+
+def test_intervals_cover_the_true_effect_at_their_rate():
+    rng = np.random.default_rng(2)
+    true_effect = 0.02
+    covered = 0
+    for _ in range(400):
+        treated = rng.binomial(1, 0.12, size=2000)
+        control = rng.binomial(1, 0.10, size=2000)
+        result = difference_in_means(treated, control, confidence=0.9)
+        covered += result.ci_low <= true_effect <= result.ci_high
+    assert 0.86 <= covered / 400 <= 0.94
+
+
+def test_bootstrap_agrees_with_the_normal_interval_on_large_groups():
+    rng = np.random.default_rng(3)
+    treated = rng.exponential(50, size=4000)
+    control = rng.exponential(45, size=4000)
+    normal = difference_in_means(treated, control)
+    boot = bootstrap_difference(treated, control, num_resamples=2000, seed=0)
+    assert boot.effect == pytest.approx(normal.effect)
+    assert boot.ci_low == pytest.approx(normal.ci_low, abs=0.15 * normal.standard_error * 4)
+    assert boot.ci_high == pytest.approx(normal.ci_high, abs=0.15 * normal.standard_error * 4)
+    assert boot.standard_error == pytest.approx(normal.standard_error, rel=0.1)
+
+
+def test_bootstrap_is_reproducible_with_a_seed():
+    treated, control = [3.0, 5.0, 4.0, 6.0, 2.0], [1.0, 2.0, 2.0, 3.0, 4.0]
+    first = bootstrap_difference(treated, control, seed=7)
+    assert first == bootstrap_difference(treated, control, seed=7)
+    assert first != bootstrap_difference(treated, control, seed=8)
+
+
+def test_no_difference_gives_a_large_p_value():
+    result = difference_in_means(np.ones(10), np.ones(10))
+    assert result.effect == 0 and result.p_value == 1.0
+
+
+def test_sample_size_for_proportions_matches_the_textbook_formula():
+    # 10% baseline, one point of lift, alpha 0.05 two-sided, power 0.8
+    n = sample_size_proportions(0.10, 0.01)
+    assert n == 14751
+    # the rule of thumb 16 p (1 - p) / delta^2 is close to it
+    assert abs(n - 16 * 0.105 * 0.895 / 0.01**2) / n < 0.05
+    assert sample_size_proportions(0.10, 0.02) < n / 3.5  # quarter-ish for double the effect
+    assert sample_size_proportions(0.10, 0.01, power=0.9) > n
+
+
+def test_sample_size_means():
+    assert sample_size_means(standard_deviation=40.0, minimum_detectable_effect=2.0) == 6280
+    assert sample_size_means(40.0, 4.0) == pytest.approx(6280 / 4, abs=1)
+
+
+@pytest.mark.parametrize(
+    ("treated", "control", "error", "message"),
+    [
+        ([], [1, 0], ValueError, "treated needs at least 2"),
+        ([1, 0], [[1, 0]], ValueError, "control must be 1-D"),
+        ([1, np.nan], [1, 0], ValueError, "treated contains NaN"),
+        (["a", "b"], [1, 0], TypeError, "treated must be numeric"),
+    ],
+)
+def test_bad_outcomes_are_named(treated, control, error, message):
+    with pytest.raises(error, match=message):
+        difference_in_means(treated, control)
+    with pytest.raises(error, match=message):
+        bootstrap_difference(treated, control)
+
+
+def test_bad_parameters_are_named():
+    with pytest.raises(ValueError, match="confidence"):
+        difference_in_means([1, 0], [1, 0], confidence=95)
+    with pytest.raises(ValueError, match="num_resamples"):
+        bootstrap_difference([1, 0], [1, 0], num_resamples=10)
+    with pytest.raises(ValueError, match="baseline_rate"):
+        sample_size_proportions(10, 0.01)
+    with pytest.raises(ValueError, match="minimum_detectable_effect"):
+        sample_size_proportions(0.1, -0.01)
+    with pytest.raises(ValueError, match="not a rate below 1"):
+        sample_size_proportions(0.95, 0.1)
+    with pytest.raises(ValueError, match="power"):
+        sample_size_proportions(0.1, 0.01, power=80)
+    with pytest.raises(ValueError, match="standard_deviation"):
+        sample_size_means(0, 1)
