@@ -1,0 +1,482 @@
+"""K-means from its four steps, and small tools for choosing the number of clusters.
+
+Chapter 2 writes K-means out step by step (initialise, assign, update,
+repeat until the centres stop moving); this module keeps the same algorithm
+as a tested estimator in scikit-learn's style, so later chapters can write::
+
+    from smartmkt_helpers.clustering import KMeans
+
+Given the same initial centres, :class:`KMeans` follows the same Lloyd
+iterations as :class:`sklearn.cluster.KMeans` (``algorithm="lloyd"``) and
+reaches the same inertia. :func:`scan_k` puts the usual evidence for the
+number of clusters side by side: inertia (the elbow), silhouette, and
+stability across seeds measured with the adjusted Rand index.
+
+Examples
+--------
+>>> import numpy as np
+>>> points = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
+>>> model = KMeans(n_clusters=2, random_state=0).fit(points)
+>>> sorted(model.cluster_centers_.tolist())
+[[0.0, 0.5], [10.0, 0.5]]
+>>> float(model.inertia_)
+1.0
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "KMeans",
+    "kmeans_plus_plus",
+    "scan_k",
+    "squared_distances",
+    "stability_ari",
+]
+
+
+# --------------------------------------------------------------------------
+# input checks
+
+
+def _as_matrix(X: Any, name: str = "X") -> np.ndarray:
+    """Return ``X`` as a finite 2-D float array, or raise a clear error."""
+    if isinstance(X, pd.DataFrame):
+        bad = [str(c) for c, dtype in X.dtypes.items()
+               if not (pd.api.types.is_numeric_dtype(dtype)
+                       and not pd.api.types.is_bool_dtype(dtype))]
+        if bad:
+            raise TypeError(
+                f"{name} has non-numeric column(s) {', '.join(bad)}; "
+                "encode or drop them before clustering"
+            )
+        values = X.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        array = np.asarray(X)
+        if array.dtype.kind not in "iuf":
+            raise TypeError(
+                f"{name} must hold numbers, got an array of dtype {array.dtype}"
+            )
+        values = array.astype(float)
+    if values.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D (samples x features), got {values.ndim}-D"
+        )
+    if values.shape[0] == 0:
+        raise ValueError(f"{name} is empty: it has no rows to cluster")
+    if values.shape[1] == 0:
+        raise ValueError(f"{name} has no feature columns")
+    if not np.isfinite(values).all():
+        rows = int((~np.isfinite(values)).any(axis=1).sum())
+        raise ValueError(
+            f"{name} contains NaN or infinite values in {rows} row(s); "
+            "impute or drop them first"
+        )
+    return values
+
+
+def _check_positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+# --------------------------------------------------------------------------
+# the building blocks
+
+
+def squared_distances(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distance from every row of ``X`` to every centre.
+
+    Uses ``|x|^2 - 2 x.c + |c|^2``, one matrix product, clipped at zero
+    against rounding.
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+    centers : array of shape (n_clusters, n_features)
+
+    Returns
+    -------
+    array of shape (n_samples, n_clusters)
+
+    Examples
+    --------
+    >>> squared_distances(np.array([[0.0, 0.0], [3.0, 4.0]]),
+    ...                   np.array([[0.0, 0.0]])).ravel().tolist()
+    [0.0, 25.0]
+    """
+    X = np.asarray(X, dtype=float)
+    centers = np.asarray(centers, dtype=float)
+    distances = (
+        np.einsum("ij,ij->i", X, X)[:, None]
+        - 2.0 * X @ centers.T
+        + np.einsum("ij,ij->i", centers, centers)[None, :]
+    )
+    return np.maximum(distances, 0.0)
+
+
+def kmeans_plus_plus(
+    X: Any, n_clusters: int, *, random_state: Any = None, n_local_trials: int | None = None
+) -> np.ndarray:
+    """Choose ``n_clusters`` initial centres by greedy k-means++.
+
+    The first centre is a random point; each next centre is drawn with
+    probability proportional to the squared distance to the nearest centre
+    chosen so far, so far-away regions get a centre early. The greedy
+    variant (as in scikit-learn) draws ``n_local_trials`` candidates and
+    keeps the one that lowers the total squared distance most.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    n_clusters : int
+    random_state : int, numpy Generator or None
+    n_local_trials : int, optional
+        Candidates per centre; default ``2 + int(log(n_clusters))``.
+
+    Returns
+    -------
+    array of shape (n_clusters, n_features)
+
+    Examples
+    --------
+    >>> points = np.array([[0.0], [0.1], [5.0], [5.1]])
+    >>> centres = kmeans_plus_plus(points, 2, random_state=0)
+    >>> bool(abs(centres[0, 0] - centres[1, 0]) > 4)
+    True
+    """
+    X = _as_matrix(X)
+    n_clusters = _check_positive_int(n_clusters, "n_clusters")
+    n_samples = X.shape[0]
+    if n_clusters > n_samples:
+        raise ValueError(
+            f"n_clusters={n_clusters} is larger than the number of points ({n_samples})"
+        )
+    rng = np.random.default_rng(random_state)
+    if n_local_trials is None:
+        n_local_trials = 2 + int(np.log(n_clusters))
+    centers = np.empty((n_clusters, X.shape[1]))
+    first = rng.integers(n_samples)
+    centers[0] = X[first]
+    closest = squared_distances(X, centers[:1]).ravel()
+    for c in range(1, n_clusters):
+        total = closest.sum()
+        if total <= 0:  # every point already sits on a centre
+            candidates = rng.integers(n_samples, size=n_local_trials)
+        else:
+            cumulative = np.cumsum(closest)
+            draws = rng.random(n_local_trials) * total
+            candidates = np.minimum(np.searchsorted(cumulative, draws), n_samples - 1)
+        candidate_closest = np.minimum(closest[None, :],
+                                       squared_distances(X, X[candidates]).T)
+        best = int(np.argmin(candidate_closest.sum(axis=1)))
+        centers[c] = X[candidates[best]]
+        closest = candidate_closest[best]
+    return centers
+
+
+def _update_centers(
+    X: np.ndarray, labels: np.ndarray, centers: np.ndarray, distances: np.ndarray
+) -> np.ndarray:
+    """Mean of each cluster's points; an empty cluster takes the worst-fit point."""
+    n_clusters = centers.shape[0]
+    counts = np.bincount(labels, minlength=n_clusters).astype(float)
+    sums = np.column_stack([np.bincount(labels, weights=column, minlength=n_clusters)
+                            for column in X.T])  # a loop over features, not rows
+    new_centers = centers.copy()
+    filled = counts > 0
+    new_centers[filled] = sums[filled] / counts[filled, None]
+    empty = np.flatnonzero(~filled)
+    if empty.size:
+        own = distances[np.arange(len(labels)), labels]
+        far_points = np.argsort(own)[::-1][: empty.size]
+        new_centers[empty] = X[far_points]
+    return new_centers
+
+
+def _lloyd(
+    X: np.ndarray, centers: np.ndarray, max_iter: int, tol: float
+) -> tuple[np.ndarray, np.ndarray, float, int]:
+    """Run the assign / update loop from ``centers``; scikit-learn's stopping rule."""
+    labels_old = np.full(X.shape[0], -1)
+    strict = False
+    for iteration in range(1, max_iter + 1):
+        distances = squared_distances(X, centers)          # step 2: assign
+        labels = distances.argmin(axis=1)
+        new_centers = _update_centers(X, labels, centers, distances)  # step 3
+        shift = float(((new_centers - centers) ** 2).sum())
+        centers = new_centers
+        if np.array_equal(labels, labels_old):              # step 4: stop?
+            strict = True
+            break
+        if shift <= tol:
+            break
+        labels_old = labels
+    if not strict:  # make the labels agree with the final centres
+        labels = squared_distances(X, centers).argmin(axis=1)
+    inertia = float(((X - centers[labels]) ** 2).sum())
+    return centers, labels, inertia, iteration
+
+
+# --------------------------------------------------------------------------
+# the estimator
+
+
+class KMeans:
+    """K-means clustering (Lloyd's algorithm) in scikit-learn's style.
+
+    The four steps: (1) initialise ``n_clusters`` centres, (2) assign every
+    point to its nearest centre, (3) move every centre to the mean of its
+    points, (4) repeat 2-3 until no point changes cluster or the centres move
+    less than the tolerance. The result minimises the within-cluster sum of
+    squared distances (the *inertia*) only locally, so the outcome depends on
+    the initial centres; ``n_init`` runs keep the best.
+
+    Parameters
+    ----------
+    n_clusters : int, default 8
+        Number of clusters *k*; at most the number of points.
+    init : {"k-means++", "random"} or array of shape (n_clusters, n_features)
+        How to choose the initial centres: greedy k-means++ (default), ``k``
+        distinct random points, or the given centres (then one run).
+    n_init : int, default 1
+        Number of runs from different initial centres; the run with the
+        lowest inertia is kept.
+    max_iter : int, default 300
+        Maximum assign / update rounds per run.
+    tol : float, default 1e-4
+        Stop when the total squared movement of the centres is at most
+        ``tol`` times the mean feature variance (scikit-learn's rule).
+    random_state : int, numpy Generator or None
+        Seed for the initial centres.
+
+    Attributes
+    ----------
+    cluster_centers_ : array of shape (n_clusters, n_features)
+    labels_ : array of shape (n_samples,)
+        Cluster of each training point.
+    inertia_ : float
+        Sum of squared distances of the points to their centres.
+    n_iter_ : int
+        Assign / update rounds of the kept run.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> blobs = np.vstack([rng.normal(0, 0.1, (20, 2)),
+    ...                    rng.normal(3, 0.1, (20, 2))])
+    >>> model = KMeans(n_clusters=2, n_init=3, random_state=0).fit(blobs)
+    >>> np.bincount(model.labels_).tolist()
+    [20, 20]
+    >>> model.predict([[3.0, 3.0]]).tolist() == model.predict([[2.9, 3.1]]).tolist()
+    True
+    """
+
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        *,
+        init: str | np.ndarray = "k-means++",
+        n_init: int = 1,
+        max_iter: int = 300,
+        tol: float = 1e-4,
+        random_state: Any = None,
+    ) -> None:
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+
+    def __repr__(self) -> str:
+        init = "array" if not isinstance(self.init, str) else repr(self.init)
+        return (f"KMeans(n_clusters={self.n_clusters}, init={init}, "
+                f"n_init={self.n_init}, random_state={self.random_state!r})")
+
+    def _initial_centers(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        if isinstance(self.init, str):
+            if self.init == "k-means++":
+                return kmeans_plus_plus(X, self.n_clusters, random_state=rng)
+            if self.init == "random":
+                return X[rng.choice(X.shape[0], size=self.n_clusters, replace=False)]
+            raise ValueError(
+                f"init must be 'k-means++', 'random' or an array of centres, got {self.init!r}"
+            )
+        centers = _as_matrix(self.init, name="init")
+        expected = (self.n_clusters, X.shape[1])
+        if centers.shape != expected:
+            raise ValueError(
+                f"init has shape {centers.shape}; expected (n_clusters, n_features) = {expected}"
+            )
+        return centers.copy()
+
+    def fit(self, X: Any, y: Any = None) -> KMeans:
+        """Cluster ``X`` (rows are points); ``y`` is ignored. Returns ``self``."""
+        X = _as_matrix(X)
+        n_clusters = _check_positive_int(self.n_clusters, "n_clusters")
+        n_init = _check_positive_int(self.n_init, "n_init")
+        max_iter = _check_positive_int(self.max_iter, "max_iter")
+        if not isinstance(self.tol, numbers.Real) or self.tol < 0:
+            raise ValueError(f"tol must be a number >= 0, got {self.tol!r}")
+        if n_clusters > X.shape[0]:
+            raise ValueError(
+                f"n_clusters={n_clusters} is larger than the number of points "
+                f"({X.shape[0]}); choose n_clusters <= {X.shape[0]}"
+            )
+        if not isinstance(self.init, str):
+            n_init = 1  # the same centres would give the same run every time
+        tol = float(self.tol) * float(np.mean(np.var(X, axis=0)))
+        rng = np.random.default_rng(self.random_state)
+        best = None
+        for _ in range(n_init):
+            run = _lloyd(X, self._initial_centers(X, rng), max_iter, tol)
+            if best is None or run[2] < best[2]:
+                best = run
+        self.cluster_centers_, self.labels_, self.inertia_, self.n_iter_ = best
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def _check_fitted(self, X: Any) -> np.ndarray:
+        if not hasattr(self, "cluster_centers_"):
+            raise ValueError("this KMeans is not fitted yet; call fit(X) first")
+        X = _as_matrix(X)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but KMeans was fitted with "
+                f"{self.n_features_in_}"
+            )
+        return X
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Index of the nearest fitted centre for every row of ``X``."""
+        X = self._check_fitted(X)
+        return squared_distances(X, self.cluster_centers_).argmin(axis=1)
+
+    def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
+        """Fit, then return the training labels."""
+        return self.fit(X).labels_
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Euclidean distance from every row of ``X`` to every centre."""
+        X = self._check_fitted(X)
+        return np.sqrt(squared_distances(X, self.cluster_centers_))
+
+    def score(self, X: Any, y: Any = None) -> float:
+        """Minus the inertia of ``X`` under the fitted centres (higher is better)."""
+        X = self._check_fitted(X)
+        return -float(squared_distances(X, self.cluster_centers_).min(axis=1).sum())
+
+
+# --------------------------------------------------------------------------
+# choosing k
+
+
+def stability_ari(
+    X: Any, n_clusters: int, *, seeds: Iterable[int] = range(5), n_init: int = 1
+) -> float:
+    """Mean adjusted Rand index between K-means runs that differ only in their seed.
+
+    1 means every seed finds the same partition; values well below 1 mean
+    the partition at this ``n_clusters`` depends on luck.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> blobs = np.vstack([rng.normal(0, 0.1, (30, 2)),
+    ...                    rng.normal(5, 0.1, (30, 2))])
+    >>> stability_ari(blobs, 2, seeds=[0, 1, 2])
+    1.0
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    X = _as_matrix(X)
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ValueError("seeds must hold at least two seeds to compare runs")
+    runs = [KMeans(n_clusters, n_init=n_init, random_state=s).fit(X).labels_ for s in seeds]
+    scores = [adjusted_rand_score(runs[i], runs[j])
+              for i in range(len(runs)) for j in range(i + 1, len(runs))]
+    return float(np.mean(scores))
+
+
+def scan_k(
+    X: Any,
+    k_values: Iterable[int],
+    *,
+    seeds: Iterable[int] = range(5),
+    n_init: int = 1,
+    silhouette_sample_size: int | None = 2000,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Inertia, silhouette and seed stability of K-means for each ``k``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    k_values : iterable of int
+        Candidate numbers of clusters, each between 2 and ``n_samples - 1``.
+    seeds : iterable of int
+        Seeds for the stability column (mean pairwise adjusted Rand index);
+        the first seed's run gives inertia and silhouette.
+    n_init : int
+        Runs per fit.
+    silhouette_sample_size : int or None
+        Silhouette on a random sample of this many points (it costs
+        n_samples squared); None uses every point.
+    random_state : int
+        Seed for the silhouette sample.
+
+    Returns
+    -------
+    DataFrame with columns ``k``, ``inertia``, ``silhouette``, ``stability_ari``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> blobs = np.vstack([rng.normal(c, 0.2, (30, 2)) for c in (0, 4, 8)])
+    >>> table = scan_k(blobs, [2, 3, 4], seeds=[0, 1, 2])
+    >>> int(table.loc[table["silhouette"].idxmax(), "k"])
+    3
+    """
+    from sklearn.metrics import adjusted_rand_score, silhouette_score
+
+    X = _as_matrix(X)
+    seeds = list(seeds)
+    if len(seeds) < 2:
+        raise ValueError("seeds must hold at least two seeds to compare runs")
+    k_values = [_check_positive_int(k, "k_values") for k in k_values]
+    if not k_values:
+        raise ValueError("k_values is empty")
+    too_big = [k for k in k_values if k < 2 or k >= X.shape[0]]
+    if too_big:
+        raise ValueError(
+            f"k_values {too_big} out of range: silhouette needs 2 <= k <= "
+            f"n_samples - 1 = {X.shape[0] - 1}"
+        )
+    sample = None
+    if silhouette_sample_size is not None and silhouette_sample_size < X.shape[0]:
+        sample = np.random.default_rng(random_state).choice(
+            X.shape[0], size=silhouette_sample_size, replace=False)
+    rows = []
+    for k in k_values:
+        fits = [KMeans(k, n_init=n_init, random_state=s).fit(X) for s in seeds]
+        labels = fits[0].labels_
+        if sample is None:
+            silhouette = silhouette_score(X, labels)
+        else:
+            silhouette = (silhouette_score(X[sample], labels[sample])
+                          if np.unique(labels[sample]).size > 1 else np.nan)
+        pairs = [adjusted_rand_score(fits[i].labels_, fits[j].labels_)
+                 for i in range(len(fits)) for j in range(i + 1, len(fits))]
+        rows.append({"k": k, "inertia": fits[0].inertia_,
+                     "silhouette": float(silhouette), "stability_ari": float(np.mean(pairs))})
+    return pd.DataFrame(rows)
