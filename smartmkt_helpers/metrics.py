@@ -1,0 +1,477 @@
+"""Ranking and rating metrics over tidy DataFrames.
+
+The conventions follow Microsoft Recommenders' Python evaluation, so the
+numbers can be set beside its published benchmark:
+
+- ``rating_true`` holds the test ratings (``user_id, item_id, ...``); every
+  row counts as relevant (no rating threshold).
+- ``rating_pred`` holds scored recommendations
+  (``user_id, item_id, prediction``); each user's ``k`` highest predictions
+  form the list (ties keep the row order).
+- Averages run over the users present in both frames; a user in both with
+  no hit contributes 0.
+- nDCG uses binary relevance and the natural-log discount ``1 / ln(1 + rank)``.
+- ``map_at_k(normalize="all")`` divides each user's sum of precisions at the
+  hits by the number of relevant test items (Microsoft Recommenders' "MAP");
+  ``normalize="min"`` divides by ``min(n_relevant, k)``, the textbook MAP@k.
+
+One function, :func:`merge_ranking_true_pred`, does the join that all
+ranking metrics share.
+
+Examples
+--------
+>>> import pandas as pd
+>>> truth = pd.DataFrame({"user_id": [1, 1, 2], "item_id": [10, 11, 10]})
+>>> recs = pd.DataFrame({"user_id": [1, 1, 2, 2], "item_id": [10, 12, 11, 10],
+...                      "prediction": [0.9, 0.8, 0.7, 0.6]})
+>>> precision_at_k(truth, recs, k=2)
+0.5
+>>> recall_at_k(truth, recs, k=2)
+0.75
+>>> round(ndcg_at_k(truth, recs, k=2), 4)  # (0.6131 + 0.6309) / 2
+0.622
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "catalog_coverage",
+    "hit_rate_at_k",
+    "mae",
+    "map_at_k",
+    "merge_ranking_true_pred",
+    "mrr_at_k",
+    "ndcg_at_k",
+    "novelty",
+    "precision_at_k",
+    "recall_at_k",
+    "rmse",
+    "top_k_items",
+]
+
+
+def _check_frame(frame: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{name} has no column(s) {', '.join(map(repr, missing))}; "
+            f"its columns are {', '.join(map(str, frame.columns))}"
+        )
+    if len(frame) == 0:
+        raise ValueError(f"{name} is empty")
+    for column in columns:
+        if frame[column].isna().any():
+            raise ValueError(f"{name} column {column!r} contains missing values (NaN)")
+
+
+def _check_k(k: int) -> int:
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+        raise TypeError(f"k must be a positive integer, got {k!r}")
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    return int(k)
+
+
+def top_k_items(
+    rating_pred: pd.DataFrame,
+    k: int = 10,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_prediction: str = "prediction",
+) -> pd.DataFrame:
+    """Each user's ``k`` highest-scored rows, with a 1-based ``rank`` column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> recs = pd.DataFrame({"user_id": [1, 1, 1], "item_id": [5, 6, 7],
+    ...                      "prediction": [0.1, 0.9, 0.5]})
+    >>> top_k_items(recs, k=2)["item_id"].tolist()
+    [6, 7]
+    """
+    k = _check_k(k)
+    _check_frame(rating_pred, "rating_pred", [col_user, col_item, col_prediction])
+    order = np.lexsort((
+        np.arange(len(rating_pred)),
+        -rating_pred[col_prediction].to_numpy(dtype=float),
+        rating_pred[col_user].to_numpy(),
+    ))
+    ranked = rating_pred.iloc[order][[col_user, col_item, col_prediction]]
+    rank = ranked.groupby(col_user, sort=False).cumcount().to_numpy() + 1
+    ranked = ranked.assign(rank=rank)
+    return ranked[rank <= k].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class RankingJoin:
+    """What every ranking metric needs, from :func:`merge_ranking_true_pred`.
+
+    ``hits`` has one row per recommended relevant item (``user``, ``rank``);
+    ``per_user`` is indexed by the common users with ``n_relevant`` (test
+    items) and ``n_hits``; ``n_users`` is the number of common users.
+    """
+
+    hits: pd.DataFrame
+    per_user: pd.DataFrame
+    n_users: int
+
+
+def merge_ranking_true_pred(
+    rating_true: pd.DataFrame,
+    rating_pred: pd.DataFrame,
+    k: int = 10,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_prediction: str = "prediction",
+) -> RankingJoin:
+    """Join the top-k lists with the test items of the users in both frames.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> truth = pd.DataFrame({"user_id": [1, 1], "item_id": [3, 4]})
+    >>> recs = pd.DataFrame({"user_id": [1, 1], "item_id": [4, 5],
+    ...                      "prediction": [2.0, 1.0]})
+    >>> joined = merge_ranking_true_pred(truth, recs, k=2)
+    >>> joined.hits["rank"].tolist(), joined.n_users
+    ([1], 1)
+    """
+    k = _check_k(k)
+    _check_frame(rating_true, "rating_true", [col_user, col_item])
+    top = top_k_items(rating_pred, k, col_user, col_item, col_prediction)
+    truth = rating_true[[col_user, col_item]].drop_duplicates()
+    common = np.intersect1d(truth[col_user].unique(), top[col_user].unique())
+    if len(common) == 0:
+        raise ValueError(
+            "rating_true and rating_pred share no user; check the user ids and "
+            "column names"
+        )
+    truth = truth[truth[col_user].isin(common)]
+    top = top[top[col_user].isin(common)]
+    hits = top.merge(truth, on=[col_user, col_item], how="inner")
+    hits = hits.sort_values([col_user, "rank"]).reset_index(drop=True)
+    per_user = pd.DataFrame({
+        "n_relevant": truth.groupby(col_user).size(),
+        "n_hits": hits.groupby(col_user).size(),
+    }).reindex(common).fillna(0)
+    return RankingJoin(hits=hits, per_user=per_user, n_users=len(common))
+
+
+def precision_at_k(
+    rating_true: pd.DataFrame,
+    rating_pred: pd.DataFrame,
+    k: int = 10,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_prediction: str = "prediction",
+) -> float:
+    """Mean over users of (hits in the top k) / k.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> truth = pd.DataFrame({"user_id": [1], "item_id": [3]})
+    >>> recs = pd.DataFrame({"user_id": [1, 1], "item_id": [3, 4],
+    ...                      "prediction": [2.0, 1.0]})
+    >>> precision_at_k(truth, recs, k=2)
+    0.5
+    """
+    joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
+                                     col_item, col_prediction)
+    return float((joined.per_user["n_hits"] / k).sum() / joined.n_users)
+
+
+def recall_at_k(
+    rating_true: pd.DataFrame,
+    rating_pred: pd.DataFrame,
+    k: int = 10,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_prediction: str = "prediction",
+) -> float:
+    """Mean over users of (hits in the top k) / (relevant test items).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> truth = pd.DataFrame({"user_id": [1, 1], "item_id": [3, 5]})
+    >>> recs = pd.DataFrame({"user_id": [1], "item_id": [3], "prediction": [1.0]})
+    >>> recall_at_k(truth, recs, k=10)
+    0.5
+    """
+    joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
+                                     col_item, col_prediction)
+    per_user = joined.per_user
+    return float((per_user["n_hits"] / per_user["n_relevant"]).sum() / joined.n_users)
+
+
+def ndcg_at_k(
+    rating_true: pd.DataFrame,
+    rating_pred: pd.DataFrame,
+    k: int = 10,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_prediction: str = "prediction",
+) -> float:
+    """Binary nDCG@k with the discount ``1 / ln(1 + rank)``, averaged over users.
+
+    The ideal DCG places ``min(n_relevant, k)`` hits at the top ranks.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> truth = pd.DataFrame({"user_id": [1], "item_id": [4]})
+    >>> recs = pd.DataFrame({"user_id": [1, 1], "item_id": [3, 4],
+    ...                      "prediction": [2.0, 1.0]})
+    >>> round(ndcg_at_k(truth, recs, k=2), 4)  # ln(2) / ln(3)
+    0.6309
+    """
+    joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
+                                     col_item, col_prediction)
+    hits = joined.hits
+    gain = 1.0 / np.log1p(hits["rank"].to_numpy(dtype=float))
+    dcg = pd.Series(gain, index=hits[col_user].to_numpy()).groupby(level=0).sum()
+    dcg = dcg.reindex(joined.per_user.index, fill_value=0.0)
+    discounts = np.cumsum(1.0 / np.log1p(np.arange(1, k + 1)))
+    n_ideal = np.minimum(joined.per_user["n_relevant"].to_numpy(), k).astype(int)
+    idcg = discounts[n_ideal - 1]
+    return float((dcg.to_numpy() / idcg).sum() / joined.n_users)
+
+
+def map_at_k(
+    rating_true: pd.DataFrame,
+    rating_pred: pd.DataFrame,
+    k: int = 10,
+    normalize: str = "all",
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_prediction: str = "prediction",
+) -> float:
+    """Mean average precision of the top-k lists.
+
+    Each user's average precision sums the precision at each hit's rank
+    (hits so far / rank) and divides by all relevant test items
+    (``normalize="all"``, Microsoft Recommenders' "MAP") or by
+    ``min(n_relevant, k)`` (``normalize="min"``, the usual MAP@k).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> truth = pd.DataFrame({"user_id": [1] * 3, "item_id": [3, 5, 6]})
+    >>> recs = pd.DataFrame({"user_id": [1, 1], "item_id": [3, 4],
+    ...                      "prediction": [2.0, 1.0]})
+    >>> round(map_at_k(truth, recs, k=2, normalize="all"), 4)  # 1 / 3
+    0.3333
+    >>> map_at_k(truth, recs, k=2, normalize="min")  # 1 / 2
+    0.5
+    """
+    if normalize not in ("all", "min"):
+        raise ValueError(f"normalize must be 'all' or 'min', got {normalize!r}")
+    joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
+                                     col_item, col_prediction)
+    hits = joined.hits
+    order_in_hits = hits.groupby(col_user, sort=False).cumcount().to_numpy() + 1
+    precision = order_in_hits / hits["rank"].to_numpy(dtype=float)
+    summed = pd.Series(precision, index=hits[col_user].to_numpy()).groupby(level=0).sum()
+    summed = summed.reindex(joined.per_user.index, fill_value=0.0)
+    n_relevant = joined.per_user["n_relevant"].to_numpy(dtype=float)
+    denominator = n_relevant if normalize == "all" else np.minimum(n_relevant, k)
+    return float((summed.to_numpy() / denominator).sum() / joined.n_users)
+
+
+def mrr_at_k(
+    rating_true: pd.DataFrame,
+    rating_pred: pd.DataFrame,
+    k: int = 10,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_prediction: str = "prediction",
+) -> float:
+    """Mean reciprocal rank of the first hit in the top k (0 without a hit).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> truth = pd.DataFrame({"user_id": [1, 2], "item_id": [4, 9]})
+    >>> recs = pd.DataFrame({"user_id": [1, 1, 2], "item_id": [3, 4, 8],
+    ...                      "prediction": [2.0, 1.0, 1.0]})
+    >>> mrr_at_k(truth, recs, k=2)  # (1/2 + 0) / 2
+    0.25
+    """
+    joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
+                                     col_item, col_prediction)
+    first = joined.hits.groupby(col_user)["rank"].min()
+    return float((1.0 / first).sum() / joined.n_users)
+
+
+def hit_rate_at_k(
+    rating_true: pd.DataFrame,
+    rating_pred: pd.DataFrame,
+    k: int = 10,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_prediction: str = "prediction",
+) -> float:
+    """Share of users with at least one relevant item in their top k.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> truth = pd.DataFrame({"user_id": [1, 2], "item_id": [4, 9]})
+    >>> recs = pd.DataFrame({"user_id": [1, 1, 2], "item_id": [3, 4, 8],
+    ...                      "prediction": [2.0, 1.0, 1.0]})
+    >>> hit_rate_at_k(truth, recs, k=2)
+    0.5
+    """
+    joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
+                                     col_item, col_prediction)
+    return float((joined.per_user["n_hits"] > 0).sum() / joined.n_users)
+
+
+def catalog_coverage(
+    rating_pred: pd.DataFrame,
+    catalog_items: Iterable,
+    col_item: str = "item_id",
+) -> float:
+    """Share of the catalogue that appears in at least one recommendation list.
+
+    Pass the top-k lists (for example from
+    :func:`smartmkt_helpers.recommenders.topk.top_k_from_scores`), not all
+    scored pairs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> recs = pd.DataFrame({"user_id": [1, 2], "item_id": [3, 3]})
+    >>> catalog_coverage(recs, catalog_items=[1, 2, 3, 4])
+    0.25
+    """
+    _check_frame(rating_pred, "rating_pred", [col_item])
+    catalog = pd.Index(pd.unique(np.asarray(list(catalog_items))))
+    if len(catalog) == 0:
+        raise ValueError("catalog_items is empty")
+    recommended = pd.Index(rating_pred[col_item].unique())
+    outside = recommended.difference(catalog)
+    if len(outside):
+        raise ValueError(
+            f"{len(outside)} recommended item(s) are not in catalog_items, "
+            f"for example {outside[0]!r}"
+        )
+    return float(len(recommended) / len(catalog))
+
+
+def novelty(
+    rating_pred: pd.DataFrame,
+    train: pd.DataFrame,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+) -> float:
+    """Mean self-information ``-log2(p_i)`` of the recommended items, in bits.
+
+    ``p_i`` is the share of training users who rated item ``i``; every
+    recommendation counts once (popular items recommended often weigh
+    more). Recommended items never seen in training are left out, as in
+    Microsoft Recommenders' ``novelty``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> train = pd.DataFrame({"user_id": [1, 2, 3, 4], "item_id": [7, 7, 7, 8]})
+    >>> recs = pd.DataFrame({"user_id": [1, 2], "item_id": [8, 8]})
+    >>> novelty(recs, train)  # -log2(1/4)
+    2.0
+    """
+    _check_frame(rating_pred, "rating_pred", [col_item])
+    _check_frame(train, "train", [col_user, col_item])
+    n_users = train[col_user].nunique()
+    item_users = train.drop_duplicates([col_user, col_item]).groupby(col_item).size()
+    share = rating_pred[col_item].map(item_users / n_users).dropna()
+    if len(share) == 0:
+        raise ValueError("no recommended item appears in train; novelty is undefined")
+    return float(-np.log2(share.to_numpy(dtype=float)).mean())
+
+
+def _aligned(
+    rating_true: pd.DataFrame,
+    rating_pred: pd.DataFrame,
+    col_user: str,
+    col_item: str,
+    col_rating: str,
+    col_prediction: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    _check_frame(rating_true, "rating_true", [col_user, col_item, col_rating])
+    _check_frame(rating_pred, "rating_pred", [col_user, col_item, col_prediction])
+    if rating_pred.duplicated([col_user, col_item]).any():
+        raise ValueError("rating_pred has duplicate (user, item) pairs")
+    merged = rating_true[[col_user, col_item, col_rating]].merge(
+        rating_pred[[col_user, col_item, col_prediction]].rename(
+            columns={col_prediction: "_prediction"}),
+        on=[col_user, col_item], how="left",
+    )
+    missing = merged["_prediction"].isna()
+    if missing.any():
+        raise ValueError(
+            f"rating_pred has no prediction for {int(missing.sum())} of "
+            f"{len(merged)} (user, item) pairs of rating_true"
+        )
+    return (merged[col_rating].to_numpy(dtype=float),
+            merged["_prediction"].to_numpy(dtype=float))
+
+
+def rmse(
+    rating_true: pd.DataFrame,
+    rating_pred: pd.DataFrame,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_rating: str = "rating",
+    col_prediction: str = "prediction",
+) -> float:
+    """Root mean squared error of predicted ratings, joined on (user, item).
+
+    Every row of ``rating_true`` needs a prediction.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> truth = pd.DataFrame({"user_id": [1, 2], "item_id": [3, 3], "rating": [4, 2]})
+    >>> pred = pd.DataFrame({"user_id": [2, 1], "item_id": [3, 3],
+    ...                      "prediction": [3.0, 4.0]})
+    >>> round(rmse(truth, pred), 4)  # sqrt((0 + 1) / 2)
+    0.7071
+    """
+    truth, pred = _aligned(rating_true, rating_pred, col_user, col_item,
+                           col_rating, col_prediction)
+    return float(np.sqrt(np.mean((truth - pred) ** 2)))
+
+
+def mae(
+    rating_true: pd.DataFrame,
+    rating_pred: pd.DataFrame,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_rating: str = "rating",
+    col_prediction: str = "prediction",
+) -> float:
+    """Mean absolute error of predicted ratings, joined on (user, item).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> truth = pd.DataFrame({"user_id": [1, 2], "item_id": [3, 3], "rating": [4, 2]})
+    >>> pred = pd.DataFrame({"user_id": [1, 2], "item_id": [3, 3],
+    ...                      "prediction": [3.0, 2.5]})
+    >>> mae(truth, pred)
+    0.75
+    """
+    truth, pred = _aligned(rating_true, rating_pred, col_user, col_item,
+                           col_rating, col_prediction)
+    return float(np.mean(np.abs(truth - pred)))

@@ -1,0 +1,244 @@
+"""Content-based recommendation from item attributes (genres and titles).
+
+Each item becomes a vector: its genre flags, and the TF-IDF weights of the
+words of its title (a release year in brackets is dropped), each part scaled
+to unit length and the title part weighted by ``title_weight``. A user's
+profile is the sum of the vectors of the items they rated, each weighted by
+how far the rating lies above or below the user's mean (liked items pull the
+profile towards them, disliked ones push it away). An item's score for a
+user is the cosine between the profile and the item's vector.
+
+Content-based scores need no other user's ratings, so they work for a new
+item on its first day; they can only recommend more of what a user already
+rated, and only as well as the attributes describe taste.
+
+Examples
+--------
+>>> import pandas as pd
+>>> movies = pd.DataFrame({
+...     "item_id": [1, 2, 3, 4],
+...     "title": ["Toy Story (1995)", "Toy Story 2 (1999)", "Heat (1995)",
+...               "Alien (1979)"],
+...     "Animation": [True, True, False, False],
+...     "Action": [False, False, True, True]})
+>>> ratings = pd.DataFrame({"user_id": [7, 7], "item_id": [1, 3],
+...                         "rating": [5, 1]})
+>>> model = ContentBased().fit(ratings, movies)
+>>> model.recommend_k_items([7], k=1)["item_id"].tolist()
+[2]
+>>> model.similar_items(1, k=1)["item_id"].tolist()
+[2]
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from smartmkt_helpers.recommenders.topk import interaction_matrix, top_k_from_scores
+
+__all__ = ["ContentBased", "item_features"]
+
+YEAR_PATTERN = r"\(\d{4}\)"
+
+
+def item_features(
+    items: pd.DataFrame,
+    genre_columns: Sequence[str] | None = None,
+    title_column: str | None = "title",
+    title_weight: float = 0.5,
+) -> tuple[sp.csr_matrix, list[str]]:
+    """Row-normalised item vectors from genre flags and title words.
+
+    Parameters
+    ----------
+    items : DataFrame
+        One row per item.
+    genre_columns : sequence of str, optional
+        Boolean (or 0/1) columns; by default every boolean column.
+    title_column : str or None
+        Column of titles; ``None`` uses the genres alone.
+    title_weight : float
+        Weight of the (unit-length) title part against the (unit-length)
+        genre part, at least 0.
+
+    Returns
+    -------
+    features : csr_matrix, shape (len(items), n_features)
+        Each row has unit length (or is all zero).
+    names : list of str
+        Feature names (genres, then ``"title:<word>"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"title": ["Heat (1995)", "Heat Wave (1990)"],
+    ...                       "Action": [True, False]})
+    >>> features, names = item_features(items)
+    >>> names
+    ['Action', 'title:heat', 'title:wave']
+    """
+    if not isinstance(items, pd.DataFrame):
+        raise TypeError(f"items must be a pandas DataFrame, got {type(items).__name__}")
+    if len(items) == 0:
+        raise ValueError("items is empty")
+    if not isinstance(title_weight, numbers.Real) or title_weight < 0:
+        raise ValueError(f"title_weight must be a number >= 0, got {title_weight!r}")
+    if genre_columns is None:
+        genre_columns = [c for c in items.columns if pd.api.types.is_bool_dtype(items[c])]
+    missing = [c for c in genre_columns if c not in items.columns]
+    if title_column is not None and title_column not in items.columns:
+        missing.append(title_column)
+    if missing:
+        raise ValueError(f"items has no column(s) {', '.join(map(repr, missing))}")
+    if not genre_columns and title_column is None:
+        raise ValueError("no features: give genre_columns or a title_column")
+    parts, names = [], []
+    if genre_columns:
+        genres = items[list(genre_columns)]
+        if genres.isna().any().any():
+            raise ValueError("genre columns contain missing values (NaN)")
+        parts.append(normalize(sp.csr_matrix(genres.to_numpy(dtype=float))))
+        names += [str(c) for c in genre_columns]
+    if title_column is not None and title_weight > 0:
+        titles = items[title_column].fillna("").astype(str)
+        titles = titles.str.replace(YEAR_PATTERN, " ", regex=True)
+        vectorizer = TfidfVectorizer(token_pattern=r"(?u)\b[^\W\d_]{2,}\b")
+        try:
+            words = vectorizer.fit_transform(titles)
+        except ValueError:  # no word at all in the titles
+            words = sp.csr_matrix((len(items), 0))
+        parts.append(title_weight * words)
+        names += [f"title:{w}" for w in vectorizer.get_feature_names_out()] \
+            if words.shape[1] else []
+    features = normalize(sp.hstack(parts).tocsr())
+    return features, names
+
+
+class ContentBased:
+    """Recommend items whose genres and title words match a user's ratings.
+
+    Parameters
+    ----------
+    genre_columns : sequence of str, optional
+        Genre flag columns of ``items`` (default: every boolean column).
+    title_column : str or None
+        Title column of ``items``; ``None`` ignores titles.
+    title_weight : float
+        Weight of the title words against the genres.
+    col_user, col_item, col_rating : str
+        Column names.
+
+    Attributes
+    ----------
+    features_ : csr_matrix (n_items, n_features)
+    feature_names_ : list of str
+    item_index_, user_index_ : Index
+    profiles_ : ndarray (n_users, n_features)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"item_id": [1, 2, 3], "title": ["a", "b", "c"],
+    ...                       "Drama": [True, True, False]})
+    >>> ratings = pd.DataFrame({"user_id": [1, 1], "item_id": [1, 3],
+    ...                         "rating": [5, 2]})
+    >>> model = ContentBased(title_column=None).fit(ratings, items)
+    >>> model.feature_names_
+    ['Drama']
+    """
+
+    def __init__(
+        self,
+        genre_columns: Sequence[str] | None = None,
+        title_column: str | None = "title",
+        title_weight: float = 0.5,
+        col_user: str = "user_id",
+        col_item: str = "item_id",
+        col_rating: str = "rating",
+    ) -> None:
+        self.genre_columns = genre_columns
+        self.title_column = title_column
+        self.title_weight = title_weight
+        self.col_user = col_user
+        self.col_item = col_item
+        self.col_rating = col_rating
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor parameters, as in scikit-learn."""
+        return {name: getattr(self, name) for name in (
+            "genre_columns", "title_column", "title_weight",
+            "col_user", "col_item", "col_rating")}
+
+    def fit(self, ratings: pd.DataFrame, items: pd.DataFrame) -> ContentBased:
+        """Build item vectors from ``items`` and user profiles from ``ratings``.
+
+        Items rated but missing from ``items`` are an error; items in
+        ``items`` that nobody rated can still be recommended.
+        """
+        if not isinstance(items, pd.DataFrame):
+            raise TypeError(f"items must be a pandas DataFrame, got {type(items).__name__}")
+        if self.col_item not in items.columns:
+            raise ValueError(f"items has no column {self.col_item!r}")
+        if items[self.col_item].duplicated().any():
+            raise ValueError(f"items has duplicate {self.col_item!r} values")
+        self.features_, self.feature_names_ = item_features(
+            items, self.genre_columns, self.title_column, self.title_weight)
+        self.item_index_ = pd.Index(items[self.col_item].to_numpy())
+        matrix, users, _ = interaction_matrix(
+            ratings, self.col_user, self.col_item, self.col_rating,
+            item_index=self.item_index_)
+        self.user_index_ = users
+        self.seen_ = matrix
+        counts = np.diff(matrix.indptr)
+        means = np.asarray(matrix.sum(axis=1)).ravel() / counts
+        centred = matrix.copy()
+        centred.data = centred.data - np.repeat(means, counts)
+        profiles = np.asarray((centred @ self.features_).todense())
+        self.profiles_ = normalize(profiles)
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "profiles_"):
+            raise ValueError("this ContentBased is not fitted yet; call fit first")
+
+    def score_matrix(self, users: Iterable | None = None) -> tuple[np.ndarray, pd.Index]:
+        """Cosine of each user's profile with every item: (scores, user ids)."""
+        self._check_fitted()
+        user_ids = self.user_index_ if users is None else pd.Index(list(users))
+        rows = self.user_index_.get_indexer(user_ids)
+        if (rows < 0).any():
+            raise ValueError(
+                f"unknown user id {user_ids[rows < 0][0]!r}: not in the training ratings"
+            )
+        scores = np.asarray(self.features_ @ self.profiles_[rows].T).T
+        return scores, user_ids
+
+    def recommend_k_items(
+        self, users: Iterable | None = None, k: int = 10, remove_seen: bool = True
+    ) -> pd.DataFrame:
+        """Top-k items per user (tidy: user, item, prediction = cosine)."""
+        scores, user_ids = self.score_matrix(users)
+        exclude = self.seen_[self.user_index_.get_indexer(user_ids)] if remove_seen else None
+        return top_k_from_scores(scores, user_ids, self.item_index_, k=k, exclude=exclude,
+                                 col_user=self.col_user, col_item=self.col_item)
+
+    def similar_items(self, item_id: Any, k: int = 10) -> pd.DataFrame:
+        """The ``k`` items closest to ``item_id`` by cosine of their vectors."""
+        self._check_fitted()
+        position = self.item_index_.get_indexer([item_id])[0]
+        if position < 0:
+            raise ValueError(f"unknown item id {item_id!r}")
+        scores = np.asarray((self.features_ @ self.features_[position].T).todense()).T
+        scores[0, position] = -np.inf
+        top = top_k_from_scores(scores, [item_id], self.item_index_, k=k,
+                                col_user="query_item", col_item=self.col_item,
+                                col_prediction="similarity")
+        return top.drop(columns="query_item")

@@ -1,0 +1,249 @@
+"""From tidy ratings to a sparse matrix, and from a score matrix to top-k lists.
+
+Every recommender of the course works on the same two shapes: a tidy frame
+(one row per user-item pair) outside, a users x items matrix inside.
+:func:`interaction_matrix` builds the matrix and the two indexes that map
+its rows and columns back to ids; :func:`top_k_from_scores` turns any
+score matrix into a tidy top-k frame, removing the items a user has already
+seen, with one ``argpartition`` over the whole matrix.
+
+Examples
+--------
+>>> import numpy as np
+>>> import pandas as pd
+>>> train = pd.DataFrame({"user_id": [1, 1, 2], "item_id": [10, 20, 20]})
+>>> matrix, users, items = interaction_matrix(train)
+>>> matrix.toarray()
+array([[1., 1.],
+       [0., 1.]])
+>>> scores = np.array([[0.9, 0.5], [0.8, 0.1]])
+>>> top_k_from_scores(scores, users, items, k=1, exclude=matrix)
+   user_id  item_id  prediction
+0        2       10         0.8
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+__all__ = ["interaction_matrix", "top_k_from_scores"]
+
+
+def _check_ratings(ratings: pd.DataFrame, columns: list[str]) -> None:
+    if not isinstance(ratings, pd.DataFrame):
+        raise TypeError(f"ratings must be a pandas DataFrame, got {type(ratings).__name__}")
+    missing = [c for c in columns if c not in ratings.columns]
+    if missing:
+        raise ValueError(
+            f"ratings has no column(s) {', '.join(map(repr, missing))}; "
+            f"its columns are {', '.join(map(str, ratings.columns))}"
+        )
+    if len(ratings) == 0:
+        raise ValueError("ratings is empty")
+    for column in columns:
+        if ratings[column].isna().any():
+            raise ValueError(f"ratings column {column!r} contains missing values (NaN)")
+
+
+def _positions(values: np.ndarray, index: pd.Index, what: str) -> np.ndarray:
+    positions = index.get_indexer(values)
+    if (positions < 0).any():
+        unknown = values[positions < 0][0]
+        raise ValueError(f"unknown {what} id {unknown!r}: it is not in the {what} index")
+    return positions
+
+
+def interaction_matrix(
+    ratings: pd.DataFrame,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_rating: str | None = None,
+    user_index: pd.Index | None = None,
+    item_index: pd.Index | None = None,
+) -> tuple[sp.csr_matrix, pd.Index, pd.Index]:
+    """Users x items sparse matrix of a tidy ratings frame.
+
+    Parameters
+    ----------
+    ratings : DataFrame
+        One row per (user, item) pair; duplicates are an error.
+    col_user, col_item : str
+        Id columns.
+    col_rating : str, optional
+        Column holding the values; ``None`` stores 1 for every pair
+        (implicit feedback).
+    user_index, item_index : Index, optional
+        Fix the row (column) order, for example to match another matrix;
+        by default the sorted unique ids. Ids outside them are an error.
+
+    Returns
+    -------
+    matrix : csr_matrix of float64, shape (len(user_index), len(item_index))
+    user_index, item_index : Index
+        Id of each row and of each column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"user_id": [7, 3], "item_id": [1, 1],
+    ...                       "rating": [4, 5]})
+    >>> matrix, users, items = interaction_matrix(frame, col_rating="rating")
+    >>> users.tolist(), matrix.toarray().ravel().tolist()
+    ([3, 7], [5.0, 4.0])
+    """
+    columns = [col_user, col_item] + ([col_rating] if col_rating is not None else [])
+    _check_ratings(ratings, columns)
+    if ratings.duplicated([col_user, col_item]).any():
+        raise ValueError(
+            "ratings has duplicate (user, item) pairs; aggregate them first "
+            "(for example with groupby(...).last())"
+        )
+    users = ratings[col_user].to_numpy()
+    items = ratings[col_item].to_numpy()
+    user_index = pd.Index(np.unique(users)) if user_index is None else pd.Index(user_index)
+    item_index = pd.Index(np.unique(items)) if item_index is None else pd.Index(item_index)
+    for name, index in (("user_index", user_index), ("item_index", item_index)):
+        if not index.is_unique:
+            raise ValueError(f"{name} has duplicate ids")
+    rows = _positions(users, user_index, "user")
+    cols = _positions(items, item_index, "item")
+    if col_rating is None:
+        values = np.ones(len(ratings))
+    else:
+        values = ratings[col_rating].to_numpy(dtype=float)
+    matrix = sp.csr_matrix((values, (rows, cols)), shape=(len(user_index), len(item_index)))
+    matrix.sort_indices()
+    return matrix, user_index, item_index
+
+
+def _exclusion_mask(
+    exclude: sp.spmatrix | pd.DataFrame,
+    user_index: pd.Index,
+    item_index: pd.Index,
+    shape: tuple[int, int],
+    col_user: str,
+    col_item: str,
+) -> sp.csr_matrix:
+    if isinstance(exclude, pd.DataFrame):
+        _check_ratings(exclude, [col_user, col_item])
+        rows = user_index.get_indexer(exclude[col_user].to_numpy())
+        cols = item_index.get_indexer(exclude[col_item].to_numpy())
+        keep = (rows >= 0) & (cols >= 0)
+        mask = sp.csr_matrix((np.ones(keep.sum()), (rows[keep], cols[keep])), shape=shape)
+    elif sp.issparse(exclude) or isinstance(exclude, np.ndarray):
+        mask = sp.csr_matrix(exclude)
+        if mask.shape != shape:
+            raise ValueError(
+                f"exclude has shape {mask.shape} but scores have shape {shape}"
+            )
+    else:
+        raise TypeError(
+            "exclude must be a sparse matrix shaped like scores or a DataFrame "
+            f"of (user, item) pairs, got {type(exclude).__name__}"
+        )
+    mask.eliminate_zeros()
+    return mask
+
+
+def top_k_from_scores(
+    scores: np.ndarray | sp.spmatrix,
+    user_index: Iterable,
+    item_index: Iterable,
+    k: int = 10,
+    exclude: sp.spmatrix | pd.DataFrame | None = None,
+    users: Iterable | None = None,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+    col_prediction: str = "prediction",
+) -> pd.DataFrame:
+    """Each user's ``k`` best-scored items as a tidy frame, seen items removed.
+
+    Parameters
+    ----------
+    scores : array or sparse matrix, shape (n_users, n_items)
+        Higher is better. NaN and ``-inf`` scores are never recommended.
+    user_index, item_index : Index or sequence
+        Id of each row and each column of ``scores``.
+    k : int
+        List length, between 1 and the number of items.
+    exclude : sparse matrix or DataFrame, optional
+        Pairs never to recommend, typically the training interactions: a
+        matrix shaped like ``scores`` (non-zero = exclude) or a frame with
+        ``col_user`` and ``col_item`` (pairs with unknown ids are ignored).
+    users : sequence, optional
+        Only these user ids (all by default); unknown ids are an error.
+    col_user, col_item, col_prediction : str
+        Output column names.
+
+    Returns
+    -------
+    DataFrame
+        ``col_user, col_item, col_prediction``, sorted by user and then by
+        decreasing score; equal scores go to the lower column (also at the
+        cut-off), so the lists are deterministic. A user with fewer than
+        ``k`` eligible items gets a shorter list.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> scores = np.array([[0.1, 0.7, 0.4], [0.3, 0.2, 0.9]])
+    >>> top_k_from_scores(scores, ["a", "b"], [1, 2, 3], k=2)
+      user_id  item_id  prediction
+    0       a        2         0.7
+    1       a        3         0.4
+    2       b        3         0.9
+    3       b        1         0.3
+    """
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+        raise TypeError(f"k must be a positive integer, got {k!r}")
+    user_index = pd.Index(user_index)
+    item_index = pd.Index(item_index)
+    dense = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
+    if dense.ndim != 2:
+        raise ValueError(f"scores must be 2-D (users x items), got {dense.ndim}-D")
+    if dense.dtype.kind not in "iufb":
+        raise TypeError(f"scores must be numeric, got dtype {dense.dtype}")
+    shape = (len(user_index), len(item_index))
+    if dense.shape != shape:
+        raise ValueError(
+            f"scores has shape {dense.shape} but user_index and item_index "
+            f"give {shape}"
+        )
+    if not 1 <= k <= shape[1]:
+        raise ValueError(f"k must lie between 1 and the number of items ({shape[1]}), got {k}")
+    dense = dense.astype(float, copy=True)
+    dense[np.isnan(dense)] = -np.inf
+    if exclude is not None:
+        mask = _exclusion_mask(exclude, user_index, item_index, shape, col_user, col_item)
+        rows, cols = mask.nonzero()
+        dense[rows, cols] = -np.inf
+    rows = np.arange(shape[0])
+    if users is not None:
+        rows = _positions(np.asarray(list(users)), user_index, "user")
+        dense = dense[rows]
+    if k < shape[1]:
+        # the k-th largest score of each row; ties at it go to lower columns
+        kth = -np.partition(-dense, k - 1, axis=1)[:, k - 1:k]
+        above = dense > kth
+        at_kth = dense == kth
+        room = k - above.sum(axis=1, keepdims=True)
+        chosen = above | (at_kth & (np.cumsum(at_kth, axis=1) <= room))
+        candidates = np.nonzero(chosen)[1].reshape(len(rows), k)
+    else:
+        candidates = np.tile(np.arange(shape[1]), (len(rows), 1))
+    candidate_scores = np.take_along_axis(dense, candidates, axis=1)
+    order = np.lexsort((candidates, -candidate_scores), axis=1)
+    candidates = np.take_along_axis(candidates, order, axis=1)
+    candidate_scores = np.take_along_axis(candidate_scores, order, axis=1)
+    keep = np.isfinite(candidate_scores) | (candidate_scores == np.inf)
+    row_of = np.repeat(rows, k).reshape(len(rows), k)
+    return pd.DataFrame({
+        col_user: user_index[row_of[keep]],
+        col_item: item_index[candidates[keep]],
+        col_prediction: candidate_scores[keep],
+    })
