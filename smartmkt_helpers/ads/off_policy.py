@@ -1,0 +1,296 @@
+"""Off-policy evaluation: the value of a policy, estimated from another's log.
+
+A logging policy chose action ``a_i`` in context ``x_i`` with probability
+``p_i`` (the propensity) and saw reward ``r_i``. A target policy would
+choose it with probability ``pi_i``. Three estimators of the target's value
+(its expected reward per round):
+
+- inverse probability weighting, ``mean(w_i r_i)`` with ``w_i = pi_i / p_i``
+  (unbiased when every propensity is right and positive wherever the target
+  acts);
+- self-normalised IPW, ``sum(w_i r_i) / sum(w_i)`` (slightly biased,
+  usually less variable);
+- doubly robust (Dudik, Langford and Li, 2011): a reward model ``q`` plus
+  an IPW correction of its error,
+  ``mean(q_target_i + w_i (r_i - q_logged_i))``, where ``q_target_i`` is the
+  model's expected reward of the target policy in context ``x_i`` and
+  ``q_logged_i`` its prediction for the logged action.
+
+Each estimator is a mean of per-row terms (SNIPW after linearisation), so
+its standard error is the standard deviation of those terms over
+``sqrt(n)``; :func:`off_policy_summary` reports estimates, standard errors
+and normal or bootstrap intervals in one table.
+
+Examples
+--------
+>>> import numpy as np
+>>> rewards = np.array([1, 0, 0, 1])
+>>> logging = np.full(4, 0.5)
+>>> target = np.array([1.0, 0.0, 1.0, 1.0])
+>>> ipw(rewards, logging, target), snipw(rewards, logging, target)
+(1.0, 0.6666666666666666)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = [
+    "ipw",
+    "snipw",
+    "doubly_robust",
+    "off_policy_summary",
+    "empirical_policy",
+]
+
+
+def _as_vector(values: Any, name: str, n: int | None = None) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} is empty")
+    if n is not None and array.size != n:
+        raise ValueError(f"{name} has {array.size} values, expected {n} (one per logged row)")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return array
+
+
+def _weights(rewards: Any, logging_probs: Any, target_probs: Any) -> tuple[np.ndarray, np.ndarray]:
+    r = _as_vector(rewards, "rewards")
+    p = _as_vector(logging_probs, "logging_probs", r.size)
+    pi = _as_vector(target_probs, "target_probs", r.size)
+    if (p <= 0).any() or (p > 1).any():
+        raise ValueError("logging_probs must lie in (0, 1]: a zero propensity cannot be re-weighted")
+    if (pi < 0).any() or (pi > 1).any():
+        raise ValueError("target_probs must lie in [0, 1]")
+    return r, pi / p
+
+
+def _ipw_terms(rewards, logging_probs, target_probs) -> np.ndarray:
+    r, w = _weights(rewards, logging_probs, target_probs)
+    return w * r
+
+
+def _snipw_terms(rewards, logging_probs, target_probs) -> tuple[float, np.ndarray]:
+    r, w = _weights(rewards, logging_probs, target_probs)
+    if w.sum() <= 0:
+        raise ValueError("the target policy puts no probability on any logged action")
+    value = float((w * r).sum() / w.sum())
+    return value, w * (r - value) / w.mean() + value
+
+
+def _dr_terms(rewards, logging_probs, target_probs, q_logged, q_target) -> np.ndarray:
+    r, w = _weights(rewards, logging_probs, target_probs)
+    q_a = _as_vector(q_logged, "q_logged", r.size)
+    q_pi = _as_vector(q_target, "q_target", r.size)
+    return q_pi + w * (r - q_a)
+
+
+def ipw(rewards: Any, logging_probs: Any, target_probs: Any) -> float:
+    """Inverse probability weighting: ``mean(pi_i / p_i * r_i)``.
+
+    Parameters
+    ----------
+    rewards : array-like, shape (n,)
+        Observed reward of each logged row (a click is 1).
+    logging_probs : array-like, shape (n,)
+        Probability the logging policy gave the logged action (propensity).
+    target_probs : array-like, shape (n,)
+        Probability the target policy gives the same action in the same
+        context.
+
+    Returns
+    -------
+    float
+        Estimated value (expected reward per round) of the target policy.
+
+    Examples
+    --------
+    >>> ipw([1, 0, 1], [0.5, 0.5, 0.25], [1.0, 1.0, 0.0])
+    0.6666666666666666
+    """
+    return float(_ipw_terms(rewards, logging_probs, target_probs).mean())
+
+
+def snipw(rewards: Any, logging_probs: Any, target_probs: Any) -> float:
+    """Self-normalised IPW: ``sum(w_i r_i) / sum(w_i)``, ``w_i = pi_i / p_i``.
+
+    Examples
+    --------
+    >>> snipw([1, 0, 1], [0.5, 0.5, 0.25], [1.0, 1.0, 0.0])
+    0.5
+    """
+    return _snipw_terms(rewards, logging_probs, target_probs)[0]
+
+
+def doubly_robust(rewards: Any, logging_probs: Any, target_probs: Any,
+                  q_logged: Any, q_target: Any) -> float:
+    """Doubly robust estimate: ``mean(q_target_i + w_i (r_i - q_logged_i))``.
+
+    Parameters
+    ----------
+    rewards, logging_probs, target_probs : array-like, shape (n,)
+        As for :func:`ipw`.
+    q_logged : array-like, shape (n,)
+        The reward model's prediction for the logged action in each row.
+    q_target : array-like, shape (n,)
+        The reward model's expected reward of the target policy in each
+        row's context: ``sum_a pi(a | x_i) q(x_i, a)``.
+
+    Examples
+    --------
+    >>> doubly_robust([1, 0], [0.5, 0.5], [1.0, 0.0], [0.5, 0.5], [0.5, 0.5])
+    1.0
+    """
+    return float(_dr_terms(rewards, logging_probs, target_probs, q_logged, q_target).mean())
+
+
+def _bootstrap(terms: np.ndarray, n_bootstrap: int, confidence: float,
+               rng: np.random.Generator, ratio_weights: np.ndarray | None = None,
+               ratio_rewards: np.ndarray | None = None) -> tuple[float, float]:
+    n = terms.size
+    estimates = np.empty(n_bootstrap)
+    chunk = max(1, 2_000_000 // n)
+    for start in range(0, n_bootstrap, chunk):
+        stop = min(start + chunk, n_bootstrap)
+        index = rng.integers(0, n, size=(stop - start, n))
+        if ratio_weights is None:
+            estimates[start:stop] = terms[index].mean(axis=1)
+        else:
+            w = ratio_weights[index]
+            estimates[start:stop] = (w * ratio_rewards[index]).sum(axis=1) / np.maximum(w.sum(axis=1), 1e-300)
+    tail = (1 - confidence) / 2
+    return float(np.quantile(estimates, tail)), float(np.quantile(estimates, 1 - tail))
+
+
+def off_policy_summary(
+    rewards: Any,
+    logging_probs: Any,
+    target_probs: Any,
+    q_logged: Any = None,
+    q_target: Any = None,
+    *,
+    confidence: float = 0.95,
+    n_bootstrap: int = 0,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
+    """IPW, SNIPW (and DR when a reward model is given) in one table.
+
+    Parameters
+    ----------
+    rewards, logging_probs, target_probs : array-like, shape (n,)
+        As for :func:`ipw`.
+    q_logged, q_target : array-like, shape (n,), optional
+        Reward-model predictions for :func:`doubly_robust`; give both or
+        neither.
+    confidence : float, default 0.95
+        Coverage of the intervals.
+    n_bootstrap : int, default 0
+        With 0, normal intervals ``estimate +- z * std_error``; otherwise
+        percentile intervals from this many bootstrap resamples of the rows.
+    random_state : int, optional
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``estimator`` (``IPW``, ``SNIPW``, ``DR``) with columns
+        ``estimate``, ``std_error``, ``ci_lower``, ``ci_upper`` and
+        ``effective_sample_size`` (``sum(w)^2 / sum(w^2)``, the number of
+        uniformly weighted rows the weights are worth).
+
+    Examples
+    --------
+    >>> table = off_policy_summary([1, 0, 1, 0], [0.5] * 4, [1, 0, 1, 1])
+    >>> table["estimate"].round(3).tolist()
+    [1.0, 0.667]
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie in (0, 1), got {confidence}")
+    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, (int, np.integer)) or n_bootstrap < 0:
+        raise ValueError(f"n_bootstrap must be a non-negative integer, got {n_bootstrap!r}")
+    if (q_logged is None) != (q_target is None):
+        raise ValueError("give both q_logged and q_target for the doubly robust estimate, or neither")
+    r, w = _weights(rewards, logging_probs, target_probs)
+    n = r.size
+    effective = float(w.sum() ** 2 / (w ** 2).sum()) if (w > 0).any() else 0.0
+    rows = {"IPW": _ipw_terms(rewards, logging_probs, target_probs)}
+    snipw_value, snipw_terms = _snipw_terms(rewards, logging_probs, target_probs)
+    rows["SNIPW"] = snipw_terms
+    if q_logged is not None:
+        rows["DR"] = _dr_terms(rewards, logging_probs, target_probs, q_logged, q_target)
+    rng = np.random.default_rng(random_state)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    records = []
+    for name, terms in rows.items():
+        estimate = snipw_value if name == "SNIPW" else float(terms.mean())
+        std_error = float(terms.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+        if n_bootstrap:
+            if name == "SNIPW":
+                lower, upper = _bootstrap(terms, n_bootstrap, confidence, rng, w, r)
+            else:
+                lower, upper = _bootstrap(terms, n_bootstrap, confidence, rng)
+        else:
+            lower, upper = estimate - z * std_error, estimate + z * std_error
+        records.append({"estimator": name, "estimate": estimate, "std_error": std_error,
+                        "ci_lower": lower, "ci_upper": upper,
+                        "effective_sample_size": effective})
+    return pd.DataFrame(records).set_index("estimator")
+
+
+def empirical_policy(
+    log: pd.DataFrame,
+    n_actions: int,
+    *,
+    action_col: str = "item_id",
+    position_col: str = "position",
+) -> pd.DataFrame:
+    """A policy's choice probabilities, estimated from its own log.
+
+    For a policy that ignores the user (such as a non-contextual Thompson
+    sampler), the share of its impressions at each position that went to
+    each action estimates the probability that it shows that action there,
+    averaged over the period of the log.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        One row per impression, with ``action_col`` and ``position_col``.
+    n_actions : int
+        Number of actions; actions never logged get probability 0.
+    action_col, position_col : str
+        Column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per position, one column per action (0 .. n_actions - 1);
+        every row sums to 1.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"item_id": [0, 1, 1, 2], "position": [1, 1, 1, 2]})
+    >>> empirical_policy(log, n_actions=3).round(3).to_numpy().tolist()
+    [[0.333, 0.667, 0.0], [0.0, 0.0, 1.0]]
+    """
+    if not isinstance(log, pd.DataFrame):
+        raise TypeError(f"log must be a pandas DataFrame, got {type(log).__name__}")
+    missing = [c for c in (action_col, position_col) if c not in log.columns]
+    if missing:
+        raise ValueError(f"log is missing the column(s) {', '.join(missing)}")
+    if len(log) == 0:
+        raise ValueError("log is empty")
+    if isinstance(n_actions, bool) or not isinstance(n_actions, (int, np.integer)) or n_actions < 1:
+        raise ValueError(f"n_actions must be a positive integer, got {n_actions!r}")
+    actions = log[action_col]
+    if actions.isna().any() or (actions < 0).any() or (actions >= n_actions).any():
+        raise ValueError(f"{action_col} must hold action ids in 0..{n_actions - 1}")
+    counts = pd.crosstab(log[position_col], actions).reindex(columns=range(n_actions), fill_value=0)
+    counts.columns.name = action_col
+    return counts.div(counts.sum(axis=1), axis=0).astype(float)
