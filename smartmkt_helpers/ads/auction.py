@@ -1,0 +1,234 @@
+"""Auctions for ad impressions: bids from predicted value, first and second price.
+
+Every impression is sold in its own auction. A bidder who values a click at
+``value_per_click`` and predicts a click probability ``p_click`` values the
+impression at ``value_per_click x p_click``; in a second-price (Vickrey,
+1961) auction, bidding exactly that value is a dominant strategy. Prices
+are quoted as CPM (currency per 1,000 impressions), as ad exchanges do;
+:data:`IMPRESSIONS_PER_CPM` converts them to spend.
+
+All functions work on whole arrays of impressions at once.
+
+Examples
+--------
+>>> import numpy as np
+>>> bids = bid_from_value([0.02, 0.05], value_per_click=0.1)   # CPM
+>>> bids.round(6).tolist()
+[2.0, 5.0]
+>>> result = run_auction(bids, competing_bids=[3.0, 4.0], reserve_price=1.0)
+>>> result[["won", "price"]].to_dict("list")
+{'won': [False, True], 'price': [0.0, 4.0]}
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "IMPRESSIONS_PER_CPM",
+    "bid_from_value",
+    "rival_bids",
+    "run_auction",
+    "auction_summary",
+]
+
+#: Prices are per 1,000 impressions (CPM): the spend of one impression bought
+#: at price ``p`` is ``p / IMPRESSIONS_PER_CPM``.
+IMPRESSIONS_PER_CPM = 1_000
+
+
+def _as_vector(values: Any, name: str, *, allow_zero: bool = True) -> np.ndarray:
+    array = np.asarray(values, dtype=float) if not isinstance(values, pd.Series) else values.to_numpy(dtype=float)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one value per impression), got shape {array.shape}")
+    if len(array) == 0:
+        raise ValueError(f"{name} is empty")
+    if np.isnan(array).any():
+        raise ValueError(f"{name} contains NaN")
+    if np.isinf(array).any():
+        raise ValueError(f"{name} contains infinite values")
+    if (array < 0).any() or (not allow_zero and (array == 0).any()):
+        raise ValueError(f"{name} must be {'non-negative' if allow_zero else 'positive'}")
+    return array
+
+
+def _check_non_negative_number(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite non-negative number, got {value}")
+    return float(value)
+
+
+def bid_from_value(p_click: Any, value_per_click: float, *, multiplier: float = 1.0) -> np.ndarray:
+    """CPM bids worth ``multiplier x value_per_click x p_click`` per impression.
+
+    With ``multiplier=1`` the bid is the impression's expected value, the
+    truthful bid of a second-price auction; a multiplier below 1 shades the
+    bid (used for budget pacing), above 1 inflates it.
+
+    Examples
+    --------
+    >>> bid_from_value([0.01, 0.03], value_per_click=0.5, multiplier=0.5).tolist()
+    [2.5, 7.5]
+    """
+    p = _as_vector(p_click, "p_click")
+    if (p > 1).any():
+        raise ValueError("p_click must hold probabilities between 0 and 1")
+    value = _check_non_negative_number("value_per_click", value_per_click)
+    multiplier = _check_non_negative_number("multiplier", multiplier)
+    return multiplier * value * p * IMPRESSIONS_PER_CPM
+
+
+def rival_bids(
+    p_click: Any,
+    *,
+    num_bidders: int,
+    value_per_click: float,
+    noise_sd: float = 0.5,
+    value_sd: float = 0.3,
+    seed: int = 0,
+) -> np.ndarray:
+    """Simulate the CPM bids of ``num_bidders`` competing value bidders.
+
+    Each rival bids its own value of a click times its own, noisy estimate
+    of the click probability: ``value_j x p_click x LogNormal(0, noise_sd^2)``,
+    where ``value_j = value_per_click x LogNormal(0, value_sd^2)`` differs
+    from rival to rival.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (impressions, num_bidders).
+
+    Examples
+    --------
+    >>> rival_bids([0.01, 0.02, 0.03], num_bidders=4, value_per_click=1.0).shape
+    (3, 4)
+    """
+    p = _as_vector(p_click, "p_click")
+    if (p > 1).any():
+        raise ValueError("p_click must hold probabilities between 0 and 1")
+    if isinstance(num_bidders, bool) or not isinstance(num_bidders, numbers.Integral) or num_bidders < 1:
+        raise ValueError(f"num_bidders must be a positive integer, got {num_bidders!r}")
+    value = _check_non_negative_number("value_per_click", value_per_click)
+    noise_sd = _check_non_negative_number("noise_sd", noise_sd)
+    value_sd = _check_non_negative_number("value_sd", value_sd)
+    rng = np.random.default_rng(seed)
+    values = value * rng.lognormal(0.0, value_sd, num_bidders)
+    estimates = p[:, None] * rng.lognormal(0.0, noise_sd, (len(p), num_bidders))
+    return values[None, :] * estimates * IMPRESSIONS_PER_CPM
+
+
+def run_auction(
+    bids: Any,
+    competing_bids: Any,
+    *,
+    reserve_price: Any = 0.0,
+    pricing: str = "second",
+) -> pd.DataFrame:
+    """Run one sealed-bid auction per impression against competing bids.
+
+    Our bid wins an impression when it is at least the reserve price and
+    strictly higher than every competing bid (ties go to the rival). The
+    winner pays, under ``pricing="second"``, the larger of the highest
+    competing bid and the reserve price; under ``pricing="first"``, its own
+    bid.
+
+    Parameters
+    ----------
+    bids : array-like, shape (n,)
+        Our CPM bid for each impression (0 means do not bid).
+    competing_bids : array-like, shape (n,) or (n, k)
+        The highest competing bid per impression, or the bids of ``k``
+        rivals (the highest is used).
+    reserve_price : float or array-like of shape (n,), default 0
+        The seller's minimum price.
+    pricing : {"second", "first"}
+        The payment rule.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per impression: ``won`` (bool), ``price`` (CPM paid, 0 when
+        lost) and ``highest_competing_bid``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rivals = np.array([[1.0, 2.5], [4.0, 0.5]])
+    >>> run_auction([3.0, 3.0], rivals, pricing="first")["price"].tolist()
+    [3.0, 0.0]
+    """
+    ours = _as_vector(bids, "bids")
+    rivals = np.asarray(competing_bids, dtype=float)
+    if rivals.ndim == 2:
+        if rivals.shape[1] == 0:
+            raise ValueError("competing_bids has no bidders (0 columns)")
+        highest = rivals.max(axis=1)
+        if rivals.shape[0] != len(ours):
+            raise ValueError(f"competing_bids has {rivals.shape[0]} rows but bids has {len(ours)}")
+    elif rivals.ndim == 1:
+        highest = rivals
+        if len(highest) != len(ours):
+            raise ValueError(f"competing_bids has {len(highest)} values but bids has {len(ours)}")
+    else:
+        raise ValueError(f"competing_bids must be 1-D or 2-D, got shape {rivals.shape}")
+    highest = _as_vector(highest, "competing_bids")
+    if np.ndim(reserve_price) == 0:
+        reserve = np.full(len(ours), _check_non_negative_number("reserve_price", reserve_price))
+    else:
+        reserve = _as_vector(reserve_price, "reserve_price")
+        if len(reserve) != len(ours):
+            raise ValueError(f"reserve_price has {len(reserve)} values but bids has {len(ours)}")
+    if pricing not in ("second", "first"):
+        raise ValueError(f"pricing must be 'second' or 'first', got {pricing!r}")
+    won = (ours > highest) & (ours >= reserve) & (ours > 0)
+    paid = np.maximum(highest, reserve) if pricing == "second" else ours
+    return pd.DataFrame({
+        "won": won,
+        "price": np.where(won, paid, 0.0),
+        "highest_competing_bid": highest,
+    })
+
+
+def auction_summary(won: Any, price: Any, p_click: Any, *, clicks: Any = None) -> pd.Series:
+    """Impressions, spend, expected clicks and cost per click of won auctions.
+
+    ``p_click`` is the click probability used to *score* the result (on the
+    simulated log, the true one), not necessarily the one the bids came from.
+    ``spend`` is in currency (CPM prices divided by 1,000); ``clicks`` (0/1
+    per impression), when given, adds the clicks actually observed.
+
+    Examples
+    --------
+    >>> summary = auction_summary([True, True, False], [2.0, 4.0, 0.0], [0.01, 0.02, 0.5])
+    >>> summary[["impressions", "spend", "expected_clicks"]].round(3).tolist()
+    [2.0, 0.006, 0.03]
+    """
+    won = np.asarray(won)
+    if won.dtype != bool:
+        raise TypeError(f"won must be a boolean array, got dtype {won.dtype}")
+    prices = _as_vector(price, "price")
+    p = _as_vector(p_click, "p_click")
+    if not (len(won) == len(prices) == len(p)):
+        raise ValueError(f"won, price and p_click must have the same length, got {len(won)}, {len(prices)}, {len(p)}")
+    spend = prices[won].sum() / IMPRESSIONS_PER_CPM
+    expected_clicks = p[won].sum()
+    summary = {
+        "impressions": float(won.sum()),
+        "win_rate": float(won.mean()),
+        "spend": float(spend),
+        "expected_clicks": float(expected_clicks),
+        "cost_per_click": float(spend / expected_clicks) if expected_clicks > 0 else np.nan,
+    }
+    if clicks is not None:
+        observed = _as_vector(clicks, "clicks")
+        if len(observed) != len(won):
+            raise ValueError(f"clicks has {len(observed)} values but won has {len(won)}")
+        summary["clicks"] = float(observed[won].sum())
+    return pd.Series(summary)

@@ -1,0 +1,574 @@
+"""Click-through-rate models for impression logs: hashed features, Wide&Deep, DeepFM.
+
+Chapter 7 teaches the hashing trick and the two network architectures in
+the notebook; this module keeps the tested versions:
+
+- :class:`FieldHasher` turns a table of categorical tokens (and counts,
+  bucketed on a log scale) into one hashed index per field, the input of
+  every model here;
+- :func:`one_hot` makes the sparse design matrix a logistic regression needs
+  from those indices;
+- :func:`build_wide_and_deep` and :func:`build_deepfm` build the Keras
+  networks of Cheng et al. (2016) and Guo et al. (2017) on hashed indices;
+  :class:`WideAndDeepClassifier` and :class:`DeepFMClassifier` wrap them as
+  scikit-learn-style estimators with ``fit`` and ``predict_proba``;
+- :func:`calibration_table` bins predictions and compares them with the
+  observed click rate, the data of a calibration (reliability) plot.
+
+Import ``smartmkt_helpers`` before Keras so that Keras runs on JAX.
+
+Examples
+--------
+>>> import pandas as pd
+>>> log = pd.DataFrame({"site": ["a", "b", "a"], "visits": [0.0, 3.0, None]})
+>>> hasher = FieldHasher(["site"], numeric_columns=["visits"], num_buckets=64)
+>>> indices = hasher.fit_transform(log)
+>>> indices.shape
+(3, 2)
+>>> bool(indices[0, 0] == indices[2, 0])
+True
+>>> one_hot(indices, 64).shape
+(3, 64)
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+__all__ = [
+    "FieldHasher",
+    "one_hot",
+    "bucketize_counts",
+    "build_wide_and_deep",
+    "build_deepfm",
+    "WideAndDeepClassifier",
+    "DeepFMClassifier",
+    "calibration_table",
+]
+
+#: Key of pandas' SipHash: fixed, so that a token hashes to the same bucket
+#: on every machine and in every run.
+_HASH_KEY = "smartmkt-ctr-key"
+MISSING_TOKEN = "missing"
+
+
+# --------------------------------------------------------------------------
+# hashing
+
+
+def bucketize_counts(values: Any) -> np.ndarray:
+    """Turn counts into tokens on a log scale: ``floor(log1p(x) ** 2)``.
+
+    Small counts keep their own bucket, large ones share wider buckets.
+    Missing values become the token ``"missing"``.
+
+    Examples
+    --------
+    >>> bucketize_counts([0, 1, 2, 100, None]).tolist()
+    ['0', '0', '1', '21', 'missing']
+    """
+    x = pd.to_numeric(pd.Series(np.asarray(values, dtype=object)), errors="coerce").to_numpy(dtype=float)
+    if np.any(x[~np.isnan(x)] < 0):
+        raise ValueError("counts must be non-negative; found negative values")
+    tokens = np.floor(np.log1p(np.nan_to_num(x)) ** 2).astype(np.int64).astype(str).astype(object)
+    tokens[np.isnan(x)] = MISSING_TOKEN
+    return tokens
+
+
+def _hash(tokens: np.ndarray, num_buckets: int) -> np.ndarray:
+    hashed = pd.util.hash_array(np.asarray(tokens, dtype=object), hash_key=_HASH_KEY)
+    return (hashed % np.uint64(num_buckets)).astype(np.int64)
+
+
+def _check_positive_int(name: str, value: Any, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+class FieldHasher:
+    """Hash each field of an impression log into one index of a shared space.
+
+    Every field (column) of a row becomes one token, ``"<column>=<value>"``,
+    and the token is hashed into ``num_buckets`` buckets (the *hashing
+    trick*): no vocabulary to store, unseen values at prediction time still
+    get an index, and the cost is that distinct tokens sometimes share a
+    bucket. Counts are first bucketed on a log scale
+    (:func:`bucketize_counts`); missing values get a token of their own.
+
+    Parameters
+    ----------
+    categorical_columns : sequence of str
+        Columns whose values are tokens (strings, integers).
+    numeric_columns : sequence of str, default ()
+        Columns of non-negative counts, bucketed before hashing.
+    num_buckets : int, default 2**15
+        Size of the hashed index space.
+
+    Attributes
+    ----------
+    fields_ : list of str
+        The fields in the order of the output columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"ad": ["x", "y"], "clicks_before": [1, 50]})
+    >>> FieldHasher(["ad"], numeric_columns=["clicks_before"], num_buckets=8).fit(log).fields_
+    ['ad', 'clicks_before']
+    """
+
+    def __init__(
+        self,
+        categorical_columns: Sequence[str],
+        numeric_columns: Sequence[str] = (),
+        num_buckets: int = 2**15,
+    ) -> None:
+        self.categorical_columns = categorical_columns
+        self.numeric_columns = numeric_columns
+        self.num_buckets = num_buckets
+
+    def fit(self, frame: pd.DataFrame, y: Any = None) -> FieldHasher:
+        """Check the columns and the settings; hashing learns nothing."""
+        _check_positive_int("num_buckets", self.num_buckets, minimum=2)
+        if isinstance(self.categorical_columns, str) or isinstance(self.numeric_columns, str):
+            raise TypeError("categorical_columns and numeric_columns must be lists of column names")
+        fields = list(self.categorical_columns) + list(self.numeric_columns)
+        if not fields:
+            raise ValueError("give at least one column in categorical_columns or numeric_columns")
+        if len(set(fields)) < len(fields):
+            raise ValueError("a column is listed twice in categorical_columns and numeric_columns")
+        self._check_frame(frame, fields)
+        self.fields_ = fields
+        return self
+
+    def _check_frame(self, frame: pd.DataFrame, fields: list[str]) -> None:
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+        missing = [column for column in fields if column not in frame.columns]
+        if missing:
+            raise ValueError(f"frame is missing the column(s) {', '.join(missing)}")
+        if len(frame) == 0:
+            raise ValueError("frame has no rows")
+
+    def transform(self, frame: pd.DataFrame) -> np.ndarray:
+        """Return an integer array (rows x fields) of bucket indices."""
+        if not hasattr(self, "fields_"):
+            raise RuntimeError("call fit before transform")
+        self._check_frame(frame, self.fields_)
+        columns = []
+        for column in self.fields_:
+            if column in self.numeric_columns:
+                values = bucketize_counts(frame[column].to_numpy())
+            else:
+                values = frame[column].astype(object).to_numpy()
+                values = np.where(pd.isna(values), MISSING_TOKEN, values.astype(str)).astype(object)
+            columns.append(_hash(column + "=" + values, self.num_buckets))
+        return np.column_stack(columns)
+
+    def fit_transform(self, frame: pd.DataFrame, y: Any = None) -> np.ndarray:
+        """Fit, then transform ``frame``."""
+        return self.fit(frame).transform(frame)
+
+
+def _check_indices(indices: Any, num_buckets: int, name: str = "X") -> np.ndarray:
+    values = np.asarray(indices)
+    if values.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D array of hashed indices (rows x fields), got {values.ndim} dimension(s)")
+    if values.shape[0] == 0 or values.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {values.shape})")
+    if values.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integer indices, got dtype {values.dtype}")
+    if values.min() < 0 or values.max() >= num_buckets:
+        raise ValueError(f"{name} has indices outside [0, {num_buckets}); was it hashed with num_buckets={num_buckets}?")
+    return values.astype(np.int64)
+
+
+def one_hot(indices: Any, num_buckets: int) -> sp.csr_matrix:
+    """Sparse 0/1 design matrix with one column per bucket.
+
+    A row has a 1 in the bucket of each of its fields (a 2 when two of its
+    fields collide in one bucket). This is the input of a logistic
+    regression on hashed features.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> one_hot(np.array([[0, 3], [1, 3]]), 4).toarray().tolist()
+    [[1.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.0, 1.0]]
+    """
+    num_buckets = _check_positive_int("num_buckets", num_buckets, minimum=2)
+    values = _check_indices(indices, num_buckets, "indices")
+    rows = np.repeat(np.arange(values.shape[0]), values.shape[1])
+    data = np.ones(values.size)
+    matrix = sp.csr_matrix((data, (rows, values.ravel())), shape=(values.shape[0], num_buckets))
+    matrix.sum_duplicates()
+    return matrix
+
+
+# --------------------------------------------------------------------------
+# Keras networks
+
+
+def _keras():
+    import smartmkt_helpers  # noqa: F401  (chooses the JAX backend before Keras loads)
+    import keras
+
+    return keras
+
+
+def _fm_layer_class():
+    keras = _keras()
+
+    class FactorizationMachineInteraction(keras.layers.Layer):
+        """Sum over pairs of fields of <v_i, v_j>, computed in O(fields x dim)."""
+
+        def call(self, embeddings):
+            ops = keras.ops
+            square_of_sum = ops.square(ops.sum(embeddings, axis=1))
+            sum_of_squares = ops.sum(ops.square(embeddings), axis=1)
+            return 0.5 * ops.sum(square_of_sum - sum_of_squares, axis=1, keepdims=True)
+
+    return FactorizationMachineInteraction
+
+
+def _check_architecture(num_fields: int, num_buckets: int, embedding_dim: int, hidden_units: Sequence[int]) -> list[int]:
+    _check_positive_int("num_fields", num_fields)
+    _check_positive_int("num_buckets", num_buckets, minimum=2)
+    _check_positive_int("embedding_dim", embedding_dim)
+    if isinstance(hidden_units, (str, numbers.Number)):
+        raise TypeError("hidden_units must be a sequence of layer widths, for example (64, 32)")
+    return [_check_positive_int("hidden_units", units) for units in hidden_units]
+
+
+def _linear_part(keras, inputs, num_buckets, l2, base_rate_logit, name):
+    """A logistic regression on hashed indices: one weight per bucket, summed over fields."""
+    weights = keras.layers.Embedding(
+        num_buckets, 1, embeddings_initializer="zeros",
+        embeddings_regularizer=keras.regularizers.L2(l2) if l2 else None, name=f"{name}_weights",
+    )(inputs)
+    summed = keras.layers.Flatten(name=f"{name}_flatten")(weights)
+    return keras.layers.Dense(
+        1, kernel_initializer="ones", trainable=True,
+        bias_initializer=keras.initializers.Constant(base_rate_logit), name=f"{name}_sum",
+    )(summed)
+
+
+def _deep_part(keras, embeddings, hidden_units, name):
+    hidden = keras.layers.Flatten(name=f"{name}_flatten")(embeddings)
+    for layer, units in enumerate(hidden_units):
+        hidden = keras.layers.Dense(units, activation="relu", name=f"{name}_dense_{layer}")(hidden)
+    return keras.layers.Dense(1, name=f"{name}_output")(hidden)
+
+
+def build_wide_and_deep(
+    num_fields: int,
+    num_buckets: int,
+    *,
+    embedding_dim: int = 8,
+    hidden_units: Sequence[int] = (64, 32),
+    l2: float = 1e-6,
+    base_rate: float = 0.5,
+):
+    """Wide & Deep (Cheng et al., 2016) on hashed field indices.
+
+    The *wide* part is a logistic regression on the hashed tokens (one weight
+    per bucket); the *deep* part embeds every field in ``embedding_dim``
+    dimensions, concatenates the embeddings and passes them through dense
+    ReLU layers. The click probability is the sigmoid of the sum of both
+    logits. The two parts have separate parameters and are trained jointly.
+
+    ``base_rate`` (the training click rate) initialises the output bias, so
+    training starts from the average click-through rate.
+
+    Examples
+    --------
+    >>> model = build_wide_and_deep(num_fields=3, num_buckets=16, hidden_units=(4,))
+    >>> model.output_shape
+    (None, 1)
+    """
+    keras = _keras()
+    hidden_units = _check_architecture(num_fields, num_buckets, embedding_dim, hidden_units)
+    inputs = keras.Input(shape=(num_fields,), dtype="int32", name="hashed_fields")
+    wide = _linear_part(keras, inputs, num_buckets, l2, _logit(base_rate), "wide")
+    embeddings = keras.layers.Embedding(
+        num_buckets, embedding_dim, embeddings_regularizer=keras.regularizers.L2(l2) if l2 else None,
+        name="deep_embeddings",
+    )(inputs)
+    deep = _deep_part(keras, embeddings, hidden_units, "deep")
+    logit = keras.layers.Add(name="logit")([wide, deep])
+    output = keras.layers.Activation("sigmoid", name="p_click")(logit)
+    return keras.Model(inputs, output, name="wide_and_deep")
+
+
+def build_deepfm(
+    num_fields: int,
+    num_buckets: int,
+    *,
+    embedding_dim: int = 8,
+    hidden_units: Sequence[int] = (64, 32),
+    l2: float = 1e-6,
+    base_rate: float = 0.5,
+):
+    """DeepFM (Guo et al., 2017) on hashed field indices.
+
+    Three logits are added: a first-order (linear) term, a factorisation
+    machine's pairwise term ``sum_{i<j} <v_i, v_j>`` over the fields' embedding
+    vectors, and a deep part, a dense ReLU network on the same embeddings.
+    Unlike Wide & Deep, the FM and deep parts share the embeddings, and no
+    cross features have to be designed by hand.
+
+    Examples
+    --------
+    >>> model = build_deepfm(num_fields=3, num_buckets=16, hidden_units=(4,))
+    >>> [layer.name for layer in model.layers if "fm" in layer.name]
+    ['fm_interaction']
+    """
+    keras = _keras()
+    hidden_units = _check_architecture(num_fields, num_buckets, embedding_dim, hidden_units)
+    inputs = keras.Input(shape=(num_fields,), dtype="int32", name="hashed_fields")
+    linear = _linear_part(keras, inputs, num_buckets, l2, _logit(base_rate), "linear")
+    embeddings = keras.layers.Embedding(
+        num_buckets, embedding_dim, embeddings_regularizer=keras.regularizers.L2(l2) if l2 else None,
+        name="shared_embeddings",
+    )(inputs)
+    pairwise = _fm_layer_class()(name="fm_interaction")(embeddings)
+    deep = _deep_part(keras, embeddings, hidden_units, "deep")
+    logit = keras.layers.Add(name="logit")([linear, pairwise, deep])
+    output = keras.layers.Activation("sigmoid", name="p_click")(logit)
+    return keras.Model(inputs, output, name="deepfm")
+
+
+def _logit(rate: float) -> float:
+    if not 0 < rate < 1:
+        raise ValueError(f"base_rate must be strictly between 0 and 1, got {rate}")
+    return float(np.log(rate / (1 - rate)))
+
+
+def _check_labels(y: Any, num_rows: int) -> np.ndarray:
+    labels = np.asarray(y)
+    if labels.ndim != 1 or len(labels) != num_rows:
+        raise ValueError(f"y must be a 1-D array with one label per row of X ({num_rows}), got shape {labels.shape}")
+    if labels.dtype.kind == "f" and np.isnan(labels).any():
+        raise ValueError("y contains NaN")
+    if not np.isin(labels, (0, 1)).all():
+        raise ValueError("y must hold clicks as 0 and 1")
+    if labels.min() == labels.max():
+        raise ValueError("y has a single class; a click model needs clicks and non-clicks")
+    return labels.astype("float32")
+
+
+def _intercept_shift(logits: np.ndarray, rate: float, iterations: int = 20) -> float:
+    """The shift of all logits that makes the mean probability equal ``rate`` (Newton's method)."""
+    shift = 0.0
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-(logits + shift)))
+        gap = p.mean() - rate
+        slope = (p * (1 - p)).mean()
+        if abs(gap) < 1e-10 or slope <= 0:
+            break
+        shift -= gap / slope
+    return float(shift)
+
+
+class _KerasCTRClassifier:
+    _build = None  # set by the subclasses
+
+    def __init__(
+        self,
+        num_buckets: int = 2**15,
+        *,
+        embedding_dim: int = 4,
+        hidden_units: Sequence[int] = (32,),
+        l2: float = 3e-4,
+        learning_rate: float = 3e-3,
+        epochs: int = 3,
+        batch_size: int = 1024,
+        refit_intercept: bool = True,
+        seed: int = 0,
+    ) -> None:
+        self.num_buckets = num_buckets
+        self.embedding_dim = embedding_dim
+        self.hidden_units = hidden_units
+        self.l2 = l2
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.refit_intercept = refit_intercept
+        self.seed = seed
+
+    def fit(self, X: Any, y: Any) -> _KerasCTRClassifier:
+        """Train on hashed indices ``X`` (rows x fields) and clicks ``y`` (0/1)."""
+        num_buckets = _check_positive_int("num_buckets", self.num_buckets, minimum=2)
+        indices = _check_indices(X, num_buckets)
+        labels = _check_labels(y, indices.shape[0])
+        epochs = _check_positive_int("epochs", self.epochs)
+        batch_size = _check_positive_int("batch_size", self.batch_size)
+        if not self.learning_rate > 0:
+            raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
+        if self.l2 < 0:
+            raise ValueError(f"l2 must be non-negative, got {self.l2}")
+        keras = _keras()
+        keras.utils.set_random_seed(self.seed)
+        self.model_ = type(self)._build(
+            indices.shape[1], num_buckets, embedding_dim=self.embedding_dim,
+            hidden_units=self.hidden_units, l2=self.l2, base_rate=float(labels.mean()),
+        )
+        self.model_.compile(
+            optimizer=keras.optimizers.Adam(self.learning_rate), loss="binary_crossentropy",
+        )
+        history = self.model_.fit(
+            indices.astype("int32"), labels, epochs=epochs, batch_size=batch_size, verbose=0,
+        )
+        self.history_ = {key: list(map(float, values)) for key, values in history.history.items()}
+        self.n_fields_ = indices.shape[1]
+        self.classes_ = np.array([0, 1])
+        self.intercept_shift_ = 0.0
+        if self.refit_intercept:
+            self.intercept_shift_ = _intercept_shift(self._logits(indices), labels.mean())
+        return self
+
+    def _logits(self, indices: np.ndarray) -> np.ndarray:
+        p_click = self.model_.predict(indices.astype("int32"), batch_size=8192, verbose=0).ravel()
+        p_click = np.clip(p_click.astype(float), 1e-7, 1 - 1e-7)
+        return np.log(p_click / (1 - p_click))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Return an array (rows x 2): probabilities of no click and of a click."""
+        if not hasattr(self, "model_"):
+            raise RuntimeError("call fit before predict_proba")
+        indices = _check_indices(X, self.num_buckets)
+        if indices.shape[1] != self.n_fields_:
+            raise ValueError(f"X has {indices.shape[1]} fields, but the model was fitted on {self.n_fields_}")
+        p_click = 1 / (1 + np.exp(-(self._logits(indices) + self.intercept_shift_)))
+        return np.column_stack([1 - p_click, p_click])
+
+
+class WideAndDeepClassifier(_KerasCTRClassifier):
+    """Wide & Deep click model (:func:`build_wide_and_deep`) in scikit-learn's style.
+
+    Parameters
+    ----------
+    num_buckets : int, default 2**15
+        Size of the hashed index space (as in :class:`FieldHasher`).
+    embedding_dim : int, default 4
+        Dimension of each field's embedding in the deep part.
+    hidden_units : sequence of int, default (32,)
+        Widths of the deep part's dense ReLU layers.
+    l2 : float, default 3e-4
+        L2 penalty on the per-bucket weights and embeddings. Impression logs
+        have many rare tokens, so a small log needs a strong penalty (and
+        few epochs) to keep the networks from memorising them.
+    learning_rate : float, default 3e-3
+        Adam's step size.
+    epochs, batch_size : int
+        Passes over the data and rows per gradient step.
+    refit_intercept : bool, default True
+        After training, shift the output logit so that the mean predicted
+        click probability on the training data equals the training click
+        rate. A few epochs of Adam leave the intercept slightly off, and a
+        bid multiplies the probability itself.
+    seed : int
+        Seeds Keras, NumPy and Python before the weights are drawn.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained network.
+    history_ : dict
+        Training loss per epoch.
+    intercept_shift_ : float
+        The shift added to the network's output logit (0 without
+        ``refit_intercept``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.integers(0, 32, size=(400, 3))
+    >>> y = (X[:, 0] < 8).astype(int)
+    >>> model = WideAndDeepClassifier(32, hidden_units=(8,), epochs=2, batch_size=64).fit(X, y)
+    >>> model.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    _build = staticmethod(build_wide_and_deep)
+
+
+class DeepFMClassifier(_KerasCTRClassifier):
+    """DeepFM click model (:func:`build_deepfm`) in scikit-learn's style.
+
+    Same parameters and attributes as :class:`WideAndDeepClassifier`; the
+    embeddings are shared by the factorisation machine and the deep part.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.integers(0, 32, size=(400, 3))
+    >>> y = (X[:, 0] < 8).astype(int)
+    >>> model = DeepFMClassifier(32, hidden_units=(8,), epochs=2, batch_size=64).fit(X, y)
+    >>> bool(model.predict_proba(X)[:, 1].min() > 0)
+    True
+    """
+
+    _build = staticmethod(build_deepfm)
+
+
+# --------------------------------------------------------------------------
+# calibration
+
+
+def calibration_table(y_true: Any, y_prob: Any, *, num_bins: int = 10) -> pd.DataFrame:
+    """Mean predicted click probability against the observed click rate, by bin.
+
+    Rows are sorted by prediction and cut into ``num_bins`` bins of equal
+    size (quantiles: click models predict mostly small probabilities, so
+    equal-width bins would leave most bins empty). A calibrated model has
+    ``predicted`` close to ``observed`` in every bin.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bin: ``predicted`` (mean prediction), ``observed``
+        (click rate), ``impressions``.
+
+    Examples
+    --------
+    >>> table = calibration_table([0, 0, 1, 1], [0.1, 0.2, 0.7, 0.9], num_bins=2)
+    >>> table[["predicted", "observed"]].round(2).to_numpy().tolist()
+    [[0.15, 0.0], [0.8, 1.0]]
+    """
+    labels = np.asarray(y_true, dtype=float)
+    probabilities = np.asarray(y_prob, dtype=float)
+    if labels.ndim != 1 or probabilities.shape != labels.shape:
+        raise ValueError(
+            f"y_true and y_prob must be 1-D arrays of the same length, got shapes {labels.shape} and {probabilities.shape}"
+        )
+    if len(labels) == 0:
+        raise ValueError("y_true is empty")
+    if np.isnan(labels).any() or np.isnan(probabilities).any():
+        raise ValueError("y_true and y_prob must not contain NaN")
+    if not np.isin(labels, (0, 1)).all():
+        raise ValueError("y_true must hold clicks as 0 and 1")
+    if probabilities.min() < 0 or probabilities.max() > 1:
+        raise ValueError("y_prob must hold probabilities between 0 and 1")
+    num_bins = _check_positive_int("num_bins", num_bins)
+    if num_bins > len(labels):
+        raise ValueError(f"num_bins ({num_bins}) is larger than the number of rows ({len(labels)})")
+    order = np.argsort(probabilities, kind="stable")
+    bins = np.empty(len(labels), dtype=int)
+    bins[order] = np.arange(len(labels)) * num_bins // len(labels)
+    frame = pd.DataFrame({"bin": bins, "predicted": probabilities, "observed": labels})
+    table = frame.groupby("bin").agg(
+        predicted=("predicted", "mean"), observed=("observed", "mean"), impressions=("observed", "size"),
+    )
+    return table
