@@ -1,0 +1,494 @@
+"""Decisions under unequal costs, alert budgets, and a toy robo-adviser.
+
+Chapter 9 applies the course's models to finance. What it teaches (the
+scorecard, the autoencoder, the clustering) is written in the chapter; this
+module keeps the pieces a later chapter or a workshop may reuse:
+
+- costs of decisions: :func:`expected_cost` under a cost matrix,
+  :func:`bayes_threshold` (the threshold that is optimal for calibrated
+  probabilities), :func:`cost_curve` and :func:`cost_optimal_threshold`
+  (the threshold that minimises the cost on data);
+- fraud alerts: :func:`alert_budget_table`, precision and recall when an
+  investigation team reviews the top ``N`` scored transactions of each day;
+- investment suggestions: :func:`simulate_risk_questionnaire`,
+  :func:`simulate_asset_returns` and :func:`portfolio_summary`.
+
+Conventions: the *positive* class is the one we act on (a bad credit risk,
+a fraud), coded 1; a case is flagged positive when its score is at least the
+threshold. A false positive costs ``cost_false_positive`` (a good applicant
+refused), a false negative ``cost_false_negative`` (a bad one accepted).
+
+Examples
+--------
+>>> bayes_threshold(cost_false_positive=1, cost_false_negative=5)
+0.16666666666666666
+>>> float(expected_cost([1, 0, 0], [0, 0, 1], cost_false_positive=1,
+...                     cost_false_negative=5))
+2.0
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "QUESTIONNAIRE",
+    "alert_budget_table",
+    "bayes_threshold",
+    "cost_curve",
+    "cost_optimal_threshold",
+    "expected_cost",
+    "portfolio_summary",
+    "simulate_asset_returns",
+    "simulate_risk_questionnaire",
+]
+
+
+# --------------------------------------------------------------------------
+# input checks
+
+
+def _check_cost(value: Any, name: str) -> float:
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    return value
+
+
+def _binary_labels(values: Any, name: str) -> np.ndarray:
+    labels = np.asarray(values)
+    if labels.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {labels.shape}")
+    if labels.size == 0:
+        raise ValueError(f"{name} is empty")
+    if labels.dtype.kind == "b":
+        return labels.astype(np.int8)
+    if labels.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold 0/1 labels, got dtype {labels.dtype}")
+    if np.isnan(labels.astype(float)).any():
+        raise ValueError(f"{name} contains NaN")
+    if not np.isin(labels, (0, 1)).all():
+        raise ValueError(f"{name} must hold only 0 and 1 (1 = the positive class)")
+    return labels.astype(np.int8)
+
+
+def _scores(values: Any, name: str, size: int) -> np.ndarray:
+    scores = np.asarray(values, dtype=float)
+    if scores.shape != (size,):
+        raise ValueError(f"{name} has shape {scores.shape}; expected ({size},) like the labels")
+    if not np.isfinite(scores).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return scores
+
+
+# --------------------------------------------------------------------------
+# costs of decisions
+
+
+def expected_cost(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    cost_false_positive: float = 1.0,
+    cost_false_negative: float = 5.0,
+) -> float:
+    """Mean cost per case of 0/1 decisions ``y_pred`` given the truth ``y_true``.
+
+    Correct decisions cost nothing; a false positive (truth 0, decision 1)
+    costs ``cost_false_positive`` and a false negative ``cost_false_negative``.
+    The defaults are German Credit's cost matrix with "bad" as the positive
+    class: refusing a good applicant costs 1, accepting a bad one costs 5.
+
+    Examples
+    --------
+    >>> float(expected_cost([1, 1, 0, 0], [1, 0, 1, 0]))
+    1.5
+    """
+    truth = _binary_labels(y_true, "y_true")
+    decision = _binary_labels(y_pred, "y_pred")
+    if decision.shape != truth.shape:
+        raise ValueError(
+            f"y_pred has {decision.size} decisions but y_true has {truth.size} labels"
+        )
+    c_fp = _check_cost(cost_false_positive, "cost_false_positive")
+    c_fn = _check_cost(cost_false_negative, "cost_false_negative")
+    false_positives = np.sum((decision == 1) & (truth == 0))
+    false_negatives = np.sum((decision == 0) & (truth == 1))
+    return float((c_fp * false_positives + c_fn * false_negatives) / truth.size)
+
+
+def bayes_threshold(cost_false_positive: float, cost_false_negative: float) -> float:
+    """The probability above which acting costs less than not acting.
+
+    Flag a case when ``p * cost_false_negative > (1 - p) * cost_false_positive``,
+    that is when ``p > cost_false_positive / (cost_false_positive +
+    cost_false_negative)``. Optimal only if ``p`` is a calibrated probability.
+
+    Examples
+    --------
+    >>> bayes_threshold(1, 1)
+    0.5
+    """
+    c_fp = _check_cost(cost_false_positive, "cost_false_positive")
+    c_fn = _check_cost(cost_false_negative, "cost_false_negative")
+    if c_fp + c_fn == 0:
+        raise ValueError("cost_false_positive and cost_false_negative cannot both be 0")
+    return c_fp / (c_fp + c_fn)
+
+
+def cost_curve(
+    y_true: Any,
+    scores: Any,
+    *,
+    cost_false_positive: float = 1.0,
+    cost_false_negative: float = 5.0,
+) -> pd.DataFrame:
+    """Mean cost per case for every distinct threshold on ``scores``.
+
+    Row ``i`` flags the cases whose score is at least ``threshold``; the first
+    row (threshold ``inf``) flags nothing. Computed with one sort and
+    cumulative sums, so it is fast for large data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``threshold``, ``flagged``, ``false_positives``,
+        ``false_negatives`` and ``cost`` (mean per case), thresholds falling.
+
+    Examples
+    --------
+    >>> cost_curve([0, 1, 1], [0.2, 0.6, 0.9])["cost"].round(3).tolist()
+    [3.333, 1.667, 0.0, 0.333]
+    """
+    truth = _binary_labels(y_true, "y_true")
+    score = _scores(scores, "scores", truth.size)
+    c_fp = _check_cost(cost_false_positive, "cost_false_positive")
+    c_fn = _check_cost(cost_false_negative, "cost_false_negative")
+    order = np.argsort(-score, kind="stable")
+    sorted_scores, sorted_truth = score[order], truth[order]
+    # keep the last position of each run of equal scores: ties are flagged together
+    last_of_run = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
+    true_pos = np.cumsum(sorted_truth)[last_of_run]
+    flagged = np.flatnonzero(last_of_run) + 1
+    false_pos = flagged - true_pos
+    false_neg = truth.sum() - true_pos
+    curve = pd.DataFrame({
+        "threshold": np.r_[np.inf, sorted_scores[last_of_run]],
+        "flagged": np.r_[0, flagged],
+        "false_positives": np.r_[0, false_pos],
+        "false_negatives": np.r_[truth.sum(), false_neg],
+    })
+    curve["cost"] = (c_fp * curve["false_positives"]
+                     + c_fn * curve["false_negatives"]) / truth.size
+    return curve
+
+
+def cost_optimal_threshold(
+    y_true: Any,
+    scores: Any,
+    *,
+    cost_false_positive: float = 1.0,
+    cost_false_negative: float = 5.0,
+) -> float:
+    """The threshold that minimises the mean cost on ``(y_true, scores)``.
+
+    Choose it on validation data (for example out-of-fold predictions), then
+    apply it to new cases. The returned value lies halfway between the
+    lowest flagged score and the highest unflagged one, so that it does not
+    sit exactly on a validation case; ``inf`` means flag nothing.
+
+    Examples
+    --------
+    >>> cost_optimal_threshold([0, 0, 1, 1], [0.1, 0.3, 0.4, 0.8])
+    0.35
+    """
+    curve = cost_curve(y_true, scores, cost_false_positive=cost_false_positive,
+                       cost_false_negative=cost_false_negative)
+    best = int(curve["cost"].to_numpy().argmin())
+    if best == 0:
+        return float("inf")
+    if best == len(curve) - 1:
+        return float(curve["threshold"].iloc[best])
+    return float((curve["threshold"].iloc[best] + curve["threshold"].iloc[best + 1]) / 2)
+
+
+# --------------------------------------------------------------------------
+# alert budgets
+
+
+def alert_budget_table(
+    frame: pd.DataFrame,
+    alerts_per_day: Sequence[int] = (1, 2, 5, 10, 20),
+    *,
+    score_col: str = "score",
+    label_col: str = "is_fraud",
+    time_col: str = "timestamp",
+) -> pd.DataFrame:
+    """Frauds caught when the ``N`` highest-scored cases of each day are reviewed.
+
+    A fraud team can investigate only so many alerts a day. For each budget
+    ``N`` in ``alerts_per_day``, the ``N`` cases with the highest score of
+    each calendar day are alerted (all of them on a day with fewer cases).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per budget: ``alerts_per_day``, ``alerts``, ``caught``
+        (frauds among the alerts), ``precision`` (caught / alerts) and
+        ``recall`` (caught / all frauds).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({
+    ...     "timestamp": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 10:00",
+    ...                                  "2024-01-02 09:00", "2024-01-02 11:00"]),
+    ...     "score": [0.9, 0.1, 0.2, 0.8], "is_fraud": [1, 0, 1, 0]})
+    >>> alert_budget_table(log, [1, 2])[["alerts", "caught", "recall"]]
+       alerts  caught  recall
+    0       2       1     0.5
+    1       4       2     1.0
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in (score_col, label_col, time_col) if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame is missing the column(s) {', '.join(missing)}")
+    if frame.empty:
+        raise ValueError("frame is empty")
+    budgets = np.asarray(alerts_per_day)
+    if budgets.ndim != 1 or budgets.size == 0 or budgets.dtype.kind not in "iu":
+        raise ValueError("alerts_per_day must be a non-empty list of integers")
+    if (budgets < 1).any():
+        raise ValueError(f"alerts_per_day must be >= 1, got {budgets.tolist()}")
+    labels = _binary_labels(frame[label_col].to_numpy(), label_col)
+    scores = _scores(frame[score_col].to_numpy(), score_col, labels.size)
+    if not pd.api.types.is_datetime64_any_dtype(frame[time_col]):
+        raise TypeError(f"{time_col} must hold datetimes, got {frame[time_col].dtype}")
+    day = frame[time_col].dt.normalize().to_numpy()
+    rank_in_day = pd.Series(scores).groupby(day).rank(method="first", ascending=False)
+    rank_in_day = rank_in_day.to_numpy()
+    alerted = rank_in_day[None, :] <= budgets[:, None]
+    caught = (alerted & (labels[None, :] == 1)).sum(axis=1)
+    alerts = alerted.sum(axis=1)
+    return pd.DataFrame({
+        "alerts_per_day": budgets,
+        "alerts": alerts,
+        "caught": caught,
+        "precision": caught / np.maximum(alerts, 1),
+        "recall": caught / max(int(labels.sum()), 1),
+    })
+
+
+# --------------------------------------------------------------------------
+# a toy robo-adviser: questionnaire, asset returns, portfolios
+
+#: The simulated questionnaire: column, what it asks, and what it measures
+#: (``willingness`` to take risk or ``capacity`` to bear losses).
+QUESTIONNAIRE = pd.DataFrame(
+    [
+        ("q1_fall_reaction", "If your savings fell 20% in a month, you would... "
+         "(1 sell everything - 5 buy more)", "willingness"),
+        ("q2_tradeoff", "Which matters more: safety or growth? "
+         "(1 safety - 5 growth)", "willingness"),
+        ("q3_experience", "How often have you invested in shares? "
+         "(1 never - 5 often)", "willingness"),
+        ("q4_horizon", "When will you need this money? "
+         "(1 within a year - 5 in over 15 years)", "capacity"),
+        ("q5_income", "How stable is your income? "
+         "(1 very unstable - 5 very stable)", "capacity"),
+        ("q6_reserve", "How many months of spending do you hold in cash? "
+         "(1 none - 5 over a year)", "capacity"),
+    ],
+    columns=["question", "text", "measures"],
+)
+
+_PROFILES = ("cautious", "balanced", "adventurous")
+
+
+def _check_positive_int(value: Any, name: str) -> int:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return int(value)
+
+
+def simulate_risk_questionnaire(
+    num_customers: int = 2000,
+    *,
+    num_occasions: int = 1,
+    answer_noise: float = 0.6,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Answers to a six-question risk questionnaire, with the truth behind them.
+
+    Each customer has a latent *willingness* to take risk and a latent
+    *capacity* to bear losses (standard normal, correlation 0.3). Questions
+    ``q1``-``q3`` measure willingness, ``q4``-``q6`` capacity (see
+    :data:`QUESTIONNAIRE`): the answer is the latent value plus independent
+    noise of standard deviation ``answer_noise``, cut into a 1-5 scale at
+    -1.2, -0.4, 0.4 and 1.2. The noise is drawn again on every occasion, so
+    ``num_occasions=2`` simulates a test-retest study. The true profile
+    follows the suitability rule that the weaker of the two governs:
+    ``min(willingness, capacity)`` below -0.5 is cautious, above 0.5
+    adventurous, balanced in between.
+
+    Returns
+    -------
+    answers : pandas.DataFrame
+        ``customer_id``, ``occasion`` and one int8 column per question.
+    truth : pandas.DataFrame
+        ``customer_id``, ``willingness``, ``capacity`` and ``true_profile``.
+
+    Examples
+    --------
+    >>> answers, truth = simulate_risk_questionnaire(5, seed=1)
+    >>> answers.shape
+    (5, 8)
+    >>> sorted(truth["true_profile"].cat.categories)
+    ['adventurous', 'balanced', 'cautious']
+    """
+    num_customers = _check_positive_int(num_customers, "num_customers")
+    num_occasions = _check_positive_int(num_occasions, "num_occasions")
+    noise = _check_cost(answer_noise, "answer_noise")
+    if not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    rng = np.random.default_rng([int(seed), 9_2])
+    latent = rng.multivariate_normal([0.0, 0.0], [[1.0, 0.3], [0.3, 1.0]], size=num_customers)
+    weaker = latent.min(axis=1)
+    profile = np.select([weaker < -0.5, weaker > 0.5], ["cautious", "adventurous"], "balanced")
+    truth = pd.DataFrame({
+        "customer_id": np.arange(1, num_customers + 1, dtype=np.int32),
+        "willingness": latent[:, 0],
+        "capacity": latent[:, 1],
+        "true_profile": pd.Categorical(profile, categories=_PROFILES),
+    })
+    measures = (QUESTIONNAIRE["measures"] == "capacity").to_numpy().astype(int)
+    per_question = latent[:, measures]                       # (customers, questions)
+    responses = per_question[None] + rng.normal(0, noise, (num_occasions,) + per_question.shape)
+    scale = np.digitize(responses, [-1.2, -0.4, 0.4, 1.2]) + 1
+    answers = pd.DataFrame(
+        scale.reshape(-1, len(QUESTIONNAIRE)).astype(np.int8),
+        columns=QUESTIONNAIRE["question"].tolist(),
+    )
+    answers.insert(0, "occasion", np.repeat(np.arange(1, num_occasions + 1), num_customers)
+                   .astype(np.int8))
+    answers.insert(0, "customer_id", np.tile(truth["customer_id"].to_numpy(), num_occasions))
+    return answers, truth
+
+
+#: Yearly mean return and volatility of the simulated asset classes (an
+#: assumption for teaching, not a forecast), and their correlations.
+ASSET_ASSUMPTIONS = pd.DataFrame(
+    {"annual_return": [0.02, 0.035, 0.07], "annual_volatility": [0.005, 0.06, 0.16]},
+    index=pd.Index(["cash", "bonds", "equities"], name="asset"),
+)
+_CORRELATION = np.array([[1.0, 0.2, 0.0], [0.2, 1.0, 0.1], [0.0, 0.1, 1.0]])
+
+
+def simulate_asset_returns(
+    num_months: int = 240,
+    *,
+    degrees_of_freedom: float = 5.0,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Monthly returns of cash, bonds and equities from a known model.
+
+    Returns are multivariate Student-t (fatter tails than the normal, so
+    crashes happen) with the yearly means, volatilities and correlations of
+    :data:`ASSET_ASSUMPTIONS`, scaled to months. They are an assumption for
+    teaching, not a forecast of any market.
+
+    Examples
+    --------
+    >>> returns = simulate_asset_returns(24, seed=0)
+    >>> returns.shape, list(returns.columns)
+    ((24, 3), ['cash', 'bonds', 'equities'])
+    """
+    num_months = _check_positive_int(num_months, "num_months")
+    dof = _check_cost(degrees_of_freedom, "degrees_of_freedom")
+    if dof <= 2:
+        raise ValueError(f"degrees_of_freedom must be > 2 (finite variance), got {dof}")
+    if not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    rng = np.random.default_rng([int(seed), 9_3])
+    monthly_mean = ASSET_ASSUMPTIONS["annual_return"].to_numpy() / 12
+    monthly_vol = ASSET_ASSUMPTIONS["annual_volatility"].to_numpy() / np.sqrt(12)
+    normal = rng.multivariate_normal(np.zeros(3), _CORRELATION, size=num_months)
+    scale = np.sqrt(rng.chisquare(dof, size=(num_months, 1)) / (dof - 2))
+    returns = monthly_mean + monthly_vol * normal / scale
+    index = pd.period_range("2000-01", periods=num_months, freq="M")
+    return pd.DataFrame(returns, index=index, columns=ASSET_ASSUMPTIONS.index.tolist())
+
+
+def portfolio_summary(returns: pd.DataFrame, weights: Mapping[str, Mapping[str, float]]
+                      | pd.DataFrame) -> pd.DataFrame:
+    """Risk and return of portfolios rebalanced to fixed weights every month.
+
+    Parameters
+    ----------
+    returns : pandas.DataFrame
+        Monthly simple returns, one column per asset.
+    weights : DataFrame or mapping
+        One row per portfolio, one column per asset of ``returns`` (or
+        ``{portfolio: {asset: weight}}``, where an asset left out has weight
+        0); each row sums to 1 and has no negative weight.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per portfolio: ``annual_return`` (geometric mean, per year),
+        ``annual_volatility`` (standard deviation of monthly returns times
+        the square root of 12), ``worst_12_months`` (worst return over any
+        12 consecutive months) and ``max_drawdown`` (largest fall from a
+        previous peak of the wealth curve, negative).
+
+    Examples
+    --------
+    >>> returns = pd.DataFrame({"a": [0.1, -0.1] * 12, "b": [0.0] * 24})
+    >>> portfolio_summary(returns, {"half": {"a": 0.5, "b": 0.5}}).round(3)
+          annual_return  annual_volatility  worst_12_months  max_drawdown
+    half         -0.015              0.177           -0.015        -0.076
+    """
+    if not isinstance(returns, pd.DataFrame):
+        raise TypeError(f"returns must be a pandas DataFrame, got {type(returns).__name__}")
+    if len(returns) < 12:
+        raise ValueError(f"returns needs at least 12 months, got {len(returns)}")
+    if returns.isna().any().any():
+        raise ValueError("returns contains NaN")
+    if isinstance(weights, pd.DataFrame):
+        table = weights
+    else:  # a mapping: an asset a portfolio does not name has weight 0
+        table = pd.DataFrame(weights).T.fillna(0.0)
+    if table.empty:
+        raise ValueError("weights is empty")
+    unknown = [c for c in table.columns if c not in returns.columns]
+    if unknown:
+        raise ValueError(f"weights name asset(s) not in returns: {', '.join(map(str, unknown))}")
+    table = table.reindex(columns=returns.columns, fill_value=0.0).astype(float)
+    if table.isna().any().any() or (table < 0).any().any():
+        raise ValueError("weights must be numbers >= 0 (no short positions)")
+    sums = table.sum(axis=1)
+    if not np.allclose(sums, 1.0, atol=1e-6):
+        bad = sums[~np.isclose(sums, 1.0, atol=1e-6)]
+        raise ValueError(f"weights of {', '.join(map(str, bad.index))} do not sum to 1")
+    portfolio = returns.to_numpy() @ table.to_numpy().T       # (months, portfolios)
+    wealth = np.cumprod(1 + portfolio, axis=0)
+    years = len(returns) / 12
+    log_wealth = np.log(np.vstack([np.ones(portfolio.shape[1]), wealth]))
+    rolling_12 = np.exp(log_wealth[12:] - log_wealth[:-12]) - 1
+    peak = np.maximum.accumulate(np.vstack([np.ones(portfolio.shape[1]), wealth]), axis=0)
+    drawdown = (np.vstack([np.ones(portfolio.shape[1]), wealth]) / peak - 1).min(axis=0)
+    return pd.DataFrame({
+        "annual_return": wealth[-1] ** (1 / years) - 1,
+        "annual_volatility": portfolio.std(axis=0, ddof=1) * np.sqrt(12),
+        "worst_12_months": rolling_12.min(axis=0),
+        "max_drawdown": drawdown,
+    }, index=table.index)
