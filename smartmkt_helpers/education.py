@@ -1,0 +1,602 @@
+"""Knowledge tracing, next-exercise choice and adaptive tests.
+
+Chapter 10 teaches these methods step by step; this module keeps the
+reusable, tested pieces:
+
+- :func:`dkt_arrays` turns a log of answers into the padded arrays a deep
+  knowledge-tracing network reads (one row per window of a student's
+  answers), vectorised;
+- :func:`prior_counts` counts each student's earlier successes and failures
+  on the skill of every answer (the features of performance factors
+  analysis);
+- :class:`ItemResponseModel` fits the Rasch or two-parameter logistic (2PL)
+  item-response model by marginal maximum likelihood (EM on a grid of
+  abilities); :func:`estimate_ability` gives expected-a-posteriori (EAP)
+  abilities and :func:`fisher_information` the information of each item;
+- :func:`simulate_adaptive_test` plays a computerised adaptive test (next
+  item by maximum information) or a fixed test for simulated examinees;
+- :func:`recommend_next_skill` picks the skill to practise next from
+  predicted success probabilities ("almost learned" first).
+
+Examples
+--------
+>>> import numpy as np
+>>> fisher_information([0.0], discrimination=[1.0, 2.0], difficulty=[0.0, 0.0])
+array([[0.25, 1.  ]])
+>>> recommend_next_skill(np.array([[0.95, 0.7, 0.3]]), target=(0.5, 0.8))
+array([1])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+__all__ = [
+    "DKTArrays",
+    "ItemResponseModel",
+    "dkt_arrays",
+    "estimate_ability",
+    "fisher_information",
+    "prior_counts",
+    "recommend_next_skill",
+    "simulate_adaptive_test",
+]
+
+#: Ability grid of the EM fit and of EAP estimates: standard-normal scale.
+DEFAULT_GRID = np.linspace(-4.0, 4.0, 41)
+
+
+# --------------------------------------------------------------------------
+# input checks
+
+
+def _check_answers(answers: Any, columns: Sequence[str], name: str = "answers") -> pd.DataFrame:
+    if not isinstance(answers, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(answers).__name__}")
+    missing = [c for c in columns if c not in answers.columns]
+    if missing:
+        raise ValueError(f"{name} is missing the column(s) {', '.join(missing)}")
+    if len(answers) == 0:
+        raise ValueError(f"{name} is empty: there are no answers")
+    for column in columns:
+        if answers[column].isna().any():
+            raise ValueError(f"{name}[{column!r}] contains NaN")
+    return answers
+
+
+def _check_correct(values: np.ndarray, name: str) -> None:
+    if not np.isin(values, (0, 1)).all():
+        raise ValueError(f"{name} must hold only 0 and 1")
+
+
+def _check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def _item_parameters(discrimination: Any, difficulty: Any) -> tuple[np.ndarray, np.ndarray]:
+    a = np.atleast_1d(np.asarray(discrimination, dtype=float))
+    b = np.atleast_1d(np.asarray(difficulty, dtype=float))
+    if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape:
+        raise ValueError(
+            "discrimination and difficulty must be 1-D and of the same length, "
+            f"got shapes {a.shape} and {b.shape}"
+        )
+    if a.size == 0:
+        raise ValueError("the item bank is empty: give at least one item")
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise ValueError("discrimination and difficulty must be finite (no NaN)")
+    if (a <= 0).any():
+        raise ValueError("discrimination must be positive for every item")
+    return a, b
+
+
+# --------------------------------------------------------------------------
+# knowledge tracing inputs
+
+
+class DKTArrays(NamedTuple):
+    """Padded arrays for a knowledge-tracing network, one row per window.
+
+    ``inputs[i, t]`` is the previous answer as an interaction id
+    (``skill + correct * num_skills``, so 1 to ``2 * num_skills``), or the
+    start token ``2 * num_skills + 1`` at the first position of a window;
+    ``skills[i, t]`` the skill asked at ``t`` (1 to ``num_skills``);
+    ``targets[i, t]`` whether that answer was right; ``mask[i, t]`` is 1 on
+    real answers and 0 on padding (where the other arrays hold 0);
+    ``rows[i, t]`` is the position of the answer in the input frame, -1 on
+    padding.
+    """
+
+    inputs: np.ndarray
+    skills: np.ndarray
+    targets: np.ndarray
+    mask: np.ndarray
+    rows: np.ndarray
+
+
+def dkt_arrays(
+    answers: pd.DataFrame,
+    num_skills: int,
+    max_length: int = 100,
+    *,
+    batch_multiple: int = 1,
+    student_col: str = "student_id",
+    step_col: str = "step",
+    skill_col: str = "skill_id",
+    correct_col: str = "correct",
+) -> DKTArrays:
+    """Turn an answer log into padded input and target arrays for DKT.
+
+    Each student's answers, in ``step`` order, are cut into windows of at
+    most ``max_length`` answers; each window becomes one row, padded at the
+    end. A window starts from the start token, so the network sees no
+    history from earlier windows: longer windows keep more history and cost
+    more time.
+
+    Parameters
+    ----------
+    answers : pandas.DataFrame
+        One row per answer with the student, step, skill and correctness.
+    num_skills : int
+        Skill ids run from 1 to ``num_skills`` (0 is kept for padding).
+    max_length : int, default 100
+        Answers per window.
+    batch_multiple : int, default 1
+        Pad the number of rows with empty windows up to a multiple of this
+        (a fixed batch size then compiles the network only once).
+    student_col, step_col, skill_col, correct_col : str
+        Column names.
+
+    Returns
+    -------
+    DKTArrays
+        ``inputs``, ``skills``, ``targets``, ``mask`` and ``rows``, each of
+        shape (windows, ``max_length``).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"student_id": [7, 7, 7, 9], "step": [0, 1, 2, 0],
+    ...                     "skill_id": [2, 2, 1, 1], "correct": [0, 1, 1, 1]})
+    >>> arrays = dkt_arrays(log, num_skills=2, max_length=2)
+    >>> arrays.inputs.tolist()
+    [[5, 2], [5, 0], [5, 0]]
+    >>> arrays.skills.tolist(), arrays.mask.tolist()[1]
+    ([[2, 2], [1, 0], [1, 0]], [1.0, 0.0])
+    """
+    columns = [student_col, step_col, skill_col, correct_col]
+    _check_answers(answers, columns)
+    num_skills = _check_positive_int(num_skills, "num_skills")
+    max_length = _check_positive_int(max_length, "max_length")
+    batch_multiple = _check_positive_int(batch_multiple, "batch_multiple")
+    skill = answers[skill_col].to_numpy()
+    correct = answers[correct_col].to_numpy()
+    if skill.min() < 1 or skill.max() > num_skills:
+        raise ValueError(
+            f"{skill_col} must lie in 1..num_skills={num_skills}, "
+            f"got values from {skill.min()} to {skill.max()}"
+        )
+    _check_correct(correct, correct_col)
+
+    order = np.lexsort((answers[step_col].to_numpy(), answers[student_col].to_numpy()))
+    student = answers[student_col].to_numpy()[order]
+    skill = skill[order].astype(np.int32)
+    correct = correct[order].astype(np.int32)
+    new_student = np.r_[True, student[1:] != student[:-1]]
+    start = np.maximum.accumulate(np.where(new_student, np.arange(len(student)), 0))
+    position = np.arange(len(student)) - start
+    time = position % max_length
+    window = np.cumsum(new_student | (time == 0)) - 1
+
+    num_rows = int(window[-1]) + 1
+    num_rows += (-num_rows) % batch_multiple
+    interaction = skill + correct * num_skills
+    previous = np.r_[0, interaction[:-1]]
+    previous = np.where(time == 0, 2 * num_skills + 1, previous)
+
+    shape = (num_rows, max_length)
+    inputs = np.zeros(shape, np.int32)
+    skills = np.zeros(shape, np.int32)
+    targets = np.zeros(shape, np.float32)
+    mask = np.zeros(shape, np.float32)
+    rows = np.full(shape, -1, np.int64)
+    inputs[window, time] = previous
+    skills[window, time] = skill
+    targets[window, time] = correct
+    mask[window, time] = 1.0
+    rows[window, time] = order
+    return DKTArrays(inputs, skills, targets, mask, rows)
+
+
+def prior_counts(
+    answers: pd.DataFrame,
+    *,
+    student_col: str = "student_id",
+    step_col: str = "step",
+    skill_col: str = "skill_id",
+    correct_col: str = "correct",
+) -> pd.DataFrame:
+    """Earlier successes and failures of the student on the skill of each answer.
+
+    These are the features of performance factors analysis (PFA): the
+    answer itself is not counted, only those before it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``successes`` and ``failures``, on the index of ``answers``.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"student_id": [1, 1, 1, 1], "step": [0, 1, 2, 3],
+    ...                     "skill_id": [5, 5, 6, 5], "correct": [1, 0, 1, 1]})
+    >>> prior_counts(log).to_numpy().tolist()
+    [[0, 0], [1, 0], [0, 0], [1, 1]]
+    """
+    columns = [student_col, step_col, skill_col, correct_col]
+    _check_answers(answers, columns)
+    _check_correct(answers[correct_col].to_numpy(), correct_col)
+    ordered = answers[columns].sort_values([student_col, step_col], kind="stable")
+    correct = ordered[correct_col].astype(np.int64)
+    group = ordered.groupby([student_col, skill_col], sort=False)
+    successes = correct.groupby([ordered[student_col], ordered[skill_col]]).cumsum() - correct
+    seen = group.cumcount()
+    counts = pd.DataFrame({"successes": successes, "failures": seen - successes})
+    return counts.reindex(answers.index).astype(np.int64)
+
+
+# --------------------------------------------------------------------------
+# item response theory
+
+
+def fisher_information(theta: Any, discrimination: Any, difficulty: Any) -> np.ndarray:
+    """Fisher information of each 2PL item at each ability.
+
+    For ``P = 1 / (1 + exp(-a (theta - b)))`` the information is
+    ``a**2 * P * (1 - P)``: largest where ``theta == b``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(theta), number of items).
+
+    Examples
+    --------
+    >>> fisher_information([0.0, 2.0], [1.0], [0.0]).round(3).tolist()
+    [[0.25], [0.105]]
+    """
+    a, b = _item_parameters(discrimination, difficulty)
+    theta = np.atleast_1d(np.asarray(theta, dtype=float))
+    if theta.ndim != 1 or not np.isfinite(theta).all():
+        raise ValueError("theta must be a 1-D array of finite abilities")
+    p = expit(a * (theta[:, None] - b))
+    return a**2 * p * (1 - p)
+
+
+def _answer_counts(responses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Right and wrong indicators (0 where the item was not asked, NaN in ``responses``)."""
+    observed = ~np.isnan(responses)
+    right = np.where(observed, responses, 0.0)
+    return right, observed - right
+
+
+def _log_likelihood_on_grid(
+    right: np.ndarray, wrong: np.ndarray, a: np.ndarray, b: np.ndarray, grid: np.ndarray
+) -> np.ndarray:
+    """Log-likelihood of each person's answers at each grid ability."""
+    logit = a * (grid[:, None] - b)  # (grid, items)
+    log_p = -np.logaddexp(0.0, -logit)
+    log_q = -np.logaddexp(0.0, logit)
+    return right @ log_p.T + wrong @ log_q.T
+
+
+def _check_responses(responses: Any, num_items: int | None = None) -> np.ndarray:
+    r = np.asarray(responses, dtype=float)
+    if r.ndim != 2:
+        raise ValueError(f"responses must be 2-D (persons x items), got {r.ndim}-D")
+    if r.shape[0] == 0 or r.shape[1] == 0:
+        raise ValueError("responses is empty: give at least one person and one item")
+    if num_items is not None and r.shape[1] != num_items:
+        raise ValueError(f"responses has {r.shape[1]} item columns, the item bank has {num_items}")
+    seen = r[~np.isnan(r)]
+    if not np.isin(seen, (0.0, 1.0)).all():
+        raise ValueError("responses must hold 0, 1 or NaN (item not asked)")
+    return r
+
+
+def estimate_ability(
+    responses: Any,
+    discrimination: Any,
+    difficulty: Any,
+    *,
+    grid: Any = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expected-a-posteriori (EAP) ability and its posterior standard deviation.
+
+    The prior is standard normal on ``grid``; NaN marks items not asked. With
+    no answers the estimate is the prior mean 0. Unlike the maximum-likelihood
+    estimate, EAP stays finite when every answer is right (or wrong).
+
+    Examples
+    --------
+    >>> theta, se = estimate_ability([[1, 1, np.nan], [0, 0, 0]],
+    ...                              [1.0, 1.0, 1.0], [-1.0, 0.0, 1.0])
+    >>> theta.round(2).tolist(), bool(se[0] > se[1])
+    ([0.58, -0.96], True)
+    """
+    a, b = _item_parameters(discrimination, difficulty)
+    r = _check_responses(responses, len(a))
+    grid = DEFAULT_GRID if grid is None else np.asarray(grid, dtype=float)
+    log_post = _log_likelihood_on_grid(*_answer_counts(r), a, b, grid) - grid**2 / 2
+    log_post -= log_post.max(axis=1, keepdims=True)
+    weight = np.exp(log_post)
+    weight /= weight.sum(axis=1, keepdims=True)
+    mean = weight @ grid
+    sd = np.sqrt(np.maximum(weight @ grid**2 - mean**2, 0.0))
+    return mean, sd
+
+
+class ItemResponseModel:
+    """Rasch or 2PL item-response model fitted by marginal maximum likelihood.
+
+    ``P(right | theta) = 1 / (1 + exp(-a_j (theta - b_j)))`` with ability
+    ``theta ~ N(0, 1)``; the Rasch model fixes every discrimination ``a_j``
+    at 1. The fit alternates an E-step (each person's posterior over a grid
+    of abilities) and an M-step (Newton steps for each item's parameters on
+    the expected counts), the EM algorithm of Bock and Aitkin (1981).
+
+    Parameters
+    ----------
+    model : {"2pl", "rasch"}, default "2pl"
+    max_iter : int, default 100
+        EM iterations at most.
+    tol : float, default 1e-3
+        Stop when no parameter moves more than this.
+    grid : array-like, optional
+        Abilities of the quadrature grid (default 41 points from -4 to 4).
+
+    Attributes
+    ----------
+    discrimination_, difficulty_ : numpy.ndarray
+        Item parameters.
+    n_iter_ : int
+        EM iterations run.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> theta = rng.normal(size=2000)
+    >>> b = np.array([-1.0, 0.0, 1.0, 0.5, -0.5])
+    >>> answers = (rng.random((2000, 5)) < 1 / (1 + np.exp(-(theta[:, None] - b)))) * 1.0
+    >>> model = ItemResponseModel(model="rasch").fit(answers)
+    >>> np.abs(model.difficulty_ - b).max() < 0.15
+    np.True_
+    """
+
+    def __init__(
+        self, model: str = "2pl", max_iter: int = 100, tol: float = 1e-3, grid: Any = None
+    ) -> None:
+        self.model = model
+        self.max_iter = max_iter
+        self.tol = tol
+        self.grid = grid
+
+    def fit(self, responses: Any) -> ItemResponseModel:
+        """Fit the item parameters to a persons x items array of 0, 1 and NaN."""
+        if self.model not in ("2pl", "rasch"):
+            raise ValueError(f"model must be '2pl' or 'rasch', got {self.model!r}")
+        max_iter = _check_positive_int(self.max_iter, "max_iter")
+        if not self.tol > 0:
+            raise ValueError(f"tol must be positive, got {self.tol}")
+        r = _check_responses(responses)
+        grid = DEFAULT_GRID if self.grid is None else np.asarray(self.grid, dtype=float)
+        right, wrong = _answer_counts(r)
+        observed = right + wrong
+        if (observed.sum(axis=0) == 0).any():
+            raise ValueError("every item needs at least one answer; drop items nobody answered")
+        num_items = r.shape[1]
+        a = np.ones(num_items)
+        c = np.zeros(num_items)  # intercept: logit = a * theta + c, b = -c / a
+        log_prior = -(grid**2) / 2
+        for iteration in range(1, max_iter + 1):
+            log_post = _log_likelihood_on_grid(right, wrong, a, -c / a, grid) + log_prior
+            log_post -= log_post.max(axis=1, keepdims=True)
+            weight = np.exp(log_post)
+            weight /= weight.sum(axis=1, keepdims=True)  # (persons, grid)
+            n = weight.T @ observed  # expected answers at each grid point (grid, items)
+            k = weight.T @ right  # expected right answers
+            a_old, c_old = a.copy(), c.copy()
+            for _ in range(2):  # Newton steps of the M-step, all items at once
+                p = expit(grid[:, None] * a + c)
+                residual = k - n * p
+                w = n * p * (1 - p)
+                g_c = residual.sum(axis=0)
+                h_cc = w.sum(axis=0) + 1e-6
+                if self.model == "rasch":
+                    c = c + g_c / h_cc
+                    continue
+                # a weak N(1, 1) prior on a keeps items nobody discriminates finite
+                g_a = (residual * grid[:, None]).sum(axis=0) - (a - 1.0)
+                h_aa = (w * grid[:, None] ** 2).sum(axis=0) + 1.0
+                h_ac = (w * grid[:, None]).sum(axis=0)
+                det = h_aa * h_cc - h_ac**2
+                a = np.clip(a + (h_cc * g_a - h_ac * g_c) / det, 0.05, 10.0)
+                c = c + (h_aa * g_c - h_ac * g_a) / det
+            change = max(np.abs(a - a_old).max(), np.abs(c - c_old).max())
+            if change < self.tol:
+                break
+        self.discrimination_ = a
+        self.difficulty_ = -c / a
+        self.n_iter_ = iteration
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "difficulty_"):
+            raise ValueError("this ItemResponseModel is not fitted yet: call fit first")
+
+    def predict_proba(self, theta: Any) -> np.ndarray:
+        """Probability of a right answer for each ability (rows) and item (columns)."""
+        self._check_fitted()
+        theta = np.atleast_1d(np.asarray(theta, dtype=float))
+        return expit(self.discrimination_ * (theta[:, None] - self.difficulty_))
+
+    def estimate_ability(self, responses: Any) -> tuple[np.ndarray, np.ndarray]:
+        """EAP ability and posterior standard deviation with the fitted items."""
+        self._check_fitted()
+        return estimate_ability(responses, self.discrimination_, self.difficulty_, grid=self.grid)
+
+
+# --------------------------------------------------------------------------
+# adaptive testing
+
+
+def simulate_adaptive_test(
+    true_ability: Any,
+    discrimination: Any,
+    difficulty: Any,
+    num_questions: int,
+    *,
+    rule: str = "max-information",
+    true_discrimination: Any = None,
+    true_difficulty: Any = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Give each simulated examinee a test and record the ability estimate after each answer.
+
+    ``rule="max-information"`` asks next the unused item with the largest
+    Fisher information at the current EAP estimate (a computerised adaptive
+    test); ``"fixed"`` asks everyone the same items, in the order that ranks
+    them by information at ability 0 (the best fixed form for an average
+    examinee); ``"random"`` draws unused items at random. Answers are drawn
+    from the true item parameters (by default the ones the test uses).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per examinee and question: ``examinee``, ``question``
+        (1, 2, ...), ``item``, ``correct``, ``estimate``, ``se`` (posterior
+        standard deviation) and ``true_ability``.
+
+    Examples
+    --------
+    >>> bank_a, bank_b = np.ones(30), np.linspace(-2, 2, 30)
+    >>> log = simulate_adaptive_test([0.0, 1.5], bank_a, bank_b, num_questions=5)
+    >>> log.shape, int(log["question"].max())
+    ((10, 7), 5)
+    """
+    a, b = _item_parameters(discrimination, difficulty)
+    theta = np.atleast_1d(np.asarray(true_ability, dtype=float))
+    if theta.ndim != 1 or theta.size == 0 or not np.isfinite(theta).all():
+        raise ValueError("true_ability must be a non-empty 1-D array of finite numbers")
+    num_questions = _check_positive_int(num_questions, "num_questions")
+    if num_questions > len(a):
+        raise ValueError(
+            f"num_questions={num_questions} is larger than the item bank ({len(a)} items)"
+        )
+    if rule not in ("max-information", "fixed", "random"):
+        raise ValueError(f"rule must be 'max-information', 'fixed' or 'random', got {rule!r}")
+    true_a, true_b = _item_parameters(
+        a if true_discrimination is None else true_discrimination,
+        b if true_difficulty is None else true_difficulty,
+    )
+    if len(true_a) != len(a):
+        raise ValueError("the true item parameters must describe the same items as the bank")
+
+    rng = np.random.default_rng(seed)
+    n = len(theta)
+    responses = np.full((n, len(a)), np.nan)
+    estimate = np.zeros(n)
+    fixed_order = np.argsort(-fisher_information([0.0], a, b)[0], kind="stable")
+    rows = []
+    for question in range(num_questions):
+        if rule == "max-information":
+            info = fisher_information(estimate, a, b)
+            info[~np.isnan(responses)] = -np.inf
+            item = info.argmax(axis=1)
+        elif rule == "fixed":
+            item = np.full(n, fixed_order[question])
+        else:
+            noise = rng.random((n, len(a)))
+            noise[~np.isnan(responses)] = -np.inf
+            item = noise.argmax(axis=1)
+        p_right = expit(true_a[item] * (theta - true_b[item]))
+        correct = (rng.random(n) < p_right).astype(float)
+        responses[np.arange(n), item] = correct
+        estimate, se = estimate_ability(responses, a, b)
+        rows.append(pd.DataFrame({
+            "examinee": np.arange(n), "question": question + 1, "item": item,
+            "correct": correct.astype(int), "estimate": estimate, "se": se,
+            "true_ability": theta,
+        }))
+    return pd.concat(rows, ignore_index=True)
+
+
+# --------------------------------------------------------------------------
+# next exercise
+
+
+def recommend_next_skill(
+    predicted_success: Any,
+    *,
+    target: tuple[float, float] = (0.5, 0.8),
+    candidates: Any = None,
+) -> np.ndarray:
+    """Pick, for each student, the skill to practise next: the one almost learned.
+
+    Among the candidate skills whose predicted success lies in ``target``
+    (low, high), the rule takes the most likely to succeed: the skill
+    closest to mastery that is not yet mastered. When no candidate is in the
+    band it takes the candidate closest to the band.
+
+    Parameters
+    ----------
+    predicted_success : array-like, shape (students, skills)
+        Predicted probability of a right answer on each skill.
+    target : (float, float), default (0.5, 0.8)
+        The band of predicted success that counts as "almost learned".
+    candidates : array-like of bool, same shape, optional
+        Skills allowed for each student (for example those already met);
+        all skills by default.
+
+    Returns
+    -------
+    numpy.ndarray
+        Column index of the chosen skill per student; -1 where a student has
+        no candidate.
+
+    Examples
+    --------
+    >>> success = np.array([[0.9, 0.6, 0.7], [0.95, 0.9, 0.2]])
+    >>> recommend_next_skill(success).tolist()
+    [2, 1]
+    """
+    p = np.asarray(predicted_success, dtype=float)
+    if p.ndim != 2 or p.size == 0:
+        raise ValueError(f"predicted_success must be a non-empty 2-D array, got shape {p.shape}")
+    if not np.isfinite(p).all() or (p < 0).any() or (p > 1).any():
+        raise ValueError("predicted_success must hold probabilities in [0, 1] (no NaN)")
+    low, high = (float(x) for x in target)
+    if not 0 <= low < high <= 1:
+        raise ValueError(f"target must be (low, high) with 0 <= low < high <= 1, got {target}")
+    allowed = np.ones_like(p, dtype=bool) if candidates is None else np.asarray(candidates)
+    if allowed.shape != p.shape:
+        raise ValueError(
+            f"candidates has shape {allowed.shape}, predicted_success has shape {p.shape}"
+        )
+    allowed = allowed.astype(bool)
+    in_band = allowed & (p >= low) & (p <= high)
+    distance = np.where(p < low, low - p, np.where(p > high, p - high, 0.0))
+    # in the band: highest success first; outside: closest to the band
+    score = np.where(in_band, 2.0 + p, 1.0 - distance)
+    score = np.where(allowed, score, -np.inf)
+    choice = score.argmax(axis=1)
+    choice[~allowed.any(axis=1)] = -1
+    return choice
