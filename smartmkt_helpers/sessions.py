@@ -1,0 +1,253 @@
+"""Session-based recommendation: item sequences, padding, transition counts.
+
+Chapter 8 predicts the next product a shopper looks at within a browsing
+session. These helpers turn an event log into one item sequence per
+session, cut the sequences into (prefix, next item) training pairs padded
+for a recurrent network, and score the next item by first-order transition
+counts (item-to-item co-occurrence of consecutive items).
+
+Examples
+--------
+>>> import pandas as pd
+>>> log = pd.DataFrame({
+...     "session_id": [1, 1, 1, 2, 2],
+...     "customer_id": [7, 7, 7, 8, 8],
+...     "product_id": [3, 3, 5, 5, 2],
+...     "timestamp": pd.to_datetime([0, 1, 2, 3, 4], unit="s"),
+... })
+>>> build_sessions(log)["items"].tolist()
+[[3, 5], [5, 2]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+__all__ = [
+    "build_sessions",
+    "pad_sessions",
+    "session_prefixes",
+    "TransitionRecommender",
+]
+
+
+def _check_lists(item_lists: Sequence[Sequence[int]], name: str) -> list[np.ndarray]:
+    if isinstance(item_lists, (str, bytes, np.ndarray)) and np.ndim(item_lists) != 1:
+        raise TypeError(f"{name} must be a sequence of item-id sequences")
+    if not isinstance(item_lists, (Sequence, pd.Series, np.ndarray)):
+        raise TypeError(f"{name} must be a sequence of item-id sequences, got {type(item_lists).__name__}")
+    arrays = [np.asarray(items) for items in item_lists]
+    if len(arrays) == 0:
+        raise ValueError(f"{name} is empty")
+    for items in arrays:
+        if items.ndim != 1:
+            raise ValueError(f"each session in {name} must be a flat sequence of item ids")
+        if items.size and not np.issubdtype(items.dtype, np.integer):
+            raise TypeError(f"{name} must hold integer item ids, got dtype {items.dtype}")
+        if items.size and items.min() < 1:
+            raise ValueError(f"{name} holds item id {items.min()}; ids must be >= 1 (0 is padding)")
+    return arrays
+
+
+def build_sessions(
+    events: pd.DataFrame,
+    *,
+    col_session: str = "session_id",
+    col_customer: str = "customer_id",
+    col_item: str = "product_id",
+    col_time: str = "timestamp",
+) -> pd.DataFrame:
+    """One row per session: the distinct items in the order first seen.
+
+    Filter the events first (for example to engaged views); a product seen
+    several times in a session (view, then cart) counts once, at its first
+    appearance.
+
+    Parameters
+    ----------
+    events : DataFrame
+        The event log, one row per event.
+    col_session, col_customer, col_item, col_time : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        ``session_id``, ``customer_id``, ``start`` (first event time),
+        ``length`` and ``items`` (a list of item ids), sorted by start.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"session_id": [4, 4], "customer_id": [1, 1],
+    ...                     "product_id": [9, 2],
+    ...                     "timestamp": pd.to_datetime([5, 6], unit="s")})
+    >>> build_sessions(log)[["session_id", "length"]].to_dict("records")
+    [{'session_id': 4, 'length': 2}]
+    """
+    if not isinstance(events, pd.DataFrame):
+        raise TypeError(f"events must be a pandas DataFrame, got {type(events).__name__}")
+    columns = [col_session, col_customer, col_item, col_time]
+    missing = [column for column in columns if column not in events.columns]
+    if missing:
+        raise ValueError(f"events has no column(s) {', '.join(map(repr, missing))}")
+    if len(events) == 0:
+        raise ValueError("events is empty")
+    if events[columns].isna().any().any():
+        raise ValueError("events has missing values in " + ", ".join(columns))
+    ordered = events[columns].sort_values([col_session, col_time], kind="stable")
+    ordered = ordered.drop_duplicates([col_session, col_item])
+    grouped = ordered.groupby(col_session, sort=False)
+    sessions = pd.DataFrame({
+        col_session: grouped[col_session].first().to_numpy(),
+        col_customer: grouped[col_customer].first().to_numpy(),
+        "start": grouped[col_time].first().to_numpy(),
+        "length": grouped.size().to_numpy(),
+        "items": grouped[col_item].agg(list).to_numpy(),
+    })
+    return sessions.sort_values(["start", col_session], kind="stable").reset_index(drop=True)
+
+
+def pad_sessions(item_lists: Sequence[Sequence[int]], max_length: int) -> np.ndarray:
+    """Left-pad item sequences with 0 to ``max_length``, keeping the last items.
+
+    Parameters
+    ----------
+    item_lists : sequence of sequences of int
+        Item ids, all >= 1 (0 is the padding id).
+    max_length : int
+        Width of the result; longer sequences keep their last items.
+
+    Returns
+    -------
+    numpy.ndarray of int32, shape (len(item_lists), max_length)
+
+    Examples
+    --------
+    >>> pad_sessions([[4, 5, 6], [7]], max_length=2)
+    array([[5, 6],
+           [0, 7]], dtype=int32)
+    """
+    if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) or max_length < 1:
+        raise ValueError(f"max_length must be a positive integer, got {max_length!r}")
+    arrays = _check_lists(item_lists, "item_lists")
+    lengths = np.array([min(len(items), max_length) for items in arrays])
+    tails = [items[len(items) - length:] for items, length in zip(arrays, lengths)]
+    padded = np.zeros((len(arrays), max_length), dtype=np.int32)
+    rows = np.repeat(np.arange(len(arrays)), lengths)
+    columns = np.concatenate([np.arange(max_length - length, max_length) for length in lengths])
+    if rows.size:
+        padded[rows, columns] = np.concatenate(tails)
+    return padded
+
+
+def session_prefixes(
+    item_lists: Sequence[Sequence[int]], max_length: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (prefix, next item) pair of the sessions, prefixes padded.
+
+    A session ``[a, b, c]`` gives the pairs ``[a] -> b`` and ``[a, b] -> c``,
+    the training examples of a next-item model (as in GRU4Rec, every
+    position of a session is a target).
+
+    Parameters
+    ----------
+    item_lists : sequence of sequences of int
+        Item ids, all >= 1.
+    max_length : int
+        Width of the padded prefixes.
+
+    Returns
+    -------
+    prefixes : numpy.ndarray of int32, shape (num_pairs, max_length)
+    targets : numpy.ndarray of int32, shape (num_pairs,)
+
+    Examples
+    --------
+    >>> prefixes, targets = session_prefixes([[1, 2, 3], [4]], max_length=2)
+    >>> prefixes.tolist(), targets.tolist()
+    ([[0, 1], [1, 2]], [2, 3])
+    """
+    arrays = _check_lists(item_lists, "item_lists")
+    prefixes = [items[:end] for items in arrays for end in range(1, len(items))]
+    targets = [items[end] for items in arrays for end in range(1, len(items))]
+    if not prefixes:
+        raise ValueError("item_lists has no session with two items or more")
+    return pad_sessions(prefixes, max_length), np.asarray(targets, dtype=np.int32)
+
+
+class TransitionRecommender:
+    """Score the next item by counts of consecutive-item transitions.
+
+    ``transitions_[a, b]`` counts how often item ``b`` directly followed
+    item ``a`` in the training sessions (with ``symmetric=True`` also ``a``
+    after ``b``). The score of a candidate next item is its transition count
+    from the session's last item plus ``popularity_weight`` times its share
+    of all training items, which breaks ties and backs off to popularity for
+    items never seen before.
+
+    Parameters
+    ----------
+    num_items : int
+        Number of item ids including the padding id 0 (ids run 1 .. num_items-1).
+    symmetric : bool, default True
+        Count a transition in both directions.
+    popularity_weight : float, default 0.01
+        Weight of the popularity back-off (>= 0).
+
+    Examples
+    --------
+    >>> model = TransitionRecommender(num_items=4).fit([[1, 2], [1, 2], [1, 3]])
+    >>> model.predict_scores([1]).argmax(axis=1).tolist()
+    [2]
+    """
+
+    def __init__(self, num_items: int, symmetric: bool = True, popularity_weight: float = 0.01):
+        self.num_items = num_items
+        self.symmetric = symmetric
+        self.popularity_weight = popularity_weight
+
+    def fit(self, item_lists: Sequence[Sequence[int]]) -> TransitionRecommender:
+        """Count transitions in the training sessions; returns self."""
+        num_items = self.num_items
+        if isinstance(num_items, bool) or not isinstance(num_items, (int, np.integer)) or num_items < 2:
+            raise ValueError(f"num_items must be an integer >= 2, got {self.num_items!r}")
+        if not np.isfinite(self.popularity_weight) or self.popularity_weight < 0:
+            raise ValueError(f"popularity_weight must be >= 0, got {self.popularity_weight!r}")
+        arrays = _check_lists(item_lists, "item_lists")
+        every = np.concatenate(arrays)
+        if every.size == 0:
+            raise ValueError("item_lists holds no item")
+        if every.max() >= self.num_items:
+            raise ValueError(f"item id {every.max()} is out of range for num_items={self.num_items}")
+        sources = np.concatenate([items[:-1] for items in arrays])
+        targets = np.concatenate([items[1:] for items in arrays])
+        if self.symmetric:
+            sources, targets = np.concatenate([sources, targets]), np.concatenate([targets, sources])
+        shape = (self.num_items, self.num_items)
+        self.transitions_ = sp.csr_matrix((np.ones(sources.size), (sources, targets)), shape=shape)
+        counts = np.bincount(every, minlength=self.num_items).astype(float)
+        self.popularity_ = counts / counts.sum()
+        return self
+
+    def predict_scores(self, last_items: Sequence[int]) -> np.ndarray:
+        """Scores of every item (columns) as the next after each last item (rows).
+
+        Column 0, the padding id, scores ``-inf``.
+        """
+        if not hasattr(self, "transitions_"):
+            raise ValueError("this TransitionRecommender is not fitted yet: call fit first")
+        last = np.asarray(last_items)
+        if last.ndim != 1 or last.size == 0:
+            raise ValueError("last_items must be a non-empty 1-d sequence of item ids")
+        if not np.issubdtype(last.dtype, np.integer):
+            raise TypeError(f"last_items must hold integer item ids, got dtype {last.dtype}")
+        if last.min() < 1 or last.max() >= self.num_items:
+            raise ValueError(f"last_items holds an unknown item id (valid: 1 .. {self.num_items - 1})")
+        scores = self.transitions_[last].toarray() + self.popularity_weight * self.popularity_
+        scores[:, 0] = -np.inf
+        return scores
