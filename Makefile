@@ -49,10 +49,12 @@ test: $(STAMP)  ## unit tests, notebooks, output stripping, book build, links, b
 strip: $(STAMP)  ## strip outputs from the notebooks (do this before committing)
 	$(BIN)/nbstripout $(NOTEBOOKS)
 
-bench: $(STAMP)  ## time every notebook (real data, then twins) and the data layer into benchmarks/results
+bench: $(STAMP)  ## time every notebook (real data, then twins), the data layer and the recommender tables into benchmarks/results
 	$(BIN)/python benchmarks/run_notebooks.py
 	$(BIN)/python benchmarks/run_notebooks.py --twins
 	$(BIN)/python benchmarks/run_data.py
+	$(BIN)/python benchmarks/run_cf.py
+	$(BIN)/python benchmarks/run_ranking.py
 
 lock: $(STAMP)  ## re-pin constraints.txt from what .venv has installed
 	{ echo "# Versions known to work together on Python 3.11 (Linux x86_64, CPU)."; \

@@ -8,10 +8,19 @@ it before Keras::
     import keras
 
 What a chapter teaches is written in the chapter; this package holds the
-plumbing several chapters share: ``data`` (the real datasets through a
-verified cache, and ``load``), ``simulate`` (the simulated shop and its
-twins with their ground truth), ``environment`` (what the machine has) and
-``workshop`` / ``exercises`` (exercise self-checks).
+plumbing several chapters share, one module per concern:
+
+- ``data`` (the real datasets through a verified cache, and ``load``) and
+  ``simulate`` (the simulated shop, its twins with their ground truth, and
+  customer messages);
+- ``features`` and ``clustering`` (customer profiles, chapter 2);
+- ``splits``, ``metrics`` and ``recommenders`` (chapters 3 and 4);
+- ``ads``: ``uplift``, ``targeting``, ``bandits``, ``off_policy``,
+  ``creatives``, ``ctr``, ``auction`` and ``pacing`` (chapters 5 to 7);
+- ``campaign``, ``experiments`` and ``sessions`` (chapter 8), ``finance``
+  (chapter 9), ``education`` (chapter 10);
+- ``environment`` (what the machine has), ``workshop`` and ``exercises``
+  (exercise self-checks).
 """
 
 import os as _os
