@@ -32,31 +32,20 @@ Examples
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from smartmkt_helpers.recommenders.topk import interaction_matrix, top_k_from_scores
+from smartmkt_helpers.recommenders.topk import TopKRecommender, interaction_matrix
 
 __all__ = ["EASE", "Popularity"]
 
 
-class _ImplicitRecommender:
+class _ImplicitRecommender(TopKRecommender):
     """Shared fit / score / recommend plumbing of the implicit baselines."""
 
     _param_names: tuple[str, ...] = ("col_user", "col_item")
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters, as in scikit-learn."""
-        return {name: getattr(self, name) for name in self._param_names}
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()
-                          if not k.startswith("col_"))
-        return f"{type(self).__name__}({inner})"
 
     def _fit_matrix(self, ratings: pd.DataFrame) -> sp.csr_matrix:
         pairs = ratings[[self.col_user, self.col_item]] if isinstance(
@@ -75,46 +64,6 @@ class _ImplicitRecommender:
         if not hasattr(self, "item_index_"):
             raise ValueError(
                 f"this {type(self).__name__} is not fitted yet; call fit first")
-
-    def _user_rows(self, users: Iterable | None) -> tuple[np.ndarray, pd.Index]:
-        self._check_fitted()
-        if users is None:
-            ids = self.user_index_
-        else:
-            ids = pd.Index([users] if np.isscalar(users) else list(users))
-        rows = self.user_index_.get_indexer(ids)
-        if (rows < 0).any():
-            raise ValueError(
-                f"unknown user id {ids[rows < 0].tolist()[0]!r}: not in the training data")
-        return rows, ids
-
-    def score_matrix(self, users: Iterable | None = None) -> np.ndarray:
-        """Scores of every training item (columns ``item_index_``) for ``users``."""
-        rows, _ = self._user_rows(users)
-        return self._scores(rows)
-
-    def recommend_k_items(
-        self,
-        users: Iterable | None = None,
-        k: int = 10,
-        remove_seen: bool = True,
-    ) -> pd.DataFrame:
-        """Top-k items per user as a tidy frame (user, item, prediction).
-
-        Parameters
-        ----------
-        users : sequence, optional
-            User ids seen in training (all of them by default).
-        k : int
-            List length, between 1 and the number of items.
-        remove_seen : bool
-            Drop the items each user interacted with in training.
-        """
-        rows, ids = self._user_rows(users)
-        exclude = self.interactions_[rows] if remove_seen else None
-        return top_k_from_scores(
-            self._scores(rows), ids, self.item_index_, k=k, exclude=exclude,
-            col_user=self.col_user, col_item=self.col_item)
 
 
 class Popularity(_ImplicitRecommender):

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import numbers
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -51,7 +51,11 @@ import smartmkt_helpers  # noqa: F401  (selects the Keras backend first)
 import keras
 from keras import layers, ops
 
-from smartmkt_helpers.recommenders.topk import interaction_matrix, top_k_from_scores
+from smartmkt_helpers.recommenders.topk import (
+    TopKRecommender,
+    interaction_matrix,
+    top_k_from_scores,
+)
 
 __all__ = ["MatrixFactorization", "MultDAE", "NeuMF", "TwoTower"]
 
@@ -71,20 +75,11 @@ def _check_nonnegative(name: str, value: Any, upper: float | None = None) -> Non
         raise ValueError(f"{name} must be at least 0{bound}, got {value}")
 
 
-class _KerasRecommender:
+class _KerasRecommender(TopKRecommender):
     """Shared parameters, validation, indexing and top-k plumbing."""
 
     _param_names: tuple[str, ...] = ()
     _implicit: bool = True
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters, as in scikit-learn."""
-        return {name: getattr(self, name) for name in self._param_names}
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()
-                          if not k.startswith("col_"))
-        return f"{type(self).__name__}({inner})"
 
     def _validate(self) -> None:
         for name in ("embedding_dim", "epochs", "batch_size"):
@@ -115,43 +110,6 @@ class _KerasRecommender:
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
             raise ValueError(f"this {type(self).__name__} is not fitted yet; call fit first")
-
-    def _user_rows(self, users: Iterable | None) -> tuple[np.ndarray, pd.Index]:
-        self._check_fitted()
-        ids = self.user_index_ if users is None else pd.Index(
-            [users] if np.isscalar(users) else list(users))
-        rows = self.user_index_.get_indexer(ids)
-        if (rows < 0).any():
-            raise ValueError(f"unknown user id {ids[rows < 0].tolist()[0]!r}: not in the training data")
-        return rows, ids
-
-    def score_matrix(self, users: Iterable | None = None) -> np.ndarray:
-        """Scores of every training item (columns ``item_index_``) for ``users``."""
-        rows, _ = self._user_rows(users)
-        return self._scores(rows)
-
-    def recommend_k_items(
-        self,
-        users: Iterable | None = None,
-        k: int = 10,
-        remove_seen: bool = True,
-    ) -> pd.DataFrame:
-        """Top-k items per user as a tidy frame (user, item, prediction).
-
-        Parameters
-        ----------
-        users : sequence, optional
-            User ids seen in training (all of them by default).
-        k : int
-            List length, between 1 and the number of items.
-        remove_seen : bool
-            Drop the items each user interacted with in training.
-        """
-        rows, ids = self._user_rows(users)
-        exclude = self.interactions_[rows] if remove_seen else None
-        return top_k_from_scores(
-            self._scores(rows), ids, self.item_index_, k=k, exclude=exclude,
-            col_user=self.col_user, col_item=self.col_item)
 
     def _train(self, inputs: Any, targets: Any, epochs: int | None = None,
                sample_weight: np.ndarray | None = None) -> None:

@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["interaction_matrix", "top_k_from_scores"]
+__all__ = ["TopKRecommender", "interaction_matrix", "top_k_from_scores"]
 
 
 def _check_ratings(ratings: pd.DataFrame, columns: list[str]) -> None:
@@ -247,3 +248,65 @@ def top_k_from_scores(
         col_item: item_index[candidates[keep]],
         col_prediction: candidate_scores[keep],
     })
+
+
+class TopKRecommender:
+    """Scoring and top-k lists shared by the course's implicit recommenders.
+
+    A subclass stores its constructor parameters under the names in
+    ``_param_names``, sets ``user_index_``, ``item_index_`` and
+    ``interactions_`` (a users x items sparse matrix) when fitted, and
+    implements ``_check_fitted()`` and ``_scores(rows)`` (a rows x items
+    array of scores).
+    """
+
+    _param_names: tuple[str, ...] = ()
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor parameters, as in scikit-learn."""
+        return {name: getattr(self, name) for name in self._param_names}
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()
+                          if not k.startswith("col_"))
+        return f"{type(self).__name__}({inner})"
+
+    def _user_rows(self, users: Iterable | None) -> tuple[np.ndarray, pd.Index]:
+        self._check_fitted()
+        if users is None:
+            ids = self.user_index_
+        else:
+            ids = pd.Index([users] if np.isscalar(users) else list(users))
+        rows = self.user_index_.get_indexer(ids)
+        if (rows < 0).any():
+            raise ValueError(
+                f"unknown user id {ids[rows < 0].tolist()[0]!r}: not in the training data")
+        return rows, ids
+
+    def score_matrix(self, users: Iterable | None = None) -> np.ndarray:
+        """Scores of every training item (columns ``item_index_``) for ``users``."""
+        rows, _ = self._user_rows(users)
+        return self._scores(rows)
+
+    def recommend_k_items(
+        self,
+        users: Iterable | None = None,
+        k: int = 10,
+        remove_seen: bool = True,
+    ) -> pd.DataFrame:
+        """Top-k items per user as a tidy frame (user, item, prediction).
+
+        Parameters
+        ----------
+        users : sequence, optional
+            User ids seen in training (all of them by default).
+        k : int
+            List length, between 1 and the number of items.
+        remove_seen : bool
+            Drop the items each user interacted with in training.
+        """
+        rows, ids = self._user_rows(users)
+        exclude = self.interactions_[rows] if remove_seen else None
+        return top_k_from_scores(
+            self._scores(rows), ids, self.item_index_, k=k, exclude=exclude,
+            col_user=self.col_user, col_item=self.col_item)
