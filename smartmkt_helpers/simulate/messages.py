@@ -103,17 +103,6 @@ PHRASES = {
 
 GREETINGS = ("hi", "hello", "hi there", "good morning", "dear support team", "hey")
 CLOSINGS = ("thanks", "thank you", "regards", "thanks in advance", "cheers", "asap please")
-#: Short asides naming each topic (kept for reference; messages that mention
-#: a second topic now quote one of its phrases in full).
-ASIDES = {
-    "refund": "also I need a refund for something else",
-    "delivery": "by the way my other parcel is late too",
-    "size": "and the size of the last one was wrong",
-    "payment": "also I think I paid twice",
-    "cancel order": "I may want to cancel another order",
-    "product question": "also is the other item waterproof",
-    "account": "and I cannot log in either",
-}
 #: How a second topic is attached after the main one ...
 CONNECTORS = ("also", "and", "by the way", "plus", "oh and")
 #: ... or how the main one follows a second topic mentioned first.
