@@ -10,7 +10,8 @@ it before Keras::
 What a chapter teaches is written in the chapter; this package holds the
 plumbing several chapters share, one module per concern:
 
-- ``data`` (the real datasets through a verified cache, and ``load``) and
+- ``data`` (the real datasets through a verified cache, ``load``, and the
+  command line ``python -m smartmkt_helpers.data``) and
   ``simulate`` (the simulated shop, its twins with their ground truth, and
   customer messages);
 - ``features`` and ``clustering`` (customer profiles, chapter 2);
@@ -19,6 +20,9 @@ plumbing several chapters share, one module per concern:
   ``creatives``, ``ctr``, ``auction`` and ``pacing`` (chapters 5 to 7);
 - ``campaign``, ``experiments`` and ``sessions`` (chapter 8), ``finance``
   (chapter 9), ``education`` (chapter 10);
+- ``evaluation`` (per-user metrics, diversity, popularity bias, intervals
+  and paired tests, chapter 11; ``experiments`` adds power and
+  interleaving), ``privacy`` and ``fairness`` (chapter 12);
 - ``environment`` (what the machine has), ``workshop`` and ``exercises``
   (exercise self-checks).
 """

@@ -35,7 +35,9 @@ __all__ = [
     "bootstrap_difference",
     "difference_in_means",
     "sample_size_means",
+    "power_proportions",
     "sample_size_proportions",
+    "team_draft_interleave",
 ]
 
 
@@ -267,3 +269,142 @@ def sample_size_means(
         raise ValueError(f"minimum_detectable_effect must be positive, got {minimum_detectable_effect}")
     z_alpha, z_power = _check_error_rates(alpha, power)
     return math.ceil(2 * ((z_alpha + z_power) * standard_deviation / minimum_detectable_effect) ** 2)
+
+
+def power_proportions(
+    baseline_rate: float,
+    minimum_detectable_effect: float,
+    num_per_group,
+    *,
+    alpha: float = 0.05,
+) -> np.ndarray | float:
+    """Chance that a two-sided test of two proportions detects a true lift.
+
+    The inverse of :func:`sample_size_proportions`: given ``num_per_group``
+    customers in each group (a number or an array of them), the power
+    Phi((|effect| sqrt(n) - z_alpha/2 sqrt(2 pbar (1 - pbar))) / sqrt(p0 q0 + p1 q1)),
+    ignoring the negligible chance of significance in the wrong direction.
+
+    Examples
+    --------
+    >>> n = sample_size_proportions(0.05, 0.005)
+    >>> round(float(power_proportions(0.05, 0.005, n)), 3)
+    0.8
+    >>> power_proportions(0.05, 0.005, [1000, 100_000]).round(3).tolist()
+    [0.072, 0.999]
+    """
+    if not 0 < baseline_rate < 1:
+        raise ValueError(f"baseline_rate must be between 0 and 1, got {baseline_rate}")
+    treated_rate = baseline_rate + minimum_detectable_effect
+    if minimum_detectable_effect == 0 or not 0 < treated_rate < 1:
+        raise ValueError(
+            f"minimum_detectable_effect must be non-zero and keep the rate in (0, 1), "
+            f"got {minimum_detectable_effect}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
+    sizes = np.asarray(num_per_group, dtype=float)
+    if np.isnan(sizes).any() or (sizes < 1).any():
+        raise ValueError("num_per_group must be at least 1 customer per group")
+    z_alpha = stats.norm.ppf(1 - alpha / 2)
+    pooled = (baseline_rate + treated_rate) / 2
+    spread = math.sqrt(baseline_rate * (1 - baseline_rate) + treated_rate * (1 - treated_rate))
+    z = (abs(minimum_detectable_effect) * np.sqrt(sizes)
+         - z_alpha * math.sqrt(2 * pooled * (1 - pooled))) / spread
+    power = stats.norm.cdf(z)
+    return float(power) if power.ndim == 0 else power
+
+
+def _ranking_array(ranking, name: str) -> np.ndarray:
+    array = np.asarray(ranking)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (users x ranked item positions), got {array.ndim}-D")
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integer item numbers, got dtype {array.dtype}")
+    if array.size and array.min() < 0:
+        raise ValueError(f"{name} holds a negative item number")
+    return array
+
+
+def team_draft_interleave(
+    ranking_a,
+    ranking_b,
+    length: int = 10,
+    *,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Team-draft interleaving of two rankers' lists, for many users at once.
+
+    Radlinski, Kurup and Joachims (2008): the two rankers pick in turns like
+    captains choosing teams; the one with fewer picks so far goes next (a
+    coin decides ties), and it adds its highest-ranked item not yet in the
+    list. A click on an item credits the ranker that picked it; the ranker
+    with more credited clicks wins that user.
+
+    Parameters
+    ----------
+    ranking_a, ranking_b : int array, shape (n_users, depth)
+        Each row holds one user's ranked item numbers (distinct within a
+        row; item numbers are column positions, 0 to n_items - 1).
+    length : int
+        Length of the interleaved list.
+    seed : int
+        Seed of the coin flips.
+
+    Returns
+    -------
+    items : int array (n_users, length)
+        The interleaved lists.
+    from_b : bool array (n_users, length)
+        True where ranker B picked the item, False where ranker A did.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.array([[0, 1, 2, 3]])
+    >>> b = np.array([[1, 0, 3, 2]])
+    >>> items, from_b = team_draft_interleave(a, b, length=4, seed=0)
+    >>> sorted(items[0].tolist()), int(from_b.sum())
+    ([0, 1, 2, 3], 2)
+    """
+    ranking_a = _ranking_array(ranking_a, "ranking_a")
+    ranking_b = _ranking_array(ranking_b, "ranking_b")
+    if ranking_a.shape[0] != ranking_b.shape[0]:
+        raise ValueError(
+            f"ranking_a has {ranking_a.shape[0]} users but ranking_b has {ranking_b.shape[0]}")
+    if isinstance(length, bool) or int(length) != length or length < 1:
+        raise ValueError(f"length must be a positive integer, got {length!r}")
+    n_users = ranking_a.shape[0]
+    n_items = int(max(ranking_a.max(initial=0), ranking_b.max(initial=0))) + 1
+    rankings = (ranking_a, ranking_b)
+    depth = np.array([ranking_a.shape[1], ranking_b.shape[1]])
+    pointer = np.zeros((2, n_users), dtype=int)
+    picks = np.zeros((2, n_users), dtype=int)
+    in_list = np.zeros((n_users, n_items), dtype=bool)
+    items = np.zeros((n_users, length), dtype=int)
+    from_b = np.zeros((n_users, length), dtype=bool)
+    rng = np.random.default_rng(seed)
+    users = np.arange(n_users)
+    for position in range(length):
+        coin = rng.random(n_users) < 0.5
+        team_b = (picks[1] < picks[0]) | ((picks[0] == picks[1]) & coin)
+        for team in (0, 1):
+            rows = users[team_b == bool(team)]
+            ranking, ptr = rankings[team], pointer[team]
+            # skip items the other team already placed in the list
+            while True:
+                exhausted = ptr[rows] >= depth[team]
+                if exhausted.any():
+                    raise ValueError(
+                        f"ranking_{'ab'[team]} ran out of items before the "
+                        f"interleaved list reached length {length}")
+                taken = in_list[rows, ranking[rows, ptr[rows]]]
+                if not taken.any():
+                    break
+                ptr[rows[taken]] += 1
+            chosen = ranking[rows, ptr[rows]]
+            items[rows, position] = chosen
+            from_b[rows, position] = bool(team)
+            in_list[rows, chosen] = True
+            ptr[rows] += 1
+            picks[team, rows] += 1
+    return items, from_b

@@ -117,3 +117,77 @@ def test_bad_parameters_are_named():
         sample_size_proportions(0.1, 0.01, power=80)
     with pytest.raises(ValueError, match="standard_deviation"):
         sample_size_means(0, 1)
+
+
+def test_power_inverts_sample_size():
+    from smartmkt_helpers.experiments import power_proportions
+
+    n = sample_size_proportions(0.10, 0.01)
+    assert power_proportions(0.10, 0.01, n) == pytest.approx(0.8, abs=0.002)
+    curve = power_proportions(0.10, 0.01, [100, 1000, 10_000, 100_000])
+    assert np.all(np.diff(curve) > 0) and curve[-1] > 0.99
+
+
+def test_power_matches_simulation():
+    from smartmkt_helpers.experiments import power_proportions
+
+    rng = np.random.default_rng(0)
+    n, p0, p1 = 2000, 0.10, 0.13
+    control = rng.binomial(n, p0, 4000) / n
+    treated = rng.binomial(n, p1, 4000) / n
+    pooled = (control + treated) / 2
+    z = (treated - control) / np.sqrt(2 * pooled * (1 - pooled) / n)
+    simulated = np.mean(np.abs(z) > stats.norm.ppf(0.975))
+    assert simulated == pytest.approx(power_proportions(p0, 0.03, n), abs=0.03)
+
+
+def test_power_bad_inputs():
+    from smartmkt_helpers.experiments import power_proportions
+
+    with pytest.raises(ValueError, match="baseline_rate"):
+        power_proportions(1.5, 0.01, 100)
+    with pytest.raises(ValueError, match="minimum_detectable_effect"):
+        power_proportions(0.1, 0.0, 100)
+    with pytest.raises(ValueError, match="num_per_group"):
+        power_proportions(0.1, 0.01, [0, 10])
+    with pytest.raises(ValueError, match="alpha"):
+        power_proportions(0.1, 0.01, 10, alpha=5)
+
+
+def test_team_draft_by_hand_and_fair_share():
+    from smartmkt_helpers.experiments import team_draft_interleave
+
+    a = np.tile(np.arange(6), (500, 1))
+    b = np.tile(np.array([5, 4, 3, 2, 1, 0]), (500, 1))
+    items, from_b = team_draft_interleave(a, b, length=4, seed=1)
+    # each team picks twice; A's picks are its top items, B's its top items
+    assert (from_b.sum(axis=1) == 2).all()
+    assert set(items[~from_b]) <= {0, 1} and set(items[from_b]) <= {4, 5}
+    # distinct items within each list
+    assert all(len(set(row)) == 4 for row in items.tolist())
+    # the coin gives B the first pick about half the time
+    assert 0.4 < from_b[:, 0].mean() < 0.6
+
+
+def test_team_draft_identical_rankings_keep_the_order():
+    from smartmkt_helpers.experiments import team_draft_interleave
+
+    ranking = np.array([[3, 1, 2, 0], [0, 1, 2, 3]])
+    items, _ = team_draft_interleave(ranking, ranking, length=4)
+    np.testing.assert_array_equal(items, ranking)
+
+
+def test_team_draft_bad_inputs():
+    from smartmkt_helpers.experiments import team_draft_interleave
+
+    a = np.array([[0, 1, 2]])
+    with pytest.raises(ValueError, match="ran out of items"):
+        team_draft_interleave(a, a, length=4)
+    with pytest.raises(ValueError, match="users"):
+        team_draft_interleave(a, np.array([[0, 1, 2], [2, 1, 0]]))
+    with pytest.raises(TypeError, match="integer"):
+        team_draft_interleave(a.astype(float), a)
+    with pytest.raises(ValueError, match="2-D"):
+        team_draft_interleave(np.arange(3), a)
+    with pytest.raises(ValueError, match="length"):
+        team_draft_interleave(a, a, length=0)
