@@ -34,24 +34,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartmkt_helpers._checks import zero_one
+
 __all__ = ["apply_group_thresholds", "group_rates", "group_thresholds"]
 
 
 def _zero_one(values: Any, name: str) -> np.ndarray:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} is empty")
-    if array.dtype.kind == "b":
-        return array.astype(np.int8)
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold 0/1 or True/False, got dtype {array.dtype}")
-    if np.isnan(array.astype(float)).any():
-        raise ValueError(f"{name} contains NaN")
-    if not np.isin(array, (0, 1)).all():
-        raise ValueError(f"{name} must hold only 0 and 1 (1 = favourable)")
-    return array.astype(np.int8)
+    return zero_one(values, name, "1 = favourable")
 
 
 def group_rates(

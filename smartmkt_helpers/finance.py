@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartmkt_helpers._checks import zero_one
+
 __all__ = [
     "QUESTIONNAIRE",
     "alert_budget_table",
@@ -63,20 +65,7 @@ def _check_cost(value: Any, name: str) -> float:
 
 
 def _binary_labels(values: Any, name: str) -> np.ndarray:
-    labels = np.asarray(values)
-    if labels.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {labels.shape}")
-    if labels.size == 0:
-        raise ValueError(f"{name} is empty")
-    if labels.dtype.kind == "b":
-        return labels.astype(np.int8)
-    if labels.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold 0/1 labels, got dtype {labels.dtype}")
-    if np.isnan(labels.astype(float)).any():
-        raise ValueError(f"{name} contains NaN")
-    if not np.isin(labels, (0, 1)).all():
-        raise ValueError(f"{name} must hold only 0 and 1 (1 = the positive class)")
-    return labels.astype(np.int8)
+    return zero_one(values, name, "1 = the positive class")
 
 
 def _scores(values: Any, name: str, size: int) -> np.ndarray:
