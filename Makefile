@@ -55,8 +55,6 @@ bench: $(STAMP)  ## time every notebook (real data, then twins), the data layer 
 	$(BIN)/python benchmarks/run_data.py
 	$(BIN)/python benchmarks/run_cf.py
 	$(BIN)/python benchmarks/run_ranking.py
-	@# The pages that read benchmarks/results/ are rebuilt on the next `make book`.
-	touch book/benchmarks.md book/workshop.md
 
 lock: $(STAMP)  ## re-pin constraints.txt from what .venv has installed
 	{ echo "# Versions known to work together on Python 3.11 (Linux x86_64, CPU)."; \
