@@ -3,13 +3,36 @@
 # Every target installs what it needs into .venv first (once; again when
 # pyproject.toml or constraints.txt change).
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The newest supported Python (3.13, 3.12, then 3.11) that runs, unless you
+# name one: `make PYTHON=/path/to/python3.12 install`.
+SUPPORTED := (3, 11) <= sys.version_info[:2] <= (3, 13)
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+  $$p -c 'import sys; print(sys.executable) if $(SUPPORTED) else sys.exit(1)' 2>/dev/null && break; done)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BOOK_HTML := _build/html
 BOOK_FLAGS := --config book/_config.yml --toc book/_toc.yml
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+# `make test` runs the notebooks offline on the simulated twins (this empty
+# cache) and builds the book on the real data (SMARTMKT_DATA_HOME).
+TWINS_HOME := _build/twins-data-home
+# The second interpreter CI tests with (`make test-compat`): its own venv,
+# and pandas 2 instead of the pinned pandas 3.
+COMPAT_PYTHON ?= python3.13
+COMPAT_VENV := .venv-compat
+COMPAT_PANDAS ?= pandas==2.2.3
+COMPAT_NOTEBOOKS := notebooks/00_getting_started.ipynb notebooks/03_collaborative_filtering.ipynb
+
+# A relative SMARTMKT_DATA_HOME means the folder you ran make from; each
+# notebook runs in notebooks/, so pass the folder on as an absolute path.
+ifneq ($(strip $(SMARTMKT_DATA_HOME)),)
+ifeq ($(filter /% ~%,$(SMARTMKT_DATA_HOME)),)
+export SMARTMKT_DATA_HOME := $(abspath $(SMARTMKT_DATA_HOME))
+endif
+endif
 
 # Tools and notebook kernels come from .venv, whatever else is installed:
 # its bin/ first on PATH, its kernel spec before any user-level "python3".
@@ -17,34 +40,56 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
 .DEFAULT_GOAL := help
-.PHONY: help install book lab test strip bench lock clean
+.PHONY: help install book lab test test-twins compat-install test-compat test-unit check-hosted strip bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml constraints.txt
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
-	  { echo "The course needs Python 3.11; set PYTHON=/path/to/python3.11"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "No Python 3.11, 3.12 or 3.13 found on PATH. Install one (python.org," \
+	  "your package manager or pyenv), or name it: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(not ($(SUPPORTED)))' || \
+	  { echo "$(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())');" \
+	  "the course needs 3.11, 3.12 or 3.13: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[book,test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lab,book,test]"
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the course with its extras
 
 book: $(STAMP)  ## execute every notebook and build the HTML book (offline)
+	$(BIN)/python book/execute.py
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS) -W -n --keep-going
 	@echo "The book: $(CURDIR)/$(BOOK_HTML)/index.html"
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
 
-test: $(STAMP)  ## unit tests, notebooks, output stripping, book build, links, browser
+test: $(STAMP)  ## output stripping, unit tests, notebooks on the twins, book on the real data, links, browser
 	$(BIN)/nbstripout --verify $(NOTEBOOKS)
-	$(BIN)/pytest -n 2 --dist loadfile --nbval-lax -m "not book" tests notebooks
-	$(MAKE) book
-	$(BIN)/pytest -m book tests
+	$(MAKE) test-unit test-twins book
+	$(BIN)/pytest -n 2 -m book tests
+
+test-twins: $(STAMP)  ## run the notebooks offline on the simulated twins (empty data cache)
+	rm -rf $(TWINS_HOME) && mkdir -p $(TWINS_HOME)
+	SMARTMKT_OFFLINE=1 SMARTMKT_DATA_HOME=$(CURDIR)/$(TWINS_HOME) \
+	  $(BIN)/pytest -n 2 --dist loadfile --nbval-lax -p no:cacheprovider $(or $(NB),$(NOTEBOOKS))
+
+compat-install:  ## create .venv-compat: COMPAT_PYTHON (3.13) and pandas 2
+	$(MAKE) VENV=$(COMPAT_VENV) PYTHON=$$(command -v $(COMPAT_PYTHON)) $(COMPAT_VENV)/.installed
+	$(COMPAT_VENV)/bin/python -m pip install --quiet "$(COMPAT_PANDAS)"
+
+test-compat: compat-install  ## unit tests and two chapters on COMPAT_PYTHON (3.13) with pandas 2
+	$(COMPAT_VENV)/bin/python -c 'import sys, pandas; print("Python", sys.version.split()[0], "pandas", pandas.__version__)'
+	$(MAKE) VENV=$(COMPAT_VENV) PYTHON=$$(command -v $(COMPAT_PYTHON)) test-unit test-twins NB="$(COMPAT_NOTEBOOKS)"
+
+test-unit: $(STAMP)  ## the helper package's unit tests (real data where SMARTMKT_DATA_HOME has it)
+	$(BIN)/pytest -n 2 --dist loadfile -m "not book" tests
+
+check-hosted: $(STAMP)  ## chapters 00 and 03 as Colab runs them: Python 3.12, pandas 2.2, the course installed by the first cell
+	COLAB_PYTHON=$${COLAB_PYTHON:-python3.12} bash tests/hosted/colab_like.sh
 
 strip: $(STAMP)  ## strip outputs from the notebooks (do this before committing)
 	$(BIN)/nbstripout $(NOTEBOOKS)
@@ -57,11 +102,13 @@ bench: $(STAMP)  ## time every notebook (real data, then twins), the data layer 
 	$(BIN)/python benchmarks/run_ranking.py
 
 lock: $(STAMP)  ## re-pin constraints.txt from what .venv has installed
-	{ echo "# Versions known to work together on Python 3.11 (Linux x86_64, CPU)."; \
-	  echo "# Regenerate with \`make lock\` after changing the dependencies in pyproject.toml."; \
+	{ echo "# Versions known to work together on Python 3.11, 3.12 and 3.13 (Linux x86_64, CPU)."; \
+	  echo "# One file for all three: each version has wheels for each. Regenerate with"; \
+	  echo "# \`make lock\` after changing the dependencies in pyproject.toml; CI installs it"; \
+	  echo "# on 3.11 (make test) and 3.13 (make test-compat)."; \
 	  $(BIN)/python -m pip freeze --exclude-editable | sort -f; } > constraints.txt.tmp
 	mv constraints.txt.tmp constraints.txt
 
 clean:  ## remove the build, caches and .venv
-	rm -rf _build .pytest_cache $(VENV) *.egg-info
+	rm -rf _build .pytest_cache $(VENV) $(COMPAT_VENV) *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -6,7 +6,8 @@ DEFAULT_KERAS_BACKEND = "jax"
 #: Each chapter must run within this many seconds on 2 CPU cores.
 NOTEBOOK_BUDGET_SECONDS = 60
 
-#: The packages a chapter relies on, as pip names them.
+#: The packages a chapter relies on, as pip names them. JupyterLab is not
+#: among them: a hosted Jupyter (Colab, a JupyterHub) brings its own.
 CORE_PACKAGES = (
     "numpy",
     "pandas",
@@ -16,5 +17,4 @@ CORE_PACKAGES = (
     "keras",
     "jax",
     "matplotlib",
-    "jupyterlab",
 )

@@ -194,6 +194,15 @@ def test_the_data_home_option_overrides_the_environment(capsys, env, tmp_path):
 # --------------------------------------------------------------------------- verify
 
 
+def test_a_relative_data_home_variable_is_a_usage_error(capsys, env, tmp_path):
+    env.chdir(tmp_path)
+    env.setenv(data.DATA_HOME_ENV, "relative/folder")
+    code, out, err = run(capsys, "path")
+    assert code == cli.EXIT_USAGE
+    assert out == ""
+    assert "must be an absolute path" in err and "Traceback" not in err
+
+
 def test_verify_a_full_home_succeeds(capsys, env, real_data_home):
     code, out, err = run(capsys, "verify", "--data-home", str(real_data_home))
     assert code == 0 and err == ""

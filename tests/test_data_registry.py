@@ -69,6 +69,27 @@ def test_blank_data_home_variable_is_ignored(clean_env):
     assert data.data_home().name == data.CACHE_DIR_NAME
 
 
+def test_relative_data_home_is_refused_with_the_absolute_path_to_use(clean_env, tmp_path):
+    clean_env.chdir(tmp_path)
+    clean_env.setenv(data.DATA_HOME_ENV, "../shared/datasets")
+    with pytest.raises(ValueError, match="must be an absolute path") as error:
+        data.data_home()
+    assert str(tmp_path / ".." / "shared" / "datasets") in str(error.value)
+
+
+def test_relative_data_home_is_not_silently_replaced_by_the_twin(clean_env, tmp_path):
+    clean_env.chdir(tmp_path)
+    clean_env.setenv(data.DATA_HOME_ENV, "datasets")
+    with pytest.raises(ValueError, match="SMARTMKT_DATA_HOME"):
+        data.load("cdnow", fallback="simulate", offline=True)
+
+
+def test_data_home_expands_the_home_folder(clean_env, tmp_path):
+    clean_env.setenv("HOME", str(tmp_path))
+    clean_env.setenv(data.DATA_HOME_ENV, "~/smartmkt-data")
+    assert data.data_home() == (tmp_path / "smartmkt-data").resolve()
+
+
 def test_cache_status_of_an_empty_folder(tmp_path):
     status = data.cache_status(tmp_path)
     assert set(status.index) == EXPECTED_NAMES

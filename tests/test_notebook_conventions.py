@@ -59,6 +59,22 @@ def test_notebook_conventions(path):
     assert any("remove-cell" in cell.metadata.get("tags", []) for cell in code), "no sanity checks"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_code_cell_installs_the_course_only_where_it_is_missing(path):
+    """Colab and other hosted Jupyter: the chapter installs the course itself."""
+    config = yaml.safe_load((REPO_ROOT / "book" / "_config.yml").read_text())
+    repository = config["repository"]
+    source = f"git+{repository['url'].rstrip('/')}@{repository['branch']}"
+    notebook = nbformat.read(path, as_version=4)
+    first = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    assert 'importlib.util.find_spec("smartmkt_helpers") is None' in first.source
+    assert f'"smartmkt-helpers @ {source}"' in first.source, "install from book/_config.yml's repository"
+    assert "remove-cell" in first.metadata.get("tags", []), "the book's readers need not see it"
+    assert "smartmkt_helpers" not in first.source.split("is None", 1)[0].replace(
+        'find_spec("smartmkt_helpers")', ""
+    ), "the check must come before any import of the course"
+
+
 def test_every_notebook_is_in_the_table_of_contents():
     toc = yaml.safe_load((REPO_ROOT / "book" / "_toc.yml").read_text())
     listed = set(_toc_files(toc))

@@ -293,7 +293,10 @@ def _home(args: argparse.Namespace) -> tuple[Path, str]:
     if given:
         return Path(given).expanduser().resolve(), "--data-home"
     if os.environ.get(DATA_HOME_ENV, "").strip():
-        return data_home(), DATA_HOME_ENV
+        try:
+            return data_home(), DATA_HOME_ENV
+        except ValueError as error:  # a relative path: say so in one line
+            raise UsageError(str(error)) from None
     return data_home(), "default"
 
 

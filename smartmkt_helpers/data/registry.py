@@ -248,6 +248,11 @@ def data_home() -> Path:
     cache directory (``~/.cache/smartmkt`` on Linux). The folder is not
     created here.
 
+    The variable must hold an absolute path (``~`` is expanded). A relative
+    one is refused with a :class:`ValueError`: each notebook runs in its own
+    folder, so ``../shared/datasets`` would point somewhere else for every
+    chapter, and the chapters would quietly fall back to the twins.
+
     Examples
     --------
     >>> data_home().is_absolute()
@@ -255,7 +260,14 @@ def data_home() -> Path:
     """
     configured = os.environ.get(DATA_HOME_ENV, "").strip()
     if configured:
-        return Path(configured).expanduser().resolve()
+        path = Path(configured).expanduser()
+        if not path.is_absolute():
+            raise ValueError(
+                f"{DATA_HOME_ENV} must be an absolute path, got {configured!r}: a relative "
+                f"path would be read from each notebook's own folder. Set it to "
+                f"{str(Path.cwd() / path)!r} if that is the folder you mean."
+            )
+        return path.resolve()
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
     elif sys.platform == "darwin":

@@ -20,6 +20,10 @@ from __future__ import annotations
 import pandas as pd
 from pandas.api.types import CategoricalDtype
 
+#: pandas 3 infers and casts text to its own ``"str"`` dtype; pandas 2 keeps
+#: text in ``object`` columns. Schema columns typed ``"str"`` follow suit.
+PANDAS_HAS_STR_DTYPE = int(pd.__version__.split(".")[0]) >= 3
+
 #: MovieLens genres in the order of ``u.genre`` and of the flags in ``u.item``.
 MOVIELENS_GENRES = (
     "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime",
@@ -293,6 +297,23 @@ SCHEMAS: dict[str, dict[str, dict[str, object]]] = {
 }
 
 
+def _as_text(column: pd.Series) -> pd.Series:
+    """Text with missing values kept missing, under pandas 2 and 3 alike.
+
+    pandas 3 has a string dtype (``"str"``) that keeps NaN; pandas 2's
+    ``astype(str)`` would turn a missing value into the text ``"nan"``, so
+    there text stays an ``object`` column with NaN where nothing was given.
+    """
+    if PANDAS_HAS_STR_DTYPE:
+        return column.astype("str")
+    return column.astype(object).where(column.isna(), column.astype(str))
+
+
+def is_text_dtype(dtype: object) -> bool:
+    """Whether ``dtype`` is how this pandas stores a ``"str"`` schema column."""
+    return dtype == object if not PANDAS_HAS_STR_DTYPE else dtype == pd.api.types.pandas_dtype("str")
+
+
 def conform(table: pd.DataFrame, dataset: str, part: str = "frame") -> pd.DataFrame:
     """Return ``table`` with exactly the columns and dtypes of the schema.
 
@@ -327,7 +348,7 @@ def conform(table: pd.DataFrame, dataset: str, part: str = "frame") -> pd.DataFr
     for name, dtype in columns.items():
         before = out[name]
         try:
-            after = before.astype(dtype)
+            after = _as_text(before) if dtype == "str" else before.astype(dtype)
         except (TypeError, ValueError) as error:
             raise ValueError(f"{dataset} {part}: column {name!r} cannot be {dtype}: {error}") from None
         if isinstance(dtype, CategoricalDtype) and after.isna().sum() > before.isna().sum():
