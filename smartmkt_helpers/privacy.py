@@ -196,14 +196,29 @@ def laplace_mechanism(
     epsilon: float,
     *,
     sensitivity: float = 1.0,
-    seed: int | np.random.Generator = 0,
+    seed: int | np.random.Generator | None = None,
 ) -> np.ndarray:
     """Counts plus Laplace noise of scale ``sensitivity / epsilon``.
 
-    If adding or removing one person changes each released count by at
-    most ``sensitivity`` in total (1 for counts of disjoint segments), the
-    noisy counts are epsilon-differentially private (Dwork et al., 2006).
-    The noise has mean 0 and mean absolute value ``sensitivity / epsilon``.
+    If changing the data by one person changes the released counts by at
+    most ``sensitivity`` in total (L1 norm), the noisy counts are
+    epsilon-differentially private (Dwork et al., 2006): for any two such
+    neighbouring data sets, the probability of any output differs by a
+    factor of at most ``exp(epsilon)``. Which data sets are neighbours
+    decides the sensitivity. Adding or removing one person changes the
+    counts of disjoint segments by 1 in total (sensitivity 1); replacing
+    one person by another can move one unit from one segment to another,
+    changing two counts (sensitivity 2). The noise has mean 0 and mean
+    absolute value ``sensitivity / epsilon``.
+
+    .. warning::
+       Leave ``seed`` at ``None`` for a real release: the noise then comes
+       from the operating system's entropy. With a known seed anyone can
+       draw the same noise again and subtract it, and the guarantee is gone;
+       a seed is for teaching and tests only. This function is a teaching
+       copy, not a hardened one: floating-point Laplace samples leak
+       through their lowest bits (Mironov, 2012). For real releases use a
+       maintained library such as OpenDP or IBM's diffprivlib.
 
     Parameters
     ----------
@@ -212,12 +227,18 @@ def laplace_mechanism(
     epsilon : float
         The privacy budget, > 0: smaller means more noise, more privacy.
     sensitivity : float, default 1
-        Largest total change one person can make to ``counts`` (L1 norm).
-    seed : int or numpy.random.Generator, default 0
-        Randomness of the noise.
+        Largest total change one person can make to ``counts`` (L1 norm)
+        under the chosen neighbour relation (see above).
+    seed : None, int or numpy.random.Generator, default None
+        ``None`` draws fresh noise from the operating system's entropy. An
+        int or a Generator makes the noise reproducible, which only a
+        lesson or a test should want.
 
     Examples
     --------
+    A fixed seed, so that this example prints the same numbers every time
+    (never do this for a real release):
+
     >>> noisy = laplace_mechanism([120, 45, 8], epsilon=1.0, seed=0)
     >>> noisy.round(2).tolist()
     [120.32, 44.38, 5.5]

@@ -123,6 +123,19 @@ def test_laplace_noise_has_the_right_scale_and_is_seeded():
     assert abs(np.abs(wide - counts).mean() - 6.0) < 0.1
 
 
+def test_laplace_noise_is_fresh_unless_a_seed_is_passed():
+    """No default seed: otherwise anyone could regenerate and subtract the noise."""
+    counts = np.full(1_000, 50.0)
+    first = privacy.laplace_mechanism(counts, epsilon=1.0)
+    second = privacy.laplace_mechanism(counts, epsilon=1.0)
+    assert not np.array_equal(first, second)
+    seeded = privacy.laplace_mechanism(counts, epsilon=1.0, seed=0)
+    assert not np.array_equal(first, seeded)
+    import inspect
+
+    assert inspect.signature(privacy.laplace_mechanism).parameters["seed"].default is None
+
+
 def test_laplace_accepts_a_generator_and_keeps_the_shape():
     rng = np.random.default_rng(0)
     noisy = privacy.laplace_mechanism(np.zeros((3, 4)), epsilon=1.0, seed=rng)
