@@ -491,7 +491,7 @@ class _KerasCTRClassifier:
         return self
 
     def _logits(self, indices: np.ndarray) -> np.ndarray:
-        p_click = self.model_.predict(indices.astype("int32"), batch_size=8192, verbose=0).ravel()
+        p_click = self.model_.predict(indices.astype("int32"), batch_size=10_000, verbose=0).ravel()
         p_click = np.clip(p_click.astype(float), 1e-7, 1 - 1e-7)
         return np.log(p_click / (1 - p_click))
 
