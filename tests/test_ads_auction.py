@@ -105,3 +105,21 @@ def test_bad_input_is_rejected(call, error, message):
 def test_accepts_pandas_series():
     result = auction.run_auction(pd.Series([2.0]), pd.Series([1.0]))
     assert result["won"].item()
+
+
+def test_shade_bids_maximises_the_expected_surplus():
+    # highest rival bid uniform on [0, 10]: W(b) = b / 10, so (v - b) b / 10 peaks at b = v / 2
+    def uniform_rivals(bids, values):
+        return np.clip(np.asarray(bids) / 10, 0, 1)
+
+    grid = np.round(np.arange(0.05, 1.001, 0.05), 2)
+    values = np.array([2.0, 6.0, 9.0])
+    np.testing.assert_allclose(auction.shade_bids(values, uniform_rivals, grid), values / 2)
+    # a bidder who always wins should bid the least it can
+    np.testing.assert_allclose(auction.shade_bids(values, lambda b, v: np.ones(len(b)), grid), 0.05 * values)
+    with pytest.raises(TypeError, match="win_rate must be a function"):
+        auction.shade_bids(values, 0.5, grid)
+    with pytest.raises(ValueError, match="one probability per bid"):
+        auction.shade_bids(values, lambda b, v: np.ones(3), grid)
+    with pytest.raises(ValueError, match="multipliers"):
+        auction.shade_bids(values, uniform_rivals, [])

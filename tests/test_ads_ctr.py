@@ -152,3 +152,42 @@ def test_calibration_table():
         ctr.calibration_table(y, np.where(p > 0.8, np.nan, p))
     with pytest.raises(ValueError, match="empty"):
         ctr.calibration_table([], [])
+
+
+def test_pairwise_interactions_equal_the_sum_over_pairs():
+    embeddings = np.random.default_rng(2).normal(size=(4, 5, 3))
+    got = np.asarray(ctr.pairwise_interactions(embeddings)).ravel()
+    expected = [
+        sum(embeddings[row, f] @ embeddings[row, g] for f in range(5) for g in range(f + 1, 5))
+        for row in range(4)
+    ]
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_early_stopping_keeps_the_best_validation_epoch(learnable):
+    X, y, _ = learnable
+    model = ctr.DeepFMClassifier(64, hidden_units=(8,), epochs=5, batch_size=128, l2=0.0, seed=0)
+    model.fit(X[:2_000], y[:2_000], validation_data=(X[2_000:], y[2_000:]))
+    losses = model.history_["val_loss"]
+    assert 1 <= model.best_epoch_ <= len(losses) <= 5
+    assert model.best_epoch_ == int(np.argmin(losses)) + 1
+    with pytest.raises(ValueError, match="pair"):
+        model.fit(X, y, validation_data=(X,))
+    with pytest.raises(ValueError, match="fields"):
+        model.fit(X, y, validation_data=(X[:, :2], y))
+
+
+def test_recalibrate_downsampled_undoes_negative_sampling():
+    rng = np.random.default_rng(3)
+    p_true = np.full(200_000, 0.02)
+    clicks = rng.random(len(p_true)) < p_true
+    keep = clicks | (rng.random(len(p_true)) < 0.1)
+    sampled_rate = clicks[keep].mean()           # what a model trained on the sample predicts
+    assert sampled_rate > 0.15
+    q = ctr.recalibrate_downsampled([sampled_rate], 0.1)[0]
+    assert abs(q - 0.02) < 0.002
+    np.testing.assert_allclose(ctr.recalibrate_downsampled([0.3, 0.7], 1.0), [0.3, 0.7])
+    with pytest.raises(ValueError, match="share of non-clicks"):
+        ctr.recalibrate_downsampled([0.3], 0.0)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        ctr.recalibrate_downsampled([1.3], 0.5)

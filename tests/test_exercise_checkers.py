@@ -122,13 +122,24 @@ def test_7_2_reserve_spend():
     assert not first_price and "first-price" in first_price.message
 
 
-def test_7_3_best_shading():
-    p_click = np.array([0.01, 0.01])
-    rivals = np.array([[1.0, 2.0], [1.0, 2.5]])
-    # value per impression in CPM: 1.0 x 0.01 x 1000 = 10; the lowest multiplier still wins both
-    assert check_exercise("7.3", 0.3, p_click=p_click, rivals=rivals, value_per_click=1.0)
-    full = check_exercise("7.3", 1.0, p_click=p_click, rivals=rivals, value_per_click=1.0)
-    assert not full and "earns nothing" in full.message
+def test_7_3_shaded_bids():
+    # highest rival bid uniform on [0, 10]: W(b) = b / 10, the best first-price bid is half the value
+    def win_rate(bids, values):
+        return np.clip(np.asarray(bids) / 10, 0, 1)
+
+    values = np.array([2.0, 6.0, 8.0])
+    grid = np.array([0.25, 0.5, 0.75, 1.0])
+    context = dict(values=values, win_rate=win_rate, multipliers=grid)
+    assert check_exercise("7.3", values / 2, **context)
+    multipliers = check_exercise("7.3", np.full(3, 0.5), **context)
+    assert not multipliers and "multipliers, not the bids" in multipliers.message
+    truthful = check_exercise("7.3", values, **context)
+    assert not truthful and "chance of winning" in truthful.message
+    # v W(b) - b = b (v/10 - 1) < 0 for every b: the smallest bid
+    always_paying = check_exercise("7.3", values * 0.25, **context)
+    assert not always_paying and "won or lost" in always_paying.message
+    with pytest.raises(TypeError, match="win_rate"):
+        check_exercise("7.3", values, values=values, win_rate=None, multipliers=grid)
 
 
 def test_8_1_incremental_revenue():

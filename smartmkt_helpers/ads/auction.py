@@ -3,7 +3,10 @@
 Every impression is sold in its own auction. A bidder who values a click at
 ``value_per_click`` and predicts a click probability ``p_click`` values the
 impression at ``value_per_click x p_click``; in a second-price (Vickrey,
-1961) auction, bidding exactly that value is a dominant strategy. Prices
+1961) auction, bidding exactly that value is a dominant strategy. In a
+first-price auction the winner pays its own bid, and the bid that maximises
+the expected surplus ``(value - bid) x W(bid)`` lies below the value
+(:func:`shade_bids`), where ``W`` is the win-rate curve. Prices
 are quoted as CPM (currency per 1,000 impressions), as ad exchanges do;
 :data:`IMPRESSIONS_PER_CPM` converts them to spend.
 
@@ -34,6 +37,7 @@ __all__ = [
     "rival_bids",
     "run_auction",
     "auction_summary",
+    "shade_bids",
 ]
 
 #: Prices are per 1,000 impressions (CPM): the spend of one impression bought
@@ -232,3 +236,44 @@ def auction_summary(won: Any, price: Any, p_click: Any, *, clicks: Any = None) -
             raise ValueError(f"clicks has {len(observed)} values but won has {len(won)}")
         summary["clicks"] = float(observed[won].sum())
     return pd.Series(summary)
+
+
+def shade_bids(values: Any, win_rate: Any, multipliers: Any) -> np.ndarray:
+    """First-price bids that maximise the expected surplus ``(v - b) W(b)``.
+
+    For every impression of value ``v`` (CPM), the candidate bids are
+    ``m x v`` for each multiplier ``m``; the chosen bid has the largest
+    expected surplus ``(v - b) x W(b)``, where ``W(b)`` is the probability
+    of winning with bid ``b`` (the first candidate wins ties). A winner pays
+    its bid only when it wins, so a lost auction costs nothing.
+
+    Parameters
+    ----------
+    values : array-like, shape (n,)
+        Each impression's value to us, in CPM.
+    win_rate : callable
+        ``win_rate(bids, values)`` returns the probability of winning each
+        auction with the given bids (1-D arrays of the same length).
+    multipliers : array-like
+        The shading factors to try, between 0 and 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def uniform_rivals(bids, values):   # highest rival bid uniform on [0, 10]
+    ...     return np.clip(bids / 10, 0, 1)
+    >>> shade_bids([4.0, 8.0], uniform_rivals, [0.25, 0.5, 0.75, 1.0]).tolist()
+    [2.0, 4.0]
+    """
+    value = _as_vector(values, "values")
+    grid = np.asarray(multipliers, dtype=float)
+    if grid.ndim != 1 or len(grid) == 0 or np.isnan(grid).any() or (grid < 0).any():
+        raise ValueError("multipliers must be a non-empty 1-D array of non-negative numbers")
+    if not callable(win_rate):
+        raise TypeError("win_rate must be a function win_rate(bids, values) returning probabilities")
+    candidates = value[:, None] * grid[None, :]
+    chance = np.asarray(win_rate(candidates.ravel(), np.repeat(value, len(grid))), dtype=float)
+    if chance.shape != (candidates.size,):
+        raise ValueError(f"win_rate returned shape {chance.shape}; expected one probability per bid ({candidates.size})")
+    surplus = (value[:, None] - candidates) * chance.reshape(candidates.shape)
+    return candidates[np.arange(len(value)), surplus.argmax(axis=1)]

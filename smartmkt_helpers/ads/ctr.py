@@ -11,9 +11,12 @@ the notebook; this module keeps the tested versions:
 - :func:`build_wide_and_deep` and :func:`build_deepfm` build the Keras
   networks of Cheng et al. (2016) and Guo et al. (2017) on hashed indices;
   :class:`WideAndDeepClassifier` and :class:`DeepFMClassifier` wrap them as
-  scikit-learn-style estimators with ``fit`` and ``predict_proba``;
+  scikit-learn-style estimators with ``fit`` and ``predict_proba`` (with
+  early stopping on validation data); :func:`pairwise_interactions` is the
+  factorisation machine's second-order term;
 - :func:`calibration_table` bins predictions and compares them with the
-  observed click rate, the data of a calibration (reliability) plot.
+  observed click rate, the data of a calibration (reliability) plot;
+  :func:`recalibrate_downsampled` undoes negative downsampling.
 
 Import ``smartmkt_helpers`` before Keras so that Keras runs on JAX.
 
@@ -47,14 +50,17 @@ __all__ = [
     "bucketize_counts",
     "build_wide_and_deep",
     "build_deepfm",
+    "pairwise_interactions",
     "WideAndDeepClassifier",
     "DeepFMClassifier",
     "calibration_table",
+    "recalibrate_downsampled",
 ]
 
 #: Key of pandas' SipHash: fixed, so that a token hashes to the same bucket
 #: on every machine and in every run.
-_HASH_KEY = "smartmkt-ctr-key"
+HASH_KEY = "smartmkt-ctr-key"
+_HASH_KEY = HASH_KEY
 MISSING_TOKEN = "missing"
 
 
@@ -232,12 +238,32 @@ def _fm_layer_class():
         """Sum over pairs of fields of <v_i, v_j>, computed in O(fields x dim)."""
 
         def call(self, embeddings):
-            ops = keras.ops
-            square_of_sum = ops.square(ops.sum(embeddings, axis=1))
-            sum_of_squares = ops.sum(ops.square(embeddings), axis=1)
-            return 0.5 * ops.sum(square_of_sum - sum_of_squares, axis=1, keepdims=True)
+            return pairwise_interactions(embeddings)
 
     return FactorizationMachineInteraction
+
+
+def pairwise_interactions(embeddings):
+    """The factorisation machine's second-order term, ``sum_{f<g} <v_f, v_g>``.
+
+    ``embeddings`` has shape (rows, fields, dim). The sum over pairs is
+    computed in linear time with the identity
+    ``sum_{f<g} v_f v_g = 0.5 * ((sum_f v_f)^2 - sum_f v_f^2)``, applied to
+    every embedding dimension and summed over the dimensions (Rendle, 2010).
+    Works on NumPy arrays and on Keras tensors; returns shape (rows, 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = np.array([[[1.0, 0.0], [2.0, 1.0], [3.0, 1.0]]])   # one row, 3 fields
+    >>> # pairs: <v0,v1> = 2, <v0,v2> = 3, <v1,v2> = 7
+    >>> float(np.asarray(pairwise_interactions(v))[0, 0])
+    12.0
+    """
+    ops = _keras().ops
+    square_of_sum = ops.square(ops.sum(embeddings, axis=1))
+    sum_of_squares = ops.sum(ops.square(embeddings), axis=1)
+    return 0.5 * ops.sum(square_of_sum - sum_of_squares, axis=1, keepdims=True)
 
 
 def _check_architecture(num_fields: int, num_buckets: int, embedding_dim: int, hidden_units: Sequence[int]) -> list[int]:
@@ -249,24 +275,33 @@ def _check_architecture(num_fields: int, num_buckets: int, embedding_dim: int, h
     return [_check_positive_int("hidden_units", units) for units in hidden_units]
 
 
-def _linear_part(keras, inputs, num_buckets, l2, base_rate_logit, name):
-    """A logistic regression on hashed indices: one weight per bucket, summed over fields."""
+def _regularizer(keras, l2):
+    return keras.regularizers.L2(l2) if l2 else None
+
+
+def _first_order_part(keras, inputs, num_buckets, l2, name):
+    """A logistic regression on hashed indices: one weight per bucket, summed over the fields."""
     weights = keras.layers.Embedding(
-        num_buckets, 1, embeddings_initializer="zeros",
-        embeddings_regularizer=keras.regularizers.L2(l2) if l2 else None, name=f"{name}_weights",
+        num_buckets, 1, embeddings_initializer="zeros", embeddings_regularizer=_regularizer(keras, l2),
+        name=f"{name}_weights",
     )(inputs)
-    summed = keras.layers.Flatten(name=f"{name}_flatten")(weights)
-    return keras.layers.Dense(
-        1, kernel_initializer="ones", trainable=True,
-        bias_initializer=keras.initializers.Constant(base_rate_logit), name=f"{name}_sum",
-    )(summed)
+    return keras.ops.sum(weights, axis=1)
 
 
-def _deep_part(keras, embeddings, hidden_units, name):
+def _deep_part(keras, embeddings, hidden_units, base_rate_logit, name):
+    """Dense ReLU layers on the concatenated field embeddings; its output bias starts at the base rate."""
     hidden = keras.layers.Flatten(name=f"{name}_flatten")(embeddings)
     for layer, units in enumerate(hidden_units):
         hidden = keras.layers.Dense(units, activation="relu", name=f"{name}_dense_{layer}")(hidden)
-    return keras.layers.Dense(1, name=f"{name}_output")(hidden)
+    return keras.layers.Dense(
+        1, bias_initializer=keras.initializers.Constant(base_rate_logit), name=f"{name}_output",
+    )(hidden)
+
+
+def _embeddings(keras, inputs, num_buckets, embedding_dim, l2, name):
+    return keras.layers.Embedding(
+        num_buckets, embedding_dim, embeddings_regularizer=_regularizer(keras, l2), name=name,
+    )(inputs)
 
 
 def build_wide_and_deep(
@@ -281,10 +316,13 @@ def build_wide_and_deep(
     """Wide & Deep (Cheng et al., 2016) on hashed field indices.
 
     The *wide* part is a logistic regression on the hashed tokens (one weight
-    per bucket); the *deep* part embeds every field in ``embedding_dim``
-    dimensions, concatenates the embeddings and passes them through dense
-    ReLU layers. The click probability is the sigmoid of the sum of both
-    logits. The two parts have separate parameters and are trained jointly.
+    per bucket, summed over the fields); the *deep* part embeds every field
+    in ``embedding_dim`` dimensions, concatenates the embeddings and passes
+    them through dense ReLU layers. The click probability is the sigmoid of
+    the sum of both logits. The two parts have separate parameters and are
+    trained jointly. Chapter 7 builds the same network in its own cells,
+    layer by layer in the same order, so the same seed gives the same
+    weights.
 
     ``base_rate`` (the training click rate) initialises the output bias, so
     training starts from the average click-through rate.
@@ -298,12 +336,9 @@ def build_wide_and_deep(
     keras = _keras()
     hidden_units = _check_architecture(num_fields, num_buckets, embedding_dim, hidden_units)
     inputs = keras.Input(shape=(num_fields,), dtype="int32", name="hashed_fields")
-    wide = _linear_part(keras, inputs, num_buckets, l2, _logit(base_rate), "wide")
-    embeddings = keras.layers.Embedding(
-        num_buckets, embedding_dim, embeddings_regularizer=keras.regularizers.L2(l2) if l2 else None,
-        name="deep_embeddings",
-    )(inputs)
-    deep = _deep_part(keras, embeddings, hidden_units, "deep")
+    wide = _first_order_part(keras, inputs, num_buckets, l2, "wide")
+    embeddings = _embeddings(keras, inputs, num_buckets, embedding_dim, l2, "deep_embeddings")
+    deep = _deep_part(keras, embeddings, hidden_units, _logit(base_rate), "deep")
     logit = keras.layers.Add(name="logit")([wide, deep])
     output = keras.layers.Activation("sigmoid", name="p_click")(logit)
     return keras.Model(inputs, output, name="wide_and_deep")
@@ -321,10 +356,10 @@ def build_deepfm(
     """DeepFM (Guo et al., 2017) on hashed field indices.
 
     Three logits are added: a first-order (linear) term, a factorisation
-    machine's pairwise term ``sum_{i<j} <v_i, v_j>`` over the fields' embedding
-    vectors, and a deep part, a dense ReLU network on the same embeddings.
-    Unlike Wide & Deep, the FM and deep parts share the embeddings, and no
-    cross features have to be designed by hand.
+    machine's pairwise term ``sum_{f<g} <v_f, v_g>`` over the fields' embedding
+    vectors (:func:`pairwise_interactions`), and a deep part, a dense ReLU
+    network on the same embeddings. Unlike Wide & Deep, the FM and deep parts
+    share the embeddings, and no cross features have to be designed by hand.
 
     Examples
     --------
@@ -335,13 +370,10 @@ def build_deepfm(
     keras = _keras()
     hidden_units = _check_architecture(num_fields, num_buckets, embedding_dim, hidden_units)
     inputs = keras.Input(shape=(num_fields,), dtype="int32", name="hashed_fields")
-    linear = _linear_part(keras, inputs, num_buckets, l2, _logit(base_rate), "linear")
-    embeddings = keras.layers.Embedding(
-        num_buckets, embedding_dim, embeddings_regularizer=keras.regularizers.L2(l2) if l2 else None,
-        name="shared_embeddings",
-    )(inputs)
+    linear = _first_order_part(keras, inputs, num_buckets, l2, "linear")
+    embeddings = _embeddings(keras, inputs, num_buckets, embedding_dim, l2, "shared_embeddings")
     pairwise = _fm_layer_class()(name="fm_interaction")(embeddings)
-    deep = _deep_part(keras, embeddings, hidden_units, "deep")
+    deep = _deep_part(keras, embeddings, hidden_units, _logit(base_rate), "deep")
     logit = keras.layers.Add(name="logit")([linear, pairwise, deep])
     output = keras.layers.Activation("sigmoid", name="p_click")(logit)
     return keras.Model(inputs, output, name="deepfm")
@@ -393,6 +425,7 @@ class _KerasCTRClassifier:
         epochs: int = 3,
         batch_size: int = 1024,
         refit_intercept: bool = True,
+        patience: int = 1,
         seed: int = 0,
     ) -> None:
         self.num_buckets = num_buckets
@@ -403,10 +436,17 @@ class _KerasCTRClassifier:
         self.epochs = epochs
         self.batch_size = batch_size
         self.refit_intercept = refit_intercept
+        self.patience = patience
         self.seed = seed
 
-    def fit(self, X: Any, y: Any) -> _KerasCTRClassifier:
-        """Train on hashed indices ``X`` (rows x fields) and clicks ``y`` (0/1)."""
+    def fit(self, X: Any, y: Any, *, validation_data: tuple[Any, Any] | None = None) -> _KerasCTRClassifier:
+        """Train on hashed indices ``X`` (rows x fields) and clicks ``y`` (0/1).
+
+        With ``validation_data=(X_val, y_val)``, training stops once the
+        validation log loss has not improved for ``patience`` epochs, and the
+        weights of the best epoch are kept (at most ``epochs`` epochs): the
+        number of epochs is chosen on validation, never on the test data.
+        """
         num_buckets = _check_positive_int("num_buckets", self.num_buckets, minimum=2)
         indices = _check_indices(X, num_buckets)
         labels = _check_labels(y, indices.shape[0])
@@ -425,10 +465,24 @@ class _KerasCTRClassifier:
         self.model_.compile(
             optimizer=keras.optimizers.Adam(self.learning_rate), loss="binary_crossentropy",
         )
+        fit_options = {}
+        if validation_data is not None:
+            if len(validation_data) != 2:
+                raise ValueError("validation_data must be a pair (X_val, y_val)")
+            validation_indices = _check_indices(validation_data[0], num_buckets, "X_val")
+            if validation_indices.shape[1] != indices.shape[1]:
+                raise ValueError(f"X_val has {validation_indices.shape[1]} fields, X has {indices.shape[1]}")
+            validation_labels = _check_labels(validation_data[1], validation_indices.shape[0])
+            patience = _check_positive_int("patience", self.patience)
+            fit_options["validation_data"] = (validation_indices.astype("int32"), validation_labels)
+            fit_options["callbacks"] = [keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=patience, restore_best_weights=True)]
         history = self.model_.fit(
-            indices.astype("int32"), labels, epochs=epochs, batch_size=batch_size, verbose=0,
+            indices.astype("int32"), labels, epochs=epochs, batch_size=batch_size, verbose=0, **fit_options,
         )
         self.history_ = {key: list(map(float, values)) for key, values in history.history.items()}
+        losses = self.history_.get("val_loss", self.history_["loss"])
+        self.best_epoch_ = int(np.argmin(losses)) + 1 if validation_data is not None else epochs
         self.n_fields_ = indices.shape[1]
         self.classes_ = np.array([0, 1])
         self.intercept_shift_ = 0.0
@@ -437,7 +491,7 @@ class _KerasCTRClassifier:
         return self
 
     def _logits(self, indices: np.ndarray) -> np.ndarray:
-        p_click = self.model_.predict(indices.astype("int32"), batch_size=8192, verbose=0).ravel()
+        p_click = self.model_.predict(indices.astype("int32"), batch_size=10_000, verbose=0).ravel()
         p_click = np.clip(p_click.astype(float), 1e-7, 1 - 1e-7)
         return np.log(p_click / (1 - p_click))
 
@@ -476,6 +530,10 @@ class WideAndDeepClassifier(_KerasCTRClassifier):
         click probability on the training data equals the training click
         rate. A few epochs of Adam leave the intercept slightly off, and a
         bid multiplies the probability itself.
+    patience : int, default 1
+        With ``fit(..., validation_data=...)``: epochs without a better
+        validation loss before training stops (the best epoch's weights are
+        kept).
     seed : int
         Seeds Keras, NumPy and Python before the weights are drawn.
 
@@ -484,7 +542,9 @@ class WideAndDeepClassifier(_KerasCTRClassifier):
     model_ : keras.Model
         The trained network.
     history_ : dict
-        Training loss per epoch.
+        Training loss per epoch (and validation loss, with validation data).
+    best_epoch_ : int
+        The epoch whose weights were kept (``epochs`` without validation data).
     intercept_shift_ : float
         The shift added to the network's output logit (0 without
         ``refit_intercept``).
@@ -525,6 +585,29 @@ class DeepFMClassifier(_KerasCTRClassifier):
 
 # --------------------------------------------------------------------------
 # calibration
+
+
+def recalibrate_downsampled(p_click: Any, negative_rate: float) -> np.ndarray:
+    """Undo negative downsampling: ``q = p / (p + (1 - p) / w)``.
+
+    A model trained on all clicks but only a share ``w`` (``negative_rate``)
+    of the non-clicks predicts ``p`` on the downsampled scale: the odds are
+    inflated by ``1 / w``. Multiplying the odds by ``w`` gives the click
+    probability ``q`` on the original traffic (He et al., 2014).
+
+    Examples
+    --------
+    >>> recalibrate_downsampled([0.5, 0.2], negative_rate=0.1).round(4).tolist()
+    [0.0909, 0.0244]
+    """
+    p = np.asarray(p_click, dtype=float)
+    if np.isnan(p).any() or (p < 0).any() or (p > 1).any():
+        raise ValueError("p_click must hold probabilities between 0 and 1")
+    if isinstance(negative_rate, bool) or not isinstance(negative_rate, numbers.Real):
+        raise TypeError(f"negative_rate must be a number, got {type(negative_rate).__name__}")
+    if not 0 < negative_rate <= 1:
+        raise ValueError(f"negative_rate must be in (0, 1], the share of non-clicks kept; got {negative_rate}")
+    return p / (p + (1 - p) / negative_rate)
 
 
 def calibration_table(y_true: Any, y_prob: Any, *, num_bins: int = 10) -> pd.DataFrame:

@@ -74,29 +74,36 @@ def _reserve_spend(answer: Any, *, bids: Any, competing_bids: Any, reserve_price
 
 
 @register("7.3")
-def _best_shading(answer: Any, *, p_click: Any, rivals: Any, value_per_click: float) -> CheckResult:
-    p = _vector(p_click, "p_click")
-    competing = np.asarray(rivals, dtype=float)
-    highest = competing.max(axis=1) if competing.ndim == 2 else competing
-    if len(highest) != len(p):
-        raise ValueError(f"rivals has {len(highest)} rows but p_click has {len(p)}")
-    value = value_per_click * p * _CPM
-    multipliers = np.round(np.arange(0.3, 1.01, 0.05), 2)
-    surpluses = []
-    for multiplier in multipliers:
-        bid = value * multiplier
-        won = (bid > highest) & (bid > 0)
-        surpluses.append(value_per_click * p[won].sum() - bid[won].sum() / _CPM)
-    expected = float(multipliers[int(np.argmax(surpluses))])
+def _shaded_bids(answer: Any, *, values: Any, win_rate: Any, multipliers: Any) -> CheckResult:
+    value = _vector(values, "values")
+    grid = _vector(multipliers, "multipliers")
+    if not callable(win_rate):
+        raise TypeError("win_rate must be the function win_rate(bids, values)")
+    candidates = value[:, None] * grid[None, :]
+    chance = np.asarray(win_rate(candidates.ravel(), np.repeat(value, len(grid))), dtype=float)
+    chance = chance.reshape(candidates.shape)
+    rows = np.arange(len(value))
+
+    def best(score: np.ndarray) -> np.ndarray:
+        return candidates[rows, score.argmax(axis=1)]
+
+    expected = best((value[:, None] - candidates) * chance)
+    chosen_multipliers = grid[((value[:, None] - candidates) * chance).argmax(axis=1)]
     return check_answer(
         answer,
         expected,
-        name="best_shading",
+        name="shaded_bids",
         rtol=1e-6,
         atol=1e-9,
         mistakes={
-            "With multiplier 1 a first-price winner pays its full value and earns nothing. "
-            "Compare the surplus (value of the expected clicks minus spend) of each multiplier.":
-                1.0,
+            "These are the multipliers, not the bids: multiply each impression's best "
+            "multiplier by its value.": chosen_multipliers,
+            "You subtracted the bid from every auction, won or lost (v W(b) - b). In a "
+            "first-price auction you pay your bid only when you win: maximise (v - b) W(b).":
+                best(value[:, None] * chance - candidates),
+            "You maximised the chance of winning, which always picks the largest multiplier: "
+            "the surplus (v - b) W(b) trades the margin against the chance.": best(chance),
+            "You maximised the margin v - b alone, which always picks the smallest multiplier "
+            "and rarely wins: weight the margin by the win rate W(b).": value * grid.min(),
         },
     )
