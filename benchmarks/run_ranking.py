@@ -40,13 +40,12 @@ from smartmkt_helpers.recommenders.baselines import EASE, Popularity
 from smartmkt_helpers.recommenders.deep import (
     MatrixFactorization, MultDAE, NeuMF, TwoTower)
 from smartmkt_helpers.recommenders.neighbours import ItemKNN
-from smartmkt_helpers.recommenders.topk import top_k_from_scores
+from smartmkt_helpers.recommenders.topk import ndcg_at_k_from_scores, top_k_from_scores
 from smartmkt_helpers.splits import stratified_split
 
 RESULTS = Path(__file__).resolve().parent / "results"
 K = 10
 SEED = 42
-EPOCH_TOLERANCE = 0.01  # networks: fewest epochs within 1% of the best validation nDCG
 SOURCE = "Microsoft Recommenders, examples/06_benchmarks/movielens.ipynb"
 
 # nDCG@10 on the same split, from the benchmark notebook's stored outputs
@@ -66,11 +65,11 @@ GRIDS = {
     "item-kNN": [{"k": k, "similarity": s, "min_support": 5}
                  for k, s in itertools.product((40, 100), ("cosine", "pearson_baseline"))],
     "Keras MF (by rating)": [{"l2": v} for v in (1e-4, 3e-4, 1e-3)],
-    "NeuMF": [{"epochs": e} for e in (2, 4)],
+    "NeuMF": [{"epochs": e} for e in (2, 4, 6)],
     "two-tower": [{"epochs": e} for e in (10, 20, 30)],
     "Mult-DAE": [{"dropout": p, "latent_dim": d} for p, d in itertools.product((0.5, 0.7), (200,))],
 }
-DAE_EPOCHS = list(range(10, 81, 10))  # followed per epoch in one run
+DAE_EPOCHS = list(range(1, 81))  # followed after every epoch in one run
 
 FIXED = {
     "item-kNN": {},
@@ -143,8 +142,9 @@ class _EpochNDCG(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if epoch + 1 in self.epochs:
             self.owner.model_ = self.model
-            recs = self.owner.recommend_k_items(k=K)
-            self.scores[epoch + 1] = metrics.ndcg_at_k(self.validation, recs, k=K)
+            self.scores[epoch + 1] = ndcg_at_k_from_scores(
+                self.owner.score_matrix(), self.owner.user_index_, self.owner.item_index_,
+                self.validation, k=K, exclude=self.owner.interactions_)
 
 
 def main() -> None:
@@ -195,14 +195,7 @@ def main() -> None:
         params = group["params"].map(eval)  # noqa: S307  (our own repr of a dict)
         if name == "Keras MF (by rating)":
             best = group["validation rmse"].idxmin()
-        elif params.map(lambda p: "epochs" in p).all():
-            # a network: the fewest epochs within EPOCH_TOLERANCE of the best
-            # validation nDCG (more epochs cost time and gain nothing measurable)
-            score = group["validation ndcg@10"]
-            close = group[score >= (1 - EPOCH_TOLERANCE) * score.max()]
-            epochs = params[close.index].map(lambda p: p["epochs"])
-            best = close.loc[epochs == epochs.min(), "validation ndcg@10"].idxmax()
-        else:
+        else:  # networks too: the epochs with the best validation nDCG
             best = group["validation ndcg@10"].idxmax()
         chosen[name] = params[best]
 
