@@ -9,8 +9,8 @@ Four models, each configured in ``__init__``, trained by ``fit(ratings)``
   embeddings (Koren, Bell and Volinsky, 2009); also ``predict(pairs)``.
 - :class:`NeuMF`: implicit feedback, a generalised matrix factorisation
   branch and an MLP branch fused by a sigmoid output, trained with binary
-  cross-entropy on the interactions and sampled negatives (He et al.,
-  2017).
+  cross-entropy on the interactions and negatives sampled among the items
+  each user did not interact with (He et al., 2017; :func:`training_examples`).
 - :class:`TwoTower`: a user tower (user id plus side features such as age,
   gender and occupation) and an item tower (item id plus features such as
   genres), scored by a dot product and trained with a full softmax over the
@@ -20,6 +20,11 @@ Four models, each configured in ``__init__``, trained by ``fit(ratings)``
 - :class:`MultDAE`: a denoising autoencoder over each user's row of the
   interaction matrix with a multinomial (softmax) likelihood (Liang et al.,
   2018).
+
+Chapter 4 writes each of these networks out in its own cells; these
+classes are the library copies that ``benchmarks/`` and later chapters
+reuse, with the same layers built in the same order, so that under the
+same seed they start from the same weights and give the same scores.
 
 Import :mod:`smartmkt_helpers` before :mod:`keras` (it selects the JAX
 backend). Training is seeded with ``keras.utils.set_random_seed(seed)``, so
@@ -58,6 +63,10 @@ from smartmkt_helpers.recommenders.topk import (
 )
 
 __all__ = ["MatrixFactorization", "MultDAE", "NeuMF", "TwoTower", "training_examples"]
+
+# batches per call into compiled code: less Python overhead per batch on a
+# CPU, the same updates in the same order
+STEPS_PER_EXECUTION = 16
 
 
 def training_examples(
@@ -251,7 +260,8 @@ class MatrixFactorization(_KerasRecommender):
         rating = layers.Add()([dot, user_bias, item_bias])
         rating = layers.Rescaling(1.0, offset=self.global_mean_, name="plus_mean")(rating)
         model = keras.Model([user, item], layers.Flatten()(rating), name="matrix_factorization")
-        model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss="mse")
+        model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss="mse",
+                      steps_per_execution=STEPS_PER_EXECUTION)
         return model
 
     def fit(self, ratings: pd.DataFrame) -> MatrixFactorization:
@@ -388,7 +398,7 @@ class NeuMF(_KerasRecommender):
         output = layers.Flatten()(layers.Dense(1, activation="sigmoid")(both))
         model = keras.Model([user, item], output, name="neumf")
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
-                      loss="binary_crossentropy")
+                      loss="binary_crossentropy", steps_per_execution=STEPS_PER_EXECUTION)
         return model
 
     def fit(self, ratings: pd.DataFrame) -> NeuMF:
@@ -587,7 +597,8 @@ class TwoTower(_KerasRecommender):
             self.embedding_dim, self.hidden_units, self.id_dropout, self.l2,
             name="two_tower")
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
-                      loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+                      loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+                      steps_per_execution=STEPS_PER_EXECUTION)
         return model
 
     def fit(self, ratings: pd.DataFrame, users: pd.DataFrame,
@@ -763,7 +774,8 @@ class MultDAE(_KerasRecommender):
         logits = layers.Dense(num_items, kernel_regularizer=reg, name="decoder")(hidden)
         model = keras.Model(rows, logits, name="mult_dae")
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
-                      loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+                      loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+                      steps_per_execution=STEPS_PER_EXECUTION)
         return model
 
     def fit(self, ratings: pd.DataFrame, callbacks: list | None = None) -> MultDAE:

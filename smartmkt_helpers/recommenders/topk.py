@@ -295,7 +295,7 @@ def ndcg_at_k_from_scores(
     0.6309
     """
     user_index, item_index = pd.Index(user_index), pd.Index(item_index)
-    dense = np.asarray(scores, dtype=float).copy()
+    dense = np.array(scores, dtype=np.result_type(np.asarray(scores).dtype, np.float32))
     if dense.shape != (len(user_index), len(item_index)):
         raise ValueError(f"scores has shape {dense.shape} but user_index and item_index "
                          f"give {(len(user_index), len(item_index))}")
