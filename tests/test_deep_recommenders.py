@@ -119,3 +119,38 @@ def test_bad_ratings_and_usage(ratings):
         model.recommend_k_items([77])
     with pytest.raises(ValueError, match="k must"):
         model.recommend_k_items([1], k=21)
+
+
+def test_training_examples_draw_negatives_among_unrated_items():
+    from smartmkt_helpers.recommenders.deep import training_examples
+
+    rng = np.random.default_rng(0)
+    rated = rng.random((40, 15)) < 0.6
+    rated[:, 0] = False  # every user leaves an item unrated
+    users, items, labels = training_examples(rated, 3, np.random.default_rng(1))
+    assert len(labels) == 4 * rated.sum()
+    assert labels.tolist()[:4] == [1.0, 0.0, 0.0, 0.0]
+    assert rated[users[labels == 1], items[labels == 1]].all()
+    assert not rated[users[labels == 0], items[labels == 0]].any()
+    again = training_examples(rated, 3, np.random.default_rng(1))
+    assert all(np.array_equal(a, b) for a, b in zip((users, items, labels), again))
+    with pytest.raises(ValueError, match="every item"):
+        training_examples(np.ones((2, 3), dtype=bool), 1, rng)
+
+
+def test_neumf_never_trains_on_a_rated_item_as_negative(ratings, monkeypatch):
+    import smartmkt_helpers.recommenders.deep as deep
+
+    seen = []
+    original = deep.training_examples
+
+    def spy(rated, num_negatives, rng):
+        examples = original(rated, num_negatives, rng)
+        seen.append((rated, examples))
+        return examples
+
+    monkeypatch.setattr(deep, "training_examples", spy)
+    NeuMF(embedding_dim=2, hidden_units=(4,), epochs=2, batch_size=32).fit(ratings)
+    assert len(seen) == 2
+    for rated, (users, items, labels) in seen:
+        assert not rated[users[labels == 0], items[labels == 0]].any()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,25 +27,56 @@ def ratings() -> pd.DataFrame:
     }).drop_duplicates(["user_id", "item_id"]).reset_index(drop=True)
 
 
-def _reference_stratified(data, ratio, column, seed):
-    """Group by group: shuffle with DataFrame.sample, cut at round(ratio * n)."""
-    train, test = [], []
-    for _, group in data.groupby(column):
-        shuffled = group.sample(frac=1, random_state=seed)
-        n_train = round(ratio * len(group))
-        train.append(shuffled.iloc[:n_train])
-        test.append(shuffled.iloc[n_train:])
-    return pd.concat(train), pd.concat(test)
+def _algorithm_in_pandas(data, ratio, column, seed):
+    """The algorithm as the docstring states it, in plain pandas.
+
+    One uniform draw per row (in row order) from RandomState(seed), sort by
+    group then draw, rank within the group, train where rank <=
+    round(ratio * group size) with NumPy's half-to-even rounding.
+    """
+    frame = data.assign(_draw=np.random.RandomState(seed).rand(len(data)))
+    frame = frame.sort_values([column, "_draw"])
+    rank = frame.groupby(column).cumcount() + 1
+    size = frame.groupby(column)[column].transform("size")
+    is_train = rank <= (ratio * size).round()
+    return frame[is_train].drop(columns="_draw"), frame[~is_train].drop(columns="_draw")
 
 
 @pytest.mark.parametrize("filter_by", ["user", "item"])
 @pytest.mark.parametrize("ratio", [0.75, 0.5, 0.8])
-def test_stratified_split_selects_the_reference_rows(ratings, filter_by, ratio):
+def test_stratified_split_follows_the_stated_algorithm(ratings, filter_by, ratio):
     column = "user_id" if filter_by == "user" else "item_id"
     train, test = stratified_split(ratings, ratio=ratio, filter_by=filter_by, seed=42)
-    ref_train, ref_test = _reference_stratified(ratings, ratio, column, 42)
-    assert train.index.equals(ref_train.index)
-    assert test.index.equals(ref_test.index)
+    expected_train, expected_test = _algorithm_in_pandas(ratings, ratio, column, 42)
+    assert train.index.equals(expected_train.index)
+    assert test.index.equals(expected_test.index)
+    assert train.equals(expected_train)
+
+
+def test_stratified_split_by_hand():
+    """A split worked out by hand from the algorithm.
+
+    RandomState(0).rand(12) draws, in row order (a to l):
+    .549 .715 .603 .545 .424 .646 .438 .892 .964 .383 .792 .529.
+    User 1 (rows b .715, f .646): sorted f, b; round(0.75 * 2) = round(1.5) = 2
+    trains both (a "rank / size <= ratio" rule would keep one).
+    User 2 (a .549, d .545, e .424, h .892, i .964, k .792): sorted e, d, a,
+    k, h, i; round(0.75 * 6) = round(4.5) = 4 (halves to even, not 5), so
+    e, d, a, k train and h, i test.
+    User 3 (c .603, g .438, j .383, l .529): sorted j, g, l, c;
+    round(0.75 * 4) = 3, so j, g, l train and c tests.
+    """
+    np.testing.assert_allclose(
+        np.random.RandomState(0).rand(12),
+        [.549, .715, .603, .545, .424, .646, .438, .892, .964, .383, .792, .529],
+        atol=5e-4)
+    frame = pd.DataFrame(
+        {"user_id": [2, 1, 3, 2, 2, 1, 3, 2, 2, 3, 2, 3], "item_id": range(12)},
+        index=list("abcdefghijkl"))
+    train, test = stratified_split(frame, ratio=0.75, seed=0)
+    assert train.index.tolist() == list("fbedakjgl")
+    assert test.index.tolist() == list("hic")
+    assert train.columns.tolist() == ["user_id", "item_id"]
 
 
 def test_stratified_split_keeps_the_share_per_user(ratings):
@@ -77,6 +109,12 @@ def test_stratified_split_movielens_benchmark_sizes(real_data_home):
     frame = load("movielens-100k").frame
     train, test = stratified_split(frame, ratio=0.75, min_rating=1, filter_by="item", seed=42)
     assert (len(train), len(test)) == (75_066, 24_934)
+    # the training rows of Microsoft Recommenders' python_stratified_split
+    # (recommenders 1.2.1) with these arguments, as a digest of the sorted
+    # row labels of the frame in u.data order
+    digest = hashlib.sha256(np.sort(train.index.to_numpy()).astype("int64").tobytes())
+    assert digest.hexdigest() == (
+        "ee63a61835a76a3920d72bac8b55c5936120a76c0cb9e73d8a81e9d6eafd24f0")
 
 
 def test_random_split_sizes_and_seed(ratings):

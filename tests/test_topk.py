@@ -102,3 +102,27 @@ def test_ties_at_the_cut_off_go_to_lower_columns():
     top = top_k_from_scores(scores, [0, 1], range(5), k=2, exclude=seen)
     assert top[top.user_id == 0]["item_id"].tolist() == [2, 3]
     assert top[top.user_id == 1]["item_id"].tolist() == [1, 2]
+
+
+def test_ndcg_from_scores_equals_ndcg_of_the_lists():
+    from smartmkt_helpers import metrics
+    from smartmkt_helpers.recommenders.topk import ndcg_at_k_from_scores
+
+    rng = np.random.default_rng(3)
+    users, items = np.arange(30) + 100, np.arange(40) + 7
+    scores = rng.random((30, 40))
+    seen = sp.csr_matrix(rng.random((30, 40)) < 0.2)
+    truth_mask = (rng.random((30, 40)) < 0.15) & ~seen.toarray()
+    rows, cols = np.nonzero(truth_mask)
+    truth = pd.DataFrame({"user_id": users[rows], "item_id": items[cols]})
+    # an unknown user is ignored; an unknown item is relevant but never hit
+    truth = pd.concat([truth, pd.DataFrame({"user_id": [999, 100], "item_id": [7, 999]})])
+    for k in (1, 5, 10):
+        lists = top_k_from_scores(scores, users, items, k=k, exclude=seen)
+        expected = metrics.ndcg_at_k(truth, lists, k=k)
+        got = ndcg_at_k_from_scores(scores, users, items, truth, k=k, exclude=seen)
+        assert got == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="shape"):
+        ndcg_at_k_from_scores(scores[:, :5], users, items, truth)
+    with pytest.raises(ValueError, match="k must"):
+        ndcg_at_k_from_scores(scores, users, items, truth, k=0)

@@ -9,8 +9,8 @@ Four models, each configured in ``__init__``, trained by ``fit(ratings)``
   embeddings (Koren, Bell and Volinsky, 2009); also ``predict(pairs)``.
 - :class:`NeuMF`: implicit feedback, a generalised matrix factorisation
   branch and an MLP branch fused by a sigmoid output, trained with binary
-  cross-entropy on the interactions and sampled negatives (He et al.,
-  2017).
+  cross-entropy on the interactions and negatives sampled among the items
+  each user did not interact with (He et al., 2017; :func:`training_examples`).
 - :class:`TwoTower`: a user tower (user id plus side features such as age,
   gender and occupation) and an item tower (item id plus features such as
   genres), scored by a dot product and trained with a full softmax over the
@@ -20,6 +20,11 @@ Four models, each configured in ``__init__``, trained by ``fit(ratings)``
 - :class:`MultDAE`: a denoising autoencoder over each user's row of the
   interaction matrix with a multinomial (softmax) likelihood (Liang et al.,
   2018).
+
+Chapter 4 writes each of these networks out in its own cells; these
+classes are the library copies that ``benchmarks/`` and later chapters
+reuse, with the same layers built in the same order, so that under the
+same seed they start from the same weights and give the same scores.
 
 Import :mod:`smartmkt_helpers` before :mod:`keras` (it selects the JAX
 backend). Training is seeded with ``keras.utils.set_random_seed(seed)``, so
@@ -57,7 +62,59 @@ from smartmkt_helpers.recommenders.topk import (
     top_k_from_scores,
 )
 
-__all__ = ["MatrixFactorization", "MultDAE", "NeuMF", "TwoTower"]
+__all__ = ["MatrixFactorization", "MultDAE", "NeuMF", "TwoTower", "training_examples"]
+
+# batches per call into compiled code: less Python overhead per batch on a
+# CPU, the same updates in the same order
+STEPS_PER_EXECUTION = 16
+
+
+def training_examples(
+    rated: np.ndarray, num_negatives: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positives and sampled negatives for one epoch of NeuMF.
+
+    Each (user, item) pair with ``rated[user, item]`` true is a positive
+    (label 1), followed by ``num_negatives`` items drawn uniformly from the
+    items that user has not rated (label 0): draws that hit a rated item are
+    drawn again (He et al., 2017, sample from the unobserved items).
+
+    Parameters
+    ----------
+    rated : ndarray of bool, shape (users, items)
+        True where the user interacted with the item; every user must leave
+        at least one item unrated.
+    num_negatives : int
+        Negatives per positive.
+    rng : numpy.random.Generator
+        Source of the draws.
+
+    Returns
+    -------
+    users, items : ndarray of int32
+    labels : ndarray of float32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rated = np.array([[True, False, False], [False, True, True]])
+    >>> users, items, labels = training_examples(rated, 2, np.random.default_rng(0))
+    >>> labels.tolist()[:3], bool(rated[users, items][labels == 0].any())
+    ([1.0, 0.0, 0.0], False)
+    """
+    rated = np.asarray(rated, dtype=bool)
+    if rated.all(axis=1).any():
+        raise ValueError("a user has rated every item: no negative can be drawn")
+    positive_users, positive_items = np.nonzero(rated)
+    users = np.repeat(positive_users, 1 + num_negatives)
+    items = np.repeat(positive_items, 1 + num_negatives)
+    labels = np.tile([1.0] + [0.0] * num_negatives, len(positive_items))
+    negative = labels == 0
+    redraw = negative
+    while redraw.any():
+        items[redraw] = rng.integers(0, rated.shape[1], redraw.sum())
+        redraw = negative & rated[users, items]
+    return users.astype("int32"), items.astype("int32"), labels.astype("float32")
 
 
 def _check_positive_int(name: str, value: Any) -> None:
@@ -112,11 +169,11 @@ class _KerasRecommender(TopKRecommender):
             raise ValueError(f"this {type(self).__name__} is not fitted yet; call fit first")
 
     def _train(self, inputs: Any, targets: Any, epochs: int | None = None,
-               sample_weight: np.ndarray | None = None) -> None:
+               sample_weight: np.ndarray | None = None, shuffle: bool = True) -> None:
         history = self.model_.fit(
             inputs, targets, sample_weight=sample_weight,
             epochs=self.epochs if epochs is None else epochs,
-            batch_size=self.batch_size, shuffle=True, verbose=self.verbose)
+            batch_size=self.batch_size, shuffle=shuffle, verbose=self.verbose)
         for name, values in history.history.items():
             self.history_.setdefault(name, []).extend(values)
 
@@ -190,10 +247,10 @@ class MatrixFactorization(_KerasRecommender):
         item = keras.Input((), dtype="int32", name="item")
 
         def embed(ids, count, dim, name):
+            initializer = (keras.initializers.RandomNormal(stddev=0.05) if dim > 1
+                           else "zeros")
             return layers.Embedding(count, dim, embeddings_regularizer=reg,
-                                    embeddings_initializer=keras.initializers.RandomNormal(
-                                        stddev=0.05 if dim > 1 else 0.0),
-                                    name=name)(ids)
+                                    embeddings_initializer=initializer, name=name)(ids)
 
         dot = layers.Dot(axes=1)([
             embed(user, num_users, self.embedding_dim, "user_factors"),
@@ -203,7 +260,8 @@ class MatrixFactorization(_KerasRecommender):
         rating = layers.Add()([dot, user_bias, item_bias])
         rating = layers.Rescaling(1.0, offset=self.global_mean_, name="plus_mean")(rating)
         model = keras.Model([user, item], layers.Flatten()(rating), name="matrix_factorization")
-        model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss="mse")
+        model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss="mse",
+                      steps_per_execution=STEPS_PER_EXECUTION)
         return model
 
     def fit(self, ratings: pd.DataFrame) -> MatrixFactorization:
@@ -273,8 +331,9 @@ class NeuMF(_KerasRecommender):
     """Neural matrix factorisation (GMF + MLP) for implicit feedback.
 
     Every training interaction is a positive; each epoch draws
-    ``num_negatives`` items per positive uniformly from the catalogue as
-    negatives, and the model minimises binary cross-entropy.
+    ``num_negatives`` items per positive uniformly from the items that user
+    did not interact with (see :func:`training_examples`), and the model
+    minimises binary cross-entropy.
 
     Parameters
     ----------
@@ -339,7 +398,7 @@ class NeuMF(_KerasRecommender):
         output = layers.Flatten()(layers.Dense(1, activation="sigmoid")(both))
         model = keras.Model([user, item], output, name="neumf")
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
-                      loss="binary_crossentropy")
+                      loss="binary_crossentropy", steps_per_execution=STEPS_PER_EXECUTION)
         return model
 
     def fit(self, ratings: pd.DataFrame) -> NeuMF:
@@ -357,23 +416,20 @@ class NeuMF(_KerasRecommender):
             raise ValueError(f"hidden_units must be a non-empty sequence of positive "
                              f"integers, got {self.hidden_units!r}")
         start = time.perf_counter()
-        matrix = self._index(ratings).tocoo()
+        matrix = self._index(ratings)
+        rated = self.interactions_.toarray() > 0
         keras.utils.set_random_seed(self.seed)
         rng = np.random.default_rng(self.seed)
         self.model_ = self._build(*matrix.shape)
         self.history_ = {}
-        users = np.repeat(matrix.row, 1 + self.num_negatives).astype("int32")
-        labels = np.tile(np.r_[1.0, np.zeros(self.num_negatives)], matrix.nnz).astype("float32")
-        is_negative = labels == 0
-        items = np.repeat(matrix.col, 1 + self.num_negatives).astype("int32")
-        # whole batches only (a random remainder sits out each epoch): one
-        # compiled step instead of two
-        usable = max(self.batch_size, len(labels) - len(labels) % self.batch_size)
         for _ in range(self.epochs):
-            items[is_negative] = rng.integers(0, matrix.shape[1], is_negative.sum())
+            users, items, labels = training_examples(rated, self.num_negatives, rng)
+            # whole batches only (a random remainder sits out each epoch), so
+            # every batch has one shape and JAX compiles the step once
+            usable = max(self.batch_size, len(labels) - len(labels) % self.batch_size)
             order = rng.permutation(len(labels))[:usable]
             self._train({"user": users[order], "item": items[order]}, labels[order],
-                        epochs=1)
+                        epochs=1, shuffle=False)
         self.fit_time_ = time.perf_counter() - start
         return self
 
@@ -389,61 +445,57 @@ class NeuMF(_KerasRecommender):
         return np.asarray(scores).ravel()[:len(rows) * num_items].reshape(len(rows), num_items)
 
 
-class _CatalogueLogits(layers.Layer):
-    """Dot products of user vectors with every item's vector.
+class _TwoTowerNetwork(keras.Model):
+    """The two towers as one Keras model: user features in, catalogue logits out.
 
-    An item's vector is its id embedding plus a linear map of its features
-    (a fixed matrix stored in the layer), so the softmax runs over the
-    whole catalogue in one matrix product.
+    User tower: the id embedding (zeroed for id 0, the unknown user, and in
+    training for a random share ``id_dropout`` of the rows), the numeric
+    features, and an embedding per categorical feature, concatenated and
+    passed through dense layers to a vector. Item tower: an id embedding
+    plus a linear map of the item features, for every item at once. The
+    logits are the dot products of each user vector with every item vector.
     """
 
-    def __init__(self, item_features: np.ndarray, dim: int, l2: float = 0.0, **kwargs):
+    def __init__(self, num_users: int, category_sizes: Sequence[int],
+                 numeric: Sequence[str], categorical: Sequence[str],
+                 item_features: np.ndarray, embedding_dim: int,
+                 hidden_units: Sequence[int], id_dropout: float, l2: float = 0.0,
+                 **kwargs):
         super().__init__(**kwargs)
+        reg = keras.regularizers.l2(l2) if l2 else None
+        self.numeric, self.categorical = list(numeric), list(categorical)
+        self.id_dropout = id_dropout
         self.item_features = np.asarray(item_features, dtype="float32")
-        self.dim = dim
-        self.l2 = l2
+        self.user_id_embedding = layers.Embedding(num_users + 1, embedding_dim,
+                                                  embeddings_regularizer=reg)
+        self.category_embeddings = [layers.Embedding(size + 1, min(8, size + 1))
+                                    for size in category_sizes]
+        self.hidden_layers = [layers.Dense(units, activation="relu") for units in hidden_units]
+        self.user_vector = layers.Dense(embedding_dim)
+        self.item_id_embedding = layers.Embedding(
+            len(self.item_features), embedding_dim, embeddings_regularizer=reg,
+            embeddings_initializer=keras.initializers.RandomNormal(stddev=0.05))
+        self.feature_map = layers.Dense(embedding_dim, use_bias=False)
+        self.dropout_seed = keras.random.SeedGenerator(0)
 
-    def build(self, input_shape):
-        reg = keras.regularizers.l2(self.l2) if self.l2 else None
-        num_items, num_features = self.item_features.shape
-        self.features = self.add_weight(
-            shape=(num_items, num_features), initializer="zeros", trainable=False,
-            name="features")
-        self.features.assign(self.item_features)
-        self.item_embedding = self.add_weight(
-            shape=(num_items, self.dim), initializer=keras.initializers.RandomNormal(stddev=0.05),
-            regularizer=reg, name="item_embedding")
-        self.feature_map = self.add_weight(
-            shape=(max(num_features, 1), self.dim), initializer="glorot_uniform",
-            name="feature_map")
-
-    def item_vectors(self):
-        vectors = self.item_embedding
+    def call(self, inputs, training=False):
+        ids = inputs["user"]
+        known = ops.cast(ids > 0, "float32")
+        if training and self.id_dropout > 0:
+            draws = keras.random.uniform(ops.shape(known), seed=self.dropout_seed)
+            known = known * ops.cast(draws >= self.id_dropout, "float32")
+        parts = [self.user_id_embedding(ids) * known[:, None]]
+        parts += [ops.expand_dims(ops.cast(inputs[c], "float32"), 1) for c in self.numeric]
+        parts += [embedding(inputs[c]) for embedding, c in
+                  zip(self.category_embeddings, self.categorical)]
+        hidden = ops.concatenate(parts, axis=1)
+        for layer in self.hidden_layers:
+            hidden = layer(hidden)
+        user_vectors = self.user_vector(hidden)
+        item_vectors = self.item_id_embedding(ops.arange(len(self.item_features)))
         if self.item_features.shape[1]:
-            vectors = vectors + ops.matmul(self.features, self.feature_map)
-        return vectors
-
-    def call(self, user_vectors):
-        return ops.matmul(user_vectors, ops.transpose(self.item_vectors()))
-
-
-class _UnknownIdDropout(layers.Layer):
-    """Zero the id vector of unknown users (id 0) and, in training, of a
-    random share ``rate`` of the rows, so the rest of the tower learns to
-    do without it."""
-
-    def __init__(self, rate: float, **kwargs):
-        super().__init__(**kwargs)
-        self.rate = rate
-        self.seed_generator = keras.random.SeedGenerator(0)
-
-    def call(self, inputs, training=None):
-        vectors, ids = inputs
-        known = ops.expand_dims(ops.cast(ops.greater(ids, 0), vectors.dtype), -1)
-        if training and self.rate > 0:
-            keep = keras.random.uniform(ops.shape(known), seed=self.seed_generator)
-            known = known * ops.cast(ops.greater_equal(keep, self.rate), vectors.dtype)
-        return vectors * known
+            item_vectors = item_vectors + self.feature_map(self.item_features)
+        return ops.matmul(user_vectors, ops.transpose(item_vectors))
 
 
 class TwoTower(_KerasRecommender):
@@ -539,31 +591,14 @@ class TwoTower(_KerasRecommender):
         return inputs
 
     def _build(self, num_users: int, item_features: np.ndarray) -> keras.Model:
-        reg = keras.regularizers.l2(self.l2) if self.l2 else None
-        user = keras.Input((), dtype="int32", name="user")
-        id_vector = layers.Embedding(num_users + 1, self.embedding_dim,
-                                     embeddings_regularizer=reg,
-                                     name="user_id_embedding")(user)
-        id_vector = _UnknownIdDropout(self.id_dropout, name="id_dropout")([id_vector, user])
-        parts = [id_vector]
-        inputs = {"user": user}
-        for column in self.user_numeric:
-            inputs[column] = keras.Input((), name=column)
-            parts.append(layers.Reshape((1,))(inputs[column]))
-        for column in self.user_categorical:
-            inputs[column] = keras.Input((), dtype="int32", name=column)
-            size = len(self.categories_[column]) + 1
-            parts.append(layers.Embedding(size, min(8, size), name=f"{column}_embedding")(
-                inputs[column]))
-        hidden = layers.Concatenate()(parts)
-        for units in self.hidden_units:
-            hidden = layers.Dense(units, activation="relu")(hidden)
-        user_vector = layers.Dense(self.embedding_dim, name="user_vector")(hidden)
-        logits = _CatalogueLogits(item_features, self.embedding_dim, self.l2,
-                                  name="catalogue")(user_vector)
-        model = keras.Model(inputs, logits, name="two_tower")
+        model = _TwoTowerNetwork(
+            num_users, [len(self.categories_[c]) for c in self.user_categorical],
+            self.user_numeric, self.user_categorical, item_features,
+            self.embedding_dim, self.hidden_units, self.id_dropout, self.l2,
+            name="two_tower")
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
-                      loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+                      loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+                      steps_per_execution=STEPS_PER_EXECUTION)
         return model
 
     def fit(self, ratings: pd.DataFrame, users: pd.DataFrame,
@@ -593,6 +628,19 @@ class TwoTower(_KerasRecommender):
         self._validate()
         _check_nonnegative("id_dropout", self.id_dropout, upper=1.0)
         start = time.perf_counter()
+        item_features = self._prepare(ratings, users, items)
+        keras.utils.set_random_seed(self.seed)
+        self.model_ = self._build(len(self.user_index_), item_features)
+        self.history_ = {}
+        rows = np.arange(len(self.user_index_))
+        self._train(self._user_inputs(self._user_table, rows + 1),
+                    self.interactions_.toarray())
+        self.fit_time_ = time.perf_counter() - start
+        return self
+
+    def _prepare(self, ratings: pd.DataFrame, users: pd.DataFrame,
+                 items: pd.DataFrame | None) -> np.ndarray:
+        """Index the ids, learn the feature encodings; return the item features."""
         self._index(ratings)
         user_table = self._side_table(users, "users", self.col_user,
                                       [*self.user_numeric, *self.user_categorical],
@@ -615,14 +663,7 @@ class TwoTower(_KerasRecommender):
             item_features = table[names].to_numpy(dtype="float32")
             self.item_feature_names_ = names
         self._user_table = user_table
-        keras.utils.set_random_seed(self.seed)
-        self.model_ = self._build(len(self.user_index_), item_features)
-        self.history_ = {}
-        rows = np.arange(len(self.user_index_))
-        self._train(self._user_inputs(user_table, rows + 1),
-                    self.interactions_.toarray())
-        self.fit_time_ = time.perf_counter() - start
-        return self
+        return item_features
 
     def _logits(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
         return np.asarray(self.model_.predict(inputs, batch_size=4096, verbose=0))
@@ -733,7 +774,8 @@ class MultDAE(_KerasRecommender):
         logits = layers.Dense(num_items, kernel_regularizer=reg, name="decoder")(hidden)
         model = keras.Model(rows, logits, name="mult_dae")
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
-                      loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+                      loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+                      steps_per_execution=STEPS_PER_EXECUTION)
         return model
 
     def fit(self, ratings: pd.DataFrame, callbacks: list | None = None) -> MultDAE:

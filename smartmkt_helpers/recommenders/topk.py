@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["TopKRecommender", "interaction_matrix", "top_k_from_scores"]
+__all__ = ["TopKRecommender", "interaction_matrix", "ndcg_at_k_from_scores", "top_k_from_scores"]
 
 
 def _check_ratings(ratings: pd.DataFrame, columns: list[str]) -> None:
@@ -248,6 +248,85 @@ def top_k_from_scores(
         col_item: item_index[candidates[keep]],
         col_prediction: candidate_scores[keep],
     })
+
+
+def ndcg_at_k_from_scores(
+    scores: np.ndarray,
+    user_index: Iterable,
+    item_index: Iterable,
+    truth: pd.DataFrame,
+    k: int = 10,
+    exclude: sp.spmatrix | pd.DataFrame | None = None,
+    col_user: str = "user_id",
+    col_item: str = "item_id",
+) -> float:
+    """nDCG@k of a score matrix, without building the tidy lists.
+
+    The same number as ``metrics.ndcg_at_k(truth, top_k_from_scores(scores,
+    user_index, item_index, k, exclude))``, computed on arrays: fast enough
+    to follow a validation metric after every training epoch.
+
+    Parameters
+    ----------
+    scores : array, shape (n_users, n_items)
+    user_index, item_index : Index or sequence
+        Id of each row and column of ``scores``.
+    truth : DataFrame
+        Relevant (user, item) pairs; users outside ``user_index`` are
+        ignored, items outside ``item_index`` count as relevant but can never
+        be hit.
+    k : int
+        List length.
+    exclude : sparse matrix or DataFrame, optional
+        Pairs never recommended, as in :func:`top_k_from_scores`.
+    col_user, col_item : str
+        Column names of ``truth``.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> truth = pd.DataFrame({"user_id": [1], "item_id": [4]})
+    >>> round(ndcg_at_k_from_scores(np.array([[2.0, 1.0]]), [1], [3, 4], truth, k=2), 4)
+    0.6309
+    """
+    user_index, item_index = pd.Index(user_index), pd.Index(item_index)
+    dense = np.array(scores, dtype=np.result_type(np.asarray(scores).dtype, np.float32))
+    if dense.shape != (len(user_index), len(item_index)):
+        raise ValueError(f"scores has shape {dense.shape} but user_index and item_index "
+                         f"give {(len(user_index), len(item_index))}")
+    if not 1 <= k <= dense.shape[1]:
+        raise ValueError(f"k must lie between 1 and the number of items, got {k}")
+    dense[np.isnan(dense)] = -np.inf
+    if exclude is not None:
+        mask = _exclusion_mask(exclude, user_index, item_index, dense.shape, col_user, col_item)
+        dense[mask.nonzero()] = -np.inf
+    pairs = truth[[col_user, col_item]].drop_duplicates()
+    pairs = pairs[pairs[col_user].isin(user_index)]
+    rows = user_index.get_indexer(pairs[col_user].to_numpy())
+    cols = item_index.get_indexer(pairs[col_item].to_numpy())
+    n_relevant = np.bincount(rows, minlength=len(user_index))
+    known = cols >= 0
+    relevant = np.zeros(dense.shape, dtype=bool)
+    relevant[rows[known], cols[known]] = True
+    # the k best columns of each row, best first (exact ties at the cut-off
+    # may be broken differently from top_k_from_scores)
+    order = np.argpartition(-dense, k - 1, axis=1)[:, :k] if k < dense.shape[1] else (
+        np.tile(np.arange(dense.shape[1]), (dense.shape[0], 1)))
+    top_scores = np.take_along_axis(dense, order, axis=1)
+    by_score = np.argsort(-top_scores, axis=1, kind="stable")
+    order = np.take_along_axis(order, by_score, axis=1)
+    top_scores = np.take_along_axis(top_scores, by_score, axis=1)
+    hit = np.take_along_axis(relevant, order, axis=1) & np.isfinite(top_scores)
+    discounts = 1.0 / np.log1p(np.arange(1, k + 1))
+    users = n_relevant > 0
+    dcg = (hit * discounts).sum(axis=1)[users]
+    idcg = np.cumsum(discounts)[np.minimum(n_relevant[users], k) - 1]
+    return float(np.mean(dcg / idcg))
 
 
 class TopKRecommender:
