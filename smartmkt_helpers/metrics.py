@@ -12,8 +12,10 @@ numbers can be set beside its published benchmark:
   no hit contributes 0.
 - nDCG uses binary relevance and the natural-log discount ``1 / ln(1 + rank)``.
 - ``map_at_k(normalize="all")`` divides each user's sum of precisions at the
-  hits by the number of relevant test items (Microsoft Recommenders' "MAP");
-  ``normalize="min"`` divides by ``min(n_relevant, k)``, the textbook MAP@k.
+  hits by the number of relevant test items, as Microsoft Recommenders'
+  ``map`` does; ``normalize="min"`` divides by ``min(n_relevant, k)``, the
+  textbook MAP@k, as their ``map_at_k`` does (the one their benchmark
+  utilities report as "MAP@k").
 
 One function, :func:`merge_ranking_true_pred`, does the join that all
 ranking metrics share.
@@ -260,8 +262,9 @@ def map_at_k(
 
     Each user's average precision sums the precision at each hit's rank
     (hits so far / rank) and divides by all relevant test items
-    (``normalize="all"``, Microsoft Recommenders' "MAP") or by
-    ``min(n_relevant, k)`` (``normalize="min"``, the usual MAP@k).
+    (``normalize="all"``, Microsoft Recommenders' ``map``) or by
+    ``min(n_relevant, k)`` (``normalize="min"``, the usual MAP@k and their
+    ``map_at_k``).
 
     Examples
     --------
