@@ -65,6 +65,18 @@ def test_the_course_installs_where_learners_are():
     assert not core & {"jupyterlab", "ipykernel"}, "a hosted Jupyter must not get a second JupyterLab"
 
 
+def test_make_test_covers_both_data_paths():
+    """Notebooks on the twins (offline kernel), the book on the real data."""
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    test_recipe = makefile.split("\ntest: ", 1)[1].split("\n\n", 1)[0]
+    assert "test-unit-and-twins" in test_recipe and "book" in test_recipe
+    kernel_recipe = makefile.split("\ntwins-kernel: ", 1)[1].split("\n\n", 1)[0]
+    assert '"SMARTMKT_OFFLINE": "1"' in kernel_recipe and "SMARTMKT_DATA_HOME" in kernel_recipe
+    assert "rm -rf $(TWINS_HOME)" in kernel_recipe, "the twins' data cache starts empty"
+    ci = (REPO_ROOT / ".ci" / "run").read_text()
+    assert "make test\n" in ci and "test-compat" in ci
+
+
 def test_makefile_and_ci_resolve_the_data_home_once():
     makefile = (REPO_ROOT / "Makefile").read_text()
     assert "export SMARTMKT_DATA_HOME := $(abspath $(SMARTMKT_DATA_HOME))" in makefile
