@@ -18,6 +18,10 @@ BOOK_FLAGS := --config book/_config.yml --toc book/_toc.yml
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 # `make test` runs the notebooks offline on the simulated twins (this empty
 # cache) and builds the book on the real data (SMARTMKT_DATA_HOME).
+# Two test workers on two cores: each runs its numerical libraries on one
+# thread instead of one per core (see book/execute.py for the measurement).
+ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+  XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 TWINS_HOME ?= _build/twins-data-home
 TWINS_KERNELS ?= _build/twins-kernel
 # The second interpreter CI tests with (`make test-compat`): its own venv,
@@ -88,11 +92,11 @@ twins-kernel: $(STAMP)
 	  $(CURDIR)/$(TWINS_HOME) $(TWINS_KERNELS)/kernels/python3/kernel.json
 
 test-unit-and-twins: twins-kernel  ## unit tests (real data) and every notebook on the twins, in one run
-	JUPYTER_PATH=$(CURDIR)/$(TWINS_KERNELS):$(JUPYTER_PATH) \
+	JUPYTER_PATH=$(CURDIR)/$(TWINS_KERNELS):$(JUPYTER_PATH) $(ONE_THREAD) \
 	  $(BIN)/pytest -n 2 --dist loadfile -m "not book" --nbval-lax -p no:cacheprovider $(PYTEST_ARGS) tests $(or $(NB),$(NOTEBOOKS))
 
 test-twins: twins-kernel  ## run the notebooks offline on the simulated twins (empty data cache)
-	JUPYTER_PATH=$(CURDIR)/$(TWINS_KERNELS):$(JUPYTER_PATH) \
+	JUPYTER_PATH=$(CURDIR)/$(TWINS_KERNELS):$(JUPYTER_PATH) $(ONE_THREAD) \
 	  $(BIN)/pytest -n 2 --dist loadfile --nbval-lax -p no:cacheprovider $(or $(NB),$(NOTEBOOKS))
 
 compat-install:  ## create .venv-compat: COMPAT_PYTHON (3.13) and pandas 2
