@@ -100,6 +100,10 @@ def main() -> int:
         return 0
 
     print(f"Executing {len(pending)} notebook(s), {args.jobs} at a time", flush=True)
+    # In JupyterLab a solution's output is folded into a closed box, so Run
+    # All shows no answers; the book hides the whole solution cell behind
+    # its "Show solution" toggle instead, so there the output comes as it is.
+    os.environ["SMARTMKT_OPEN_SOLUTIONS"] = "1"
     if args.jobs > 1:  # the kernels inherit this process's environment
         for name, value in ONE_THREAD.items():
             os.environ.setdefault(name, value)

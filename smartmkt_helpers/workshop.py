@@ -13,7 +13,7 @@ Examples
 >>> check_answer(0.25, 0.25)
 Correct: your answer matches.
 >>> check_answer(25.0, 0.25)
-Not yet: your answer is 25, 9900.0% above the expected value (tolerance 0.1%). It looks like a percentage: give it as a fraction (for example 0.05, not 5).
+Not yet: your answer is 25, which is too high. It looks like a percentage: give it as a fraction (for example 0.05, not 5).
 >>> check_answer(None, 0.25)
 Not answered yet: your answer is still None. Replace None with your answer and run the cell again.
 """
@@ -118,8 +118,8 @@ def check_answer(
     for hint, wrong_value in (mistakes or {}).items():
         if _mismatch(answer, wrong_value, name, rtol, atol) is None:
             return CheckResult(INCORRECT, hint)
-    scale_hint = _scale_hint(answer, expected, rtol, atol)
-    return CheckResult(INCORRECT, f"{problem} {scale_hint}".strip())
+    hint = _rounding_hint(answer, expected, rtol, atol) or _scale_hint(answer, expected, rtol, atol)
+    return CheckResult(INCORRECT, f"{problem} {hint}".strip())
 
 
 def _is_number(value: Any) -> bool:
@@ -155,14 +155,13 @@ def _number_mismatch(answer: Any, expected: float, name: str, rtol: float, atol:
         return f"{name} is NaN: look for a division by zero or a missing value."
     if np.isclose(value, expected, rtol=rtol, atol=atol):
         return None
-    if expected == 0:
-        return f"{name} is {value:.4g}, but the expected value is 0."
-    off = (value - expected) / abs(expected)
-    direction = "above" if off > 0 else "below"
-    return (
-        f"{name} is {value:.4g}, {abs(off):.1%} {direction} the expected value "
-        f"(tolerance {rtol:.1%})."
-    )
+    # Say which way the answer is off, never by how much: a learner could
+    # work the expected value out from "12.5% above".
+    direction = "too high" if value > expected else "too low"
+    message = f"{name} is {value:.4g}, which is {direction}."
+    if expected != 0 and abs(value - expected) < 0.05 * abs(expected):
+        message += " It is close: look for a small slip rather than a wrong method."
+    return message
 
 
 def _array_mismatch(answer: Any, expected: np.ndarray, name: str, rtol: float, atol: float) -> str | None:
@@ -234,15 +233,44 @@ def _label_mismatch(got: pd.Index, want: pd.Index, name: str, what: str) -> str 
     return None
 
 
-def _scale_hint(answer: Any, expected: Any, rtol: float, atol: float) -> str:
-    """Recognise a right answer on the wrong scale and say so."""
+def _as_float_arrays(answer: Any, expected: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """Answer and expected value as same-shape float arrays (Series aligned)."""
+    if isinstance(answer, pd.Series) and isinstance(expected, pd.Series):
+        if not answer.index.sort_values().equals(expected.index.sort_values()):
+            return None
+        answer = answer.reindex(expected.index)
     try:
         got = np.asarray(answer, dtype=float)
         want = np.asarray(expected, dtype=float)
     except (TypeError, ValueError):
-        return ""
+        return None
     if got.shape != want.shape or got.size == 0 or not np.all(np.isfinite(got)):
+        return None
+    return got, want
+
+
+def _rounding_hint(answer: Any, expected: Any, rtol: float, atol: float) -> str:
+    """Recognise a right answer that was rounded before the check."""
+    arrays = _as_float_arrays(answer, expected)
+    if arrays is None:
         return ""
+    got, want = arrays
+    for decimals in range(1, 7):
+        rounded = np.round(want, decimals)
+        if np.allclose(rounded, want, rtol=rtol, atol=atol):
+            return ""  # rounding to this many places no longer changes the value
+        if np.allclose(got, rounded, rtol=0, atol=1e-12):
+            return (f"It looks rounded to {decimals} decimal place{'s' if decimals != 1 else ''}: "
+                    "check the unrounded value, and round only when you print it.")
+    return ""
+
+
+def _scale_hint(answer: Any, expected: Any, rtol: float, atol: float) -> str:
+    """Recognise a right answer on the wrong scale and say so."""
+    arrays = _as_float_arrays(answer, expected)
+    if arrays is None:
+        return ""
+    got, want = arrays
     with np.errstate(divide="ignore", invalid="ignore"):
         candidates = [
             (want * 100, "It looks like a percentage: give it as a fraction (for example 0.05, not 5)."),

@@ -53,10 +53,47 @@ def test_notebook_conventions(path):
     sources = "\n".join(cell.source for cell in notebook.cells)
     assert "## Exercises" in sources and "## Key takeaways" in sources
     assert "## References" in sources
-    solutions = [cell for cell in code if "hide-input" in cell.metadata.get("tags", [])]
-    assert solutions, "exercises need hidden solutions"
-    assert all(cell.metadata.get("jupyter", {}).get("source_hidden") for cell in solutions)
     assert any("remove-cell" in cell.metadata.get("tags", []) for cell in code), "no sanity checks"
+
+
+COLLAPSED = {"source_hidden": True, "outputs_hidden": True}
+EXERCISE_ID = re.compile(r'check_exercise\(\s*"([\d.]+)"')
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_keep_the_learners_answer(path):
+    """Each exercise: an answer cell, then its solution, run apart from it.
+
+    The answer cell imports its check (so it runs after a kernel restart)
+    and starts the answer as None. The solution cell runs under
+    ``%%solution`` (its names stay apart), is collapsed in JupyterLab and
+    sits, output and all, behind the book's "Show solution" toggle. The
+    hidden cells are collapsed in JupyterLab and use only public names.
+    """
+    cells = nbformat.read(path, as_version=4).cells
+    chapter = int(path.name[:2])
+    answered, solved = [], []
+    for before, cell in zip(cells, cells[1:]):
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type == "code" and cell.source.startswith("%%solution"):
+            exercise = cell.source.split("\n", 1)[0].split()[1]
+            solved.append(exercise)
+            assert tags == ["hide-cell"], f"solution {exercise}: tags {tags}"
+            assert cell.metadata.get("jupyter") == COLLAPSED, f"solution {exercise} is not collapsed"
+            assert cell.metadata["mystnb"]["code_prompt_show"] == "Show solution"
+            assert EXERCISE_ID.findall(before.source)[-1:] == [exercise], (
+                f"solution {exercise} must follow its answer cell")
+        if "remove-cell" in tags:
+            assert cell.metadata.get("jupyter") == COLLAPSED, f"hidden cell {cell.get('id')} shows in Lab"
+            assert not re.search(r"import\s+_\w|import [^\n]*\b_[A-Za-z]\w*", cell.source), (
+                f"hidden cell {cell.get('id')} imports a private name")
+        if cell.cell_type == "code" and not tags and EXERCISE_ID.search(cell.source):
+            answered.append(EXERCISE_ID.findall(cell.source)[-1])
+            assert cell.source.startswith("from smartmkt_helpers.exercises import check_exercise")
+            assert re.search(r"^\w+ = None\b", cell.source, re.M), "the answer starts as None"
+    assert solved, "exercises need solutions"
+    assert answered == solved
+    assert all(exercise.split(".")[0] == str(chapter) for exercise in solved)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

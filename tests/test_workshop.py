@@ -23,16 +23,32 @@ def test_numbers_within_tolerance_pass():
     assert check_answer(3, 3.0)
 
 
-def test_number_off_says_by_how_much_and_which_way():
-    result = check_answer(0.11, 0.1, name="ctr")
+def test_number_off_says_which_way_but_not_by_how_much():
+    result = check_answer(0.1529, 0.1, name="ctr")
     assert result.status == INCORRECT
-    assert "10.0% above" in result.message
-    assert "below" in check_answer(0.09, 0.1).message
+    assert result.message == "ctr is 0.1529, which is too high."
+    assert "too low" in check_answer(0.09, 0.1).message
+    # within 5%: a nudge, still without the size of the gap
+    assert "close" in check_answer(0.103, 0.1).message
+    assert "%" not in check_answer(0.103, 0.1).message
 
 
 def test_number_against_zero():
-    assert "expected value is 0" in check_answer(0.5, 0.0).message
+    assert check_answer(0.5, 0.0).message == "your answer is 0.5, which is too high."
     assert check_answer(0.0, 0.0)
+
+
+@pytest.mark.parametrize("decimals", [1, 2, 3])
+def test_a_rounded_answer_is_named_as_rounded(decimals):
+    expected = pd.Series({"A": 0.024876, "B": 0.0339123, "C": 0.0340468})
+    message = check_answer(expected.round(decimals), expected).message
+    assert f"rounded to {decimals} decimal place" in message
+    assert "rounded" in check_answer(round(0.2804217, decimals), 0.2804217).message
+
+
+def test_rounding_is_not_blamed_when_it_does_not_explain_the_gap():
+    assert "rounded" not in check_answer(0.31, 0.2804217).message
+    assert "rounded" not in check_answer(3, 3.4).message  # whole numbers are left alone
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,10 @@ from typing import Any
 
 import pandas as pd
 
+from smartmkt_helpers.exercises.solutions import register_in_ipython, run_apart, solution_names
 from smartmkt_helpers.workshop import CheckResult
+
+__all__ = ["check_exercise", "known_exercises", "register", "require_columns", "run_apart", "solution_names"]
 
 Checker = Callable[..., CheckResult]
 _CHECKERS: dict[str, Checker] = {}
@@ -53,9 +56,14 @@ def check_exercise(exercise_id: str, answer: Any, **context: Any) -> CheckResult
     try:
         checker = _CHECKERS[exercise_id]
     except KeyError:
-        known = ", ".join(sorted(_CHECKERS))
+        known = ", ".join(known_exercises())
         raise ValueError(f"no exercise {exercise_id!r}; exercises with checks: {known}") from None
     return checker(answer, **context)
+
+
+def known_exercises() -> list[str]:
+    """The numbers of the exercises that have a self-check, in order."""
+    return sorted(_CHECKERS, key=lambda n: tuple(int(part) for part in n.split(".")))
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], name: str) -> None:
@@ -72,3 +80,4 @@ def _register_chapters() -> None:
 
 
 _register_chapters()
+register_in_ipython()

@@ -1,0 +1,252 @@
+"""The learner's path in JupyterLab: open a chapter, Run All, read it.
+
+JupyterLab runs on 127.0.0.1 on copies of the chapters (so nothing it saves
+reaches the repository), with the course's extensions, and headless
+Chromium drives it through its menus as a learner would. After Run All:
+
+- no cell ends in an error;
+- every solution cell is still collapsed, and its output is folded in a
+  closed box, so no answer shows;
+- every exercise's answer variable still holds the learner's ``None``;
+- no MyST role shows as raw text (``{term}``, ``{cite:p}``, ``{doc}``);
+- after a kernel restart, an exercise cell run on its own hints how to run
+  the cells above instead of ending in a bare ``NameError``.
+
+Chapters 00 and 03 run by default; ``SMARTMKT_LAB_CHAPTERS=all`` (or a
+comma-separated list of numbers) runs others. A screenshot of each
+chapter's first exercise is kept under ``_build/screenshots/lab/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.book.conftest import CHROMIUM_FLAGS, REPOSITORY, _chromium_path
+
+pytestmark = pytest.mark.lab
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+jupyter_client = pytest.importorskip("jupyter_client", reason="jupyter_client is not installed")
+
+NOTEBOOKS = REPOSITORY / "notebooks"
+SCREENSHOTS = REPOSITORY / "_build" / "screenshots" / "lab"
+DEFAULT_CHAPTERS = ("00", "03")
+RUN_ALL_TIMEOUT_MS = 240_000
+RAW_ROLE = re.compile(r"\{[a-z][a-z:-]*\}`")
+ANSWER = re.compile(r"^(\w+) = None\b", re.MULTILINE)
+# Lab settings for a quiet, fully drawn notebook: every cell in the page
+# (not only those in view), and no news or update pop-ups.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def _chapters() -> list[Path]:
+    wanted = os.environ.get("SMARTMKT_LAB_CHAPTERS", ",".join(DEFAULT_CHAPTERS))
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if wanted.strip() == "all":
+        return paths
+    numbers = {number.strip().zfill(2) for number in wanted.split(",")}
+    return [path for path in paths if path.name[:2] in numbers]
+
+
+def _cell_text(cell: dict) -> str:
+    source = cell["source"]
+    return source if isinstance(source, str) else "".join(source)
+
+
+def exercise_cells(notebook: dict) -> list[tuple[int, str]]:
+    """(cell index, answer variable) of each cell where a learner answers."""
+    cells = []
+    for index, cell in enumerate(notebook["cells"]):
+        text = _cell_text(cell)
+        if (cell["cell_type"] == "code" and not cell["metadata"].get("tags")
+                and "check_exercise(" in text and ANSWER.search(text)):
+            cells.append((index, ANSWER.search(text).group(1)))
+    return cells
+
+
+def solution_cells(notebook: dict) -> list[int]:
+    return [index for index, cell in enumerate(notebook["cells"])
+            if cell["cell_type"] == "code" and _cell_text(cell).startswith("%%solution")]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Iterator[dict]:
+    """JupyterLab on 127.0.0.1, serving copies of the chapters."""
+    root = tmp_path_factory.mktemp("lab")
+    for path in _chapters():
+        shutil.copy(path, root / path.name)
+    settings = root / ".lab-settings"
+    for name, values in LAB_SETTINGS.items():
+        target = settings / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values), encoding="utf-8")
+    runtime = root / ".runtime"
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime),
+               # the course's own kernel spec, whatever else JUPYTER_PATH lists
+               JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"))
+    port = _free_port()
+    log = (root / "lab.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         "--IdentityProvider.token=", "--ServerApp.password=",
+         f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={settings}",
+         f"--LabApp.workspaces_dir={root / '.workspaces'}",
+         "--ServerApp.disable_check_xsrf=True",  # the test calls the REST API itself
+         "--LabApp.extension_manager=readonly", "--LabApp.news_url=None"],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start: {(root / 'lab.log').read_text()[-2000:]}")
+                time.sleep(0.25)
+        yield {"base": base, "root": root, "runtime": runtime}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = _chromium_path()
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+def _kernel_client(lab: dict, name: str):
+    """A client of the kernel JupyterLab started for notebook ``name``."""
+    with urllib.request.urlopen(f"{lab['base']}/api/sessions") as response:
+        sessions = json.load(response)
+    (session,) = [s for s in sessions if s["path"] == name]
+    client = jupyter_client.BlockingKernelClient(
+        connection_file=str(lab["runtime"] / f"kernel-{session['kernel']['id']}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    return client, session
+
+
+def _run(client, code: str) -> tuple[str, list[dict]]:
+    """Run ``code`` in the kernel; return its printed text and error outputs."""
+    printed, errors = [], []
+
+    def keep(message):
+        kind, content = message["msg_type"], message["content"]
+        if kind == "stream":
+            printed.append(content["text"])
+        elif kind == "error":
+            errors.append(content)
+
+    client.execute_interactive(code, output_hook=keep, timeout=120, store_history=False)
+    return "".join(printed), errors
+
+
+@pytest.mark.parametrize("path", _chapters(), ids=lambda path: path.stem)
+def test_run_all_in_jupyterlab_keeps_the_learners_answers(lab, browser, path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    answers = exercise_cells(notebook)
+    solutions = solution_cells(notebook)
+    assert answers and solutions, f"{path.name} has no exercises"
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{lab['base']}/lab/tree/{path.name}?reset")  # only this notebook open
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector("#jp-main-statusbar >> text=Idle", timeout=60_000)
+        page.click("li.lm-MenuBar-item:has-text('Run')")
+        page.click("li.lm-Menu-item:has-text('Run All Cells')")
+        page.wait_for_selector(".jp-CodeCell .jp-InputPrompt:has-text('*')", timeout=30_000)
+        code_cells = sum(cell["cell_type"] == "code" for cell in notebook["cells"])
+        # Done when no cell waits or runs ("[*]"): all ran, or one failed
+        # and Lab dropped the rest of the queue.
+        page.wait_for_function(
+            """() => {
+                 const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                 return prompts.some(p => /\\[\\d+\\]/.test(p.textContent))
+                   && !prompts.some(p => p.textContent.includes('*'));
+               }""",
+            timeout=RUN_ALL_TIMEOUT_MS, polling=500)
+
+        cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
+        assert cells.count() == len(notebook["cells"])
+
+        tracebacks = page.locator(".jp-OutputArea-output:has-text('Traceback')")
+        assert tracebacks.count() == 0, f"an error: {tracebacks.all_inner_texts()[:1]}"
+
+        for index in solutions:
+            cell = cells.nth(index)
+            assert cell.locator(".jp-InputPlaceholder").count() == 1, f"solution cell {index} is open"
+            shown = cell.locator(".jp-OutputArea-output")
+            folded = cell.locator("details.smartmkt-solution:not([open])")
+            assert shown.count() == folded.count() == 1, (
+                f"solution cell {index} shows its output: {shown.all_inner_texts()}")
+            assert not folded.locator(".smartmkt-check").first.is_visible()
+
+        text = page.inner_text(".jp-Notebook")
+        assert not RAW_ROLE.findall(text), f"raw MyST on screen: {RAW_ROLE.findall(text)[:5]}"
+
+        first_solution = cells.nth(solutions[0])
+        first_solution.scroll_into_view_if_needed()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"))
+
+        client, session = _kernel_client(lab, path.name)
+        try:
+            ran, _ = _run(client, "print(len(In) - 1)")
+            tracebacks = page.locator(".jp-OutputArea-output:has-text('Traceback')")
+            assert int(ran) == code_cells, (
+                f"Run All stopped after {ran} of {code_cells} cells: {tracebacks.all_inner_texts()[:1]}")
+            names = [name for _, name in answers]
+            printed, errors = _run(client, f"print(repr([globals().get(n, '<missing>') for n in {names!r}]))")
+            assert not errors
+            assert printed.strip() == repr([None] * len(names)), (
+                f"after Run All the answer variables {names} hold {printed.strip()}")
+
+            # After a restart, the first exercise run on its own asks for the cells above.
+            urllib.request.urlopen(urllib.request.Request(
+                f"{lab['base']}/api/kernels/{session['kernel']['id']}/restart", method="POST"))
+            client.wait_for_ready(timeout=60)
+            first_exercise = _cell_text(notebook["cells"][answers[0][0]])
+            printed, errors = _run(client, first_exercise)
+            assert [error["ename"] for error in errors] == ["NameError"]
+            assert "Run > Run All Above Selected Cell" in printed
+        finally:
+            client.stop_channels()
+            urllib.request.urlopen(urllib.request.Request(
+                f"{lab['base']}/api/sessions/{session['id']}", method="DELETE"))
+    finally:
+        page.close()
