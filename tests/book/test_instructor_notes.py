@@ -46,6 +46,7 @@ def _page_text(path: Path) -> str:
     raw = path.read_text(encoding="utf-8")
     raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S | re.I)
     text = html.unescape(re.sub(r"<[^>]+>", "", raw))
+    text = text.translate(str.maketrans("‘’“”", "''\"\""))  # Sphinx's smart quotes
     return " ".join(text.split())
 
 
