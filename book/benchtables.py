@@ -2,6 +2,9 @@
 
 The benchmarks page and the workshop guide both build their tables from
 these functions, so the two pages always show the same measured numbers.
+The workshop's minutes (`book/workshop_minutes.csv`) are read here too:
+the guide's plans and run-sheets and every chapter's **Time:** line come
+from them.
 The pages run with the `book/` folder as working directory; the paths below
 are taken from this file, so the module also works from anywhere else.
 """
