@@ -2,6 +2,9 @@
 
 The benchmarks page and the workshop guide both build their tables from
 these functions, so the two pages always show the same measured numbers.
+The workshop's minutes (`book/workshop_minutes.csv`) are read here too:
+the guide's plans and run-sheets and every chapter's **Time:** line come
+from them.
 The pages run with the `book/` folder as working directory; the paths below
 are taken from this file, so the module also works from anywhere else.
 """
@@ -189,3 +192,143 @@ def show(table: pd.DataFrame, decimals: int = 3) -> pd.DataFrame:
             shown[column] = [("–" if pd.isna(v) else f"{v:,}")
                              for v in values]
     return shown.fillna("–")
+
+
+# The workshop's minutes: one file, read by the workshop guide for its plans
+# and run-sheets, and written into each chapter's header ("**Time:**") by
+# tools that tests/test_workshop_minutes.py keeps honest.
+
+MINUTES = Path(__file__).resolve().parent / "workshop_minutes.csv"
+ACTIVITIES = ("talk", "demo", "exercises", "debrief")
+_KINDS = {"section", "subsection", "exercise"}
+
+
+def workshop_minutes(path: Path = MINUTES) -> pd.DataFrame:
+    """The minutes of each chapter's core and of its optional sections.
+
+    One row per part: ``chapter``, ``part`` (``core`` or ``optional``),
+    ``kind`` (``section``, ``subsection`` or ``exercise``; empty for the
+    core), ``number`` and ``title`` (as the chapter's heading gives them; a
+    subsection's number is its section's), ``minutes`` and their split into
+    ``talk``, ``demo``, ``exercises`` and ``debrief``. Raises ``ValueError``
+    when a row's split does not add up or a chapter has no single core row.
+    """
+    frame = pd.read_csv(path, dtype={"number": str, "title": str, "kind": str},
+                        keep_default_na=False)
+    split = frame[list(ACTIVITIES)].sum(axis=1)
+    wrong = frame.loc[split != frame["minutes"], ["chapter", "part", "number"]]
+    if len(wrong):
+        raise ValueError(f"{path.name}: talk + demo + exercises + debrief "
+                         f"differ from minutes in rows\n{wrong}")
+    if not set(frame["part"]) <= {"core", "optional"}:
+        raise ValueError(f"{path.name}: part must be 'core' or 'optional'")
+    optional = frame[frame["part"] == "optional"]
+    if not set(optional["kind"]) <= _KINDS or (optional["number"] == "").any():
+        raise ValueError(f"{path.name}: an optional row needs a kind "
+                         f"({', '.join(sorted(_KINDS))}) and a number")
+    cores = frame[frame["part"] == "core"]["chapter"].value_counts()
+    if (cores != 1).any() or set(frame["chapter"]) != set(cores.index):
+        raise ValueError(f"{path.name}: every chapter needs one core row")
+    return frame
+
+
+def session_minutes(chapters, optional: bool = False,
+                    path: Path = MINUTES) -> pd.Series:
+    """Minutes of a session on ``chapters``: total, then talk, demo, ...
+
+    The core of each chapter, plus its optional sections when ``optional``.
+    """
+    frame = workshop_minutes(path)
+    rows = frame[frame["chapter"].isin(list(chapters))]
+    if not optional:
+        rows = rows[rows["part"] == "core"]
+    missing = set(chapters) - set(rows["chapter"])
+    if missing:
+        raise KeyError(f"no minutes for chapter(s) {sorted(missing)} in {path.name}")
+    return rows[["minutes", *ACTIVITIES]].sum().astype(int)
+
+
+def _optional_part(row) -> str:
+    if row.kind == "exercise":
+        return f"exercise {row.number} *{row.title}*"
+    if row.kind == "subsection":
+        return f"*{row.title}* in section {row.number}"
+    return f"section {row.number} *{row.title}*"
+
+
+def time_paragraph(chapter: int, path: Path = MINUTES, width: int = 76) -> str:
+    """The ``**Time:**`` paragraph of a chapter's header, from the minutes file."""
+    import textwrap
+
+    frame = workshop_minutes(path)
+    rows = frame[frame["chapter"] == chapter]
+    if rows.empty:
+        raise KeyError(f"no minutes for chapter {chapter} in {path.name}")
+    core = int(rows.loc[rows["part"] == "core", "minutes"].iloc[0])
+    extra = rows[rows["part"] == "optional"]
+    text = (f"**Time:** {core} minutes in a workshop for the core of the "
+            "chapter: talk, live demo, exercises and debrief.")
+    if extra.empty:
+        text += " No section is optional."
+    else:
+        parts = [f"{_optional_part(row)} ({row.minutes} minutes)"
+                 for row in extra.itertuples()]
+        total = core + int(extra["minutes"].sum())
+        text += (" Optional deep-dives, for a longer session or for later: "
+                 + "; ".join(parts) + f"; {total} minutes with all of them.")
+    text += (" The notebook itself runs in under a minute; the "
+             "{doc}`../book/workshop` plans its sessions with these minutes.")
+    return textwrap.fill(text, width=width, break_long_words=False,
+                         break_on_hyphens=False)
+
+
+def timetable(days, start: str = "09:00", path: Path = MINUTES) -> pd.DataFrame:
+    """A workshop plan with clock times and each session's run-sheet.
+
+    ``days`` maps a day's name to its sessions in order (a plain list is one
+    day). A session is a dict: ``chapters`` (numbers), ``optional`` (add the
+    chapters' optional sections), ``either`` (each group takes one of the
+    chapters, which must have equal minutes), ``outcome`` and ``exercises``.
+    A session without a chapter (group work, a wrap-up) gives its minutes
+    as ``split``, a dict with keys among ``talk``, ``demo``, ``exercises``
+    and ``debrief``; a break gives only ``minutes``. Each day starts at ``start``; each session lasts its minutes.
+    """
+    if not isinstance(days, dict):
+        days = {"": days}
+    rows = []
+    for day, sessions in days.items():
+        clock = pd.Timestamp(f"2000-01-01 {start}")
+        for session in sessions:
+            chapters = list(session.get("chapters", []))
+            if session.get("either"):
+                each = [session_minutes([c], session.get("optional", False), path)
+                        for c in chapters]
+                if any(not each[0].equals(other) for other in each[1:]):
+                    raise ValueError(f"chapters {chapters} are alternatives but "
+                                     "their minutes differ")
+                split = each[0]
+            elif chapters:
+                split = session_minutes(chapters, session.get("optional", False), path)
+            else:
+                given = session.get("split", {})
+                split = pd.Series({a: int(given.get(a, 0)) for a in ACTIVITIES})
+                split["minutes"] = int(session.get("minutes", split.sum()))
+            end = clock + pd.Timedelta(minutes=int(split["minutes"]))
+            rows.append({
+                "day": day,
+                "time": f"{clock:%H:%M}–{end:%H:%M}",
+                "chapters": (" or " if session.get("either") else ", ").join(
+                    str(c) for c in chapters) or "–",
+                "outcome": session.get("outcome", ""),
+                "exercises": session.get("exercises", ""),
+                "min": int(split["minutes"]),
+                "talk": int(split["talk"]),
+                "demo": int(split["demo"]),
+                "hands-on": int(split["exercises"]),
+                "debrief": int(split["debrief"]),
+                "break": not split[list(ACTIVITIES)].any(),
+                "chapter list": chapters,
+                "either": bool(session.get("either")),
+            })
+            clock = end
+    return pd.DataFrame(rows)
