@@ -32,7 +32,8 @@ COMPAT_PANDAS ?= pandas==2.2.3
 COMPAT_NOTEBOOKS := notebooks/00_getting_started.ipynb notebooks/03_collaborative_filtering.ipynb
 # The tests that train Keras networks take half the unit tests' time and
 # depend on Keras and JAX, pinned to the same versions in both venvs: the
-# second interpreter skips them.
+# second interpreter skips them, and the JupyterLab test (tests/lab), whose
+# browser and Lab are the same in both.
 COMPAT_SKIP := --ignore=tests/test_deep_recommenders.py --ignore=tests/test_ads_ctr.py --ignore=tests/lab \
   '--deselect=tests/test_docstring_examples.py::test_docstring_examples[smartmkt_helpers.recommenders.deep]' \
   '--deselect=tests/test_docstring_examples.py::test_docstring_examples[smartmkt_helpers.ads.ctr]'
