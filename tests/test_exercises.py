@@ -55,6 +55,20 @@ def test_baseline_log_loss():
     assert "sign is flipped" in check_exercise("0.2", -expected, clicks=clicks).message
 
 
+def test_baseline_log_loss_on_held_out_clicks_uses_the_training_rate():
+    train_clicks = np.array([1, 0, 0, 0])
+    held_out = np.array([1, 1, 0, 0, 0])
+    expected = -(0.4 * np.log(0.25) + 0.6 * np.log(0.75))
+    assert check_exercise("0.2", expected, clicks=held_out, train_clicks=train_clicks)
+    with_held_out_rate = -(0.4 * np.log(0.4) + 0.6 * np.log(0.6))
+    assert not check_exercise("0.2", with_held_out_rate, clicks=held_out, train_clicks=train_clicks)
+    on_training = -(0.25 * np.log(0.25) + 0.75 * np.log(0.75))
+    result = check_exercise("0.2", on_training, clicks=held_out, train_clicks=train_clicks)
+    assert "training impressions" in result.message
+    with pytest.raises(ValueError, match="train_clicks must be a non-empty 1-D array"):
+        check_exercise("0.2", 0.3, clicks=held_out, train_clicks=np.array([]))
+
+
 @pytest.mark.parametrize("clicks", [np.array([]), np.zeros((2, 2))])
 def test_baseline_log_loss_rejects_bad_click_arrays(clicks):
     with pytest.raises(ValueError, match="non-empty 1-D array"):

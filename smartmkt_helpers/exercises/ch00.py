@@ -28,26 +28,42 @@ def _ctr_by_creative(answer: Any, *, ad_log: pd.DataFrame) -> CheckResult:
 
 
 @register("0.2")
-def _baseline_log_loss(answer: Any, *, clicks: np.ndarray) -> CheckResult:
+def _baseline_log_loss(
+    answer: Any, *, clicks: np.ndarray, train_clicks: np.ndarray | None = None
+) -> CheckResult:
+    """Log loss on ``clicks`` of predicting the click-through rate of ``train_clicks``.
+
+    Without ``train_clicks`` the rate comes from ``clicks`` themselves.
+    """
+    clicks = _click_array(clicks, "clicks")
+    rate = clicks.mean() if train_clicks is None else _click_array(train_clicks, "train_clicks").mean()
+    expected = _constant_log_loss(clicks, rate)
+    mistakes = {
+        "That is the log loss in bits (log base 2). Keras and scikit-learn use the "
+        "natural logarithm: use np.log.": expected / np.log(2),
+        "That is the log loss with log base 10. Keras and scikit-learn use the "
+        "natural logarithm: use np.log.": expected / np.log(10),
+        "That is the click-through rate itself. The log loss averages "
+        "-[y log p + (1 - y) log(1 - p)] over impressions, with p the rate.": rate,
+    }
+    if train_clicks is not None:
+        train = _click_array(train_clicks, "train_clicks")
+        mistakes[
+            "That is the baseline's loss on the training impressions. Score it on the "
+            "held-out impressions, with the rate of the training ones."
+        ] = _constant_log_loss(train, rate)
+    return check_answer(answer, expected, name="baseline_log_loss", mistakes=mistakes)
+
+
+def _click_array(clicks: np.ndarray, name: str) -> np.ndarray:
     clicks = np.asarray(clicks, dtype=float)
     if clicks.ndim != 1 or clicks.size == 0:
-        raise ValueError(f"clicks must be a non-empty 1-D array, got shape {clicks.shape}")
-    rate = clicks.mean()
-    per_impression = clicks * np.log(rate) + (1 - clicks) * np.log(1 - rate)
-    expected = -per_impression.mean()
-    return check_answer(
-        answer,
-        expected,
-        name="baseline_log_loss",
-        mistakes={
-            "That is the log loss in bits (log base 2). Keras and scikit-learn use the "
-            "natural logarithm: use np.log.": expected / np.log(2),
-            "That is the log loss with log base 10. Keras and scikit-learn use the "
-            "natural logarithm: use np.log.": expected / np.log(10),
-            "That is the click-through rate itself. The log loss averages "
-            "-[y log p + (1 - y) log(1 - p)] over impressions, with p the rate.": rate,
-        },
-    )
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {clicks.shape}")
+    return clicks
+
+
+def _constant_log_loss(clicks: np.ndarray, rate: float) -> float:
+    return float(-(clicks * np.log(rate) + (1 - clicks) * np.log(1 - rate)).mean())
 
 
 @register("0.3")
