@@ -146,3 +146,16 @@ def test_bad_input_raises(data):
         model.recommend_k_items([12345])
     with pytest.raises(ValueError, match="by must be"):
         model.recommend_k_items(by="score")
+
+
+@pytest.mark.parametrize("model_class", [UserKNN, ItemKNN])
+def test_score_matrices_give_both_scores_in_one_pass(data, model_class):
+    train, _ = data
+    model = model_class(k=10).fit(train)
+    by_rating, by_support, users = model.score_matrices([100, 101])
+    for by, expected in [("rating", by_rating), ("support", by_support)]:
+        scores, same_users = model.score_matrix([100, 101], by=by)
+        np.testing.assert_array_equal(scores, expected)
+        assert same_users.equals(users)
+    with pytest.raises(ValueError, match="unknown user"):
+        model.score_matrices([12345])

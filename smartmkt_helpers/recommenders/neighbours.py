@@ -391,6 +391,33 @@ class _NeighbourCF:
         self._check_fitted()
         if by not in ("rating", "support"):
             raise ValueError(f"by must be 'rating' or 'support', got {by!r}")
+        ratings, support, user_ids = self.score_matrices(users)
+        return (ratings if by == "rating" else support), user_ids
+
+    def score_matrices(
+        self, users: Iterable | None = None
+    ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+        """Both scores of :meth:`score_matrix` from one pass over the items.
+
+        Returns
+        -------
+        ratings, support : ndarray, shape (len(users), n_items)
+            What ``score_matrix(users, by="rating")`` and
+            ``score_matrix(users, by="support")`` return, for half the work.
+        user_ids : Index
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ratings = pd.DataFrame({"user_id": [1, 1, 2, 2, 3],
+        ...                         "item_id": [1, 2, 1, 2, 1],
+        ...                         "rating": [5, 1, 4, 2, 5]})
+        >>> model = UserKNN(k=2).fit(ratings)
+        >>> by_rating, by_support, users = model.score_matrices([3])
+        >>> by_rating.round(2).tolist(), by_support.round(2).tolist()
+        ([[5.0, 1.33]], [[2.0, 1.5]])
+        """
+        self._check_fitted()
         if users is None:
             user_ids = self.user_index_
         else:
@@ -400,20 +427,18 @@ class _NeighbourCF:
                 raise ValueError(f"unknown user id {unknown[0]!r}: not in the training data")
         user_pos = self.user_index_.get_indexer(user_ids)
         n_items = len(self.item_index_)
-        scores = np.empty((len(user_ids), n_items))
+        ratings = np.empty((len(user_ids), n_items))
+        support = np.empty((len(user_ids), n_items))
         if self._user_based:
             for item in range(n_items):
-                estimate, support = self._estimate(user_pos, item)
-                scores[:, item] = estimate if by == "rating" else support
+                ratings[:, item], support[:, item] = self._estimate(user_pos, item)
         else:
             all_items = np.arange(n_items)
             for row, user in enumerate(user_pos):
-                estimate, support = self._estimate(all_items, int(user))
-                scores[row] = estimate if by == "rating" else support
-        if by == "rating":
-            scores = np.where(np.isnan(scores), self.global_mean_, scores)
-            scores = np.clip(scores, *self.rating_range_)
-        return scores, user_ids
+                ratings[row], support[row] = self._estimate(all_items, int(user))
+        ratings = np.where(np.isnan(ratings), self.global_mean_, ratings)
+        ratings = np.clip(ratings, *self.rating_range_)
+        return ratings, support, user_ids
 
     def recommend_k_items(
         self,
