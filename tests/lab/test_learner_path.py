@@ -5,8 +5,9 @@ reaches the repository), with the course's extensions, and headless
 Chromium drives it through its menus as a learner would. After Run All:
 
 - no cell ends in an error;
-- every solution cell is still collapsed, and its output is folded in a
-  closed box, so no answer shows;
+- every solution cell is still collapsed, showing only its first line
+  (``%%solution``), and its output is folded in a closed box, so no answer
+  shows; every hidden check cell is collapsed too;
 - every exercise's answer variable still holds the learner's ``None``;
 - no MyST role shows as raw text (``{term}``, ``{cite:p}``, ``{doc}``);
 - after a kernel restart, an exercise cell run on its own hints how to run
@@ -88,6 +89,12 @@ def exercise_cells(notebook: dict) -> list[tuple[int, str]]:
 def solution_cells(notebook: dict) -> list[int]:
     return [index for index, cell in enumerate(notebook["cells"])
             if cell["cell_type"] == "code" and _cell_text(cell).startswith("%%solution")]
+
+
+def hidden_cells(notebook: dict) -> list[int]:
+    """The cells the book leaves out (hidden checks): collapsed in Lab too."""
+    return [index for index, cell in enumerate(notebook["cells"])
+            if "remove-cell" in cell["metadata"].get("tags", [])]
 
 
 def _free_port() -> int:
@@ -228,9 +235,15 @@ def test_run_all_in_jupyterlab_keeps_the_learners_answers(lab, browser, path):
                 arg=len(solutions), timeout=30_000)
         except sync_api.TimeoutError:
             pass  # the assertions below say which solution is missing
+        for index in hidden_cells(notebook):
+            placeholder = cells.nth(index).locator(".jp-InputPlaceholder")
+            assert placeholder.count() == 1, f"hidden cell {index} is open in Lab"
         for index in solutions:
             cell = cells.nth(index)
-            assert cell.locator(".jp-InputPlaceholder").count() == 1, f"solution cell {index} is open"
+            placeholder = cell.locator(".jp-InputPlaceholder")
+            assert placeholder.count() == 1, f"solution cell {index} is open"
+            # a collapsed cell shows its first line: the magic, not the solution
+            assert placeholder.inner_text().strip().startswith("%%solution"), placeholder.inner_text()
             shown = cell.locator(".jp-OutputArea-output")
             folded = cell.locator("details.smartmkt-solution:not([open])")
             assert shown.count() == folded.count() == 1, (
