@@ -103,3 +103,9 @@ def test_a_name_error_says_to_run_the_cells_above(shell, capsys):
     assert isinstance(result.error_in_exec, NameError)
     assert "`clicks` comes from an earlier cell" in printed
     assert "Run > Run All Above Selected Cell" in printed
+
+
+def test_a_failing_solution_still_shows_what_it_printed(shell, capsys):
+    result, _, shown = _outputs(shell, '%%solution 0.1\nprint("step one")\nundefined_name', capsys)
+    assert isinstance(result.error_in_exec, NameError)
+    assert any("step one" in data.get("text/html", "") for data in shown)

@@ -164,10 +164,16 @@ def load_ipython_extension(shell) -> None:
             return
         from IPython.utils.capture import capture_output
 
+        error = None
         with capture_output() as captured:
-            record_solution(ids[0], cell, shell.user_ns)
-            _show_open_figures()
-        _display_folded(captured)
+            try:
+                record_solution(ids[0], cell, shell.user_ns)
+                _show_open_figures()
+            except Exception as caught:  # noqa: BLE001 - raised again below
+                error = caught
+        _display_folded(captured)  # what it printed before an error shows too
+        if error is not None:
+            raise error
 
     def with_solutions(line: str, cell: str) -> None:
         """%%with_solutions ID [ID ...]: run this cell with those solutions' names, apart."""
