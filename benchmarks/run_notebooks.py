@@ -110,7 +110,14 @@ def main() -> int:
     else:
         status = cache_status()
         setting = "real"
-        data_available = f"{int((status['status'] == 'verified').sum())} of {len(status)} real datasets"
+        verified = int((status["status"] == "verified").sum())
+        if verified == 0:
+            parser.error(
+                "no verified real dataset in the data cache "
+                f"(SMARTMKT_DATA_HOME={os.environ.get('SMARTMKT_DATA_HOME', 'unset')}): a 'real' row "
+                "would time the simulated twins. Point SMARTMKT_DATA_HOME at the datasets, or pass --twins."
+            )
+        data_available = f"{verified} of {len(status)} real datasets"
     failures = []
     today = dt.date.today().isoformat()
     for path in paths:
