@@ -7,7 +7,9 @@ group drawn at random from the same customers. Three questions recur:
   (:func:`difference_in_means`, with a normal-approximation interval, and
   :func:`bootstrap_difference`, which makes no normality assumption);
 - how many customers does a test need to detect a given lift
-  (:func:`sample_size_proportions`, :func:`sample_size_means`).
+  (:func:`sample_size_proportions`, :func:`sample_size_means`), or a
+  difference between two policies' uplifts
+  (:func:`sample_size_uplift_difference`).
 
 Examples
 --------
@@ -35,6 +37,7 @@ __all__ = [
     "bootstrap_difference",
     "difference_in_means",
     "sample_size_means",
+    "sample_size_uplift_difference",
     "power_proportions",
     "sample_size_proportions",
     "team_draft_interleave",
@@ -269,6 +272,52 @@ def sample_size_means(
         raise ValueError(f"minimum_detectable_effect must be positive, got {minimum_detectable_effect}")
     z_alpha, z_power = _check_error_rates(alpha, power)
     return math.ceil(2 * ((z_alpha + z_power) * standard_deviation / minimum_detectable_effect) ** 2)
+
+
+def sample_size_uplift_difference(
+    standard_deviations,
+    minimum_detectable_effect: float,
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> int:
+    """Customers needed in each of four groups to tell two policies' uplifts apart.
+
+    Each policy's uplift is measured by its own test, a treated and a held-out
+    group: uplift = mean(treated) - mean(held out). The difference of the two
+    uplifts is a difference of differences of four independent group means, so
+    with n customers per group its variance is (s1^2 + s2^2 + s3^2 + s4^2) / n,
+    twice the 2 sd^2 / n of a single two-group comparison when the four
+    standard deviations are equal. Hence
+    n = (z_alpha/2 + z_power)^2 (s1^2 + s2^2 + s3^2 + s4^2) / effect^2.
+
+    Parameters
+    ----------
+    standard_deviations : float or sequence of 4 floats
+        The outcome's standard deviation in each group (treated and held out
+        under policy A, then under policy B), or one value for all four.
+    minimum_detectable_effect : float
+        The smallest difference between the two uplifts worth detecting.
+
+    Examples
+    --------
+    >>> sample_size_uplift_difference(40.0, minimum_detectable_effect=2.0)
+    12559
+    >>> sample_size_means(40.0, 2.0)  # one uplift against zero: half as many
+    6280
+    """
+    spreads = np.broadcast_to(np.asarray(standard_deviations, dtype=float), (4,)) \
+        if np.ndim(standard_deviations) == 0 else np.asarray(standard_deviations, dtype=float)
+    if spreads.shape != (4,):
+        raise ValueError(
+            f"standard_deviations must be one number or four (treated and held out under each policy), "
+            f"got shape {spreads.shape}")
+    if not np.isfinite(spreads).all() or (spreads <= 0).any():
+        raise ValueError(f"standard_deviations must be positive, got {spreads.tolist()}")
+    if minimum_detectable_effect <= 0:
+        raise ValueError(f"minimum_detectable_effect must be positive, got {minimum_detectable_effect}")
+    z_alpha, z_power = _check_error_rates(alpha, power)
+    return math.ceil((z_alpha + z_power) ** 2 * float(np.sum(spreads**2)) / minimum_detectable_effect**2)
 
 
 def power_proportions(

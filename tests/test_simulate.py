@@ -208,6 +208,37 @@ def test_discounts_convert_price_sensitive_segments_more(shop):
     assert lift["bargain hunters"] > 1.5 * lift["loyal regulars"]
 
 
+def _successor_share(shop: Shop) -> float:
+    """Share of consecutive impressions in a session whose second product is the first's successor."""
+    shown = shop.events().query("event == 'impression'").sort_values(["session_id", "timestamp"], kind="stable")
+    same_session = shown["session_id"].to_numpy()[1:] == shown["session_id"].to_numpy()[:-1]
+    previous, following = shown["product_id"].to_numpy()[:-1], shown["product_id"].to_numpy()[1:]
+    return float(np.mean(shop.successors.loc[previous].to_numpy()[same_session] == following[same_session]))
+
+
+def test_session_order_makes_the_next_product_predictable():
+    unordered = Shop(seed=0, num_customers=2_000)
+    assert _successor_share(unordered) < 0.02  # no order: the successor is as likely as any product
+    ordered = Shop(seed=0, num_customers=2_000, session_order=0.7)
+    assert _successor_share(ordered) == pytest.approx(0.7, abs=0.03)
+    # the successor stays in its product's category and every product has one
+    successors, products = ordered.successors, ordered.products.set_index("product_id")
+    assert successors.index.equals(pd.Index(products.index, name="product_id"))
+    assert (products.loc[successors.to_numpy(), "category"].to_numpy() == products["category"].to_numpy()).all()
+    assert successors.nunique() == len(successors)  # a cycle through each category
+    # the customers, products and session times are those of the unordered shop
+    assert_frame_equal(ordered.customers, unordered.customers)
+    first, second = unordered.events(), ordered.events()
+    assert first["session_id"].max() == second["session_id"].max()
+
+
+def test_session_order_zero_is_the_default_shop():
+    default = Shop(seed=1, num_customers=300)
+    assert default.session_order == 0.0
+    assert default.events().equals(Shop(seed=1, num_customers=300, session_order=0).events())
+    assert "session_order=0.5" in repr(Shop(seed=1, num_customers=10, session_order=0.5))
+
+
 def test_shop_rejects_bad_arguments():
     with pytest.raises(ValueError, match="num_customers"):
         Shop(num_customers=-1)
@@ -215,6 +246,9 @@ def test_shop_rejects_bad_arguments():
         Shop(seed=-3)
     with pytest.raises(ValueError, match="start"):
         Shop(start="not a date")
+    for bad in (-0.1, 1.5, "high", True):
+        with pytest.raises(ValueError, match="session_order"):
+            Shop(session_order=bad)
 
 
 # --- Realistic shapes and recoverable truth, twin by twin --------------------------------

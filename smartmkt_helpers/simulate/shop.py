@@ -174,6 +174,12 @@ class Shop:
         First day of the simulated period (``YYYY-MM-DD``).
     num_days : int
         Length of the simulated period in days.
+    session_order : float, default 0.0
+        Probability that a product shown after the first of a session is the
+        successor of the product shown before it (see ``successors``)
+        instead of a fresh draw from the customer's preferences. At 0 (the
+        default) a session's products carry no order: each is drawn
+        independently of the one before.
 
     Attributes
     ----------
@@ -193,6 +199,11 @@ class Shop:
         ``quality`` (standardised).
     preferences : numpy.ndarray
         The customers' category preferences as a (customers, categories) array.
+    successors : pandas.Series
+        The successor of each product (indexed by ``product_id``): the next
+        product of the same category in the catalogue, the last one's being
+        the category's first, as a shop's "next in this range" link. Sessions
+        follow it only when ``session_order`` is above 0.
 
     Examples
     --------
@@ -210,6 +221,7 @@ class Shop:
         num_products: int = 1_000,
         start: str = DEFAULT_START,
         num_days: int = DEFAULT_NUM_DAYS,
+        session_order: float = 0.0,
     ) -> None:
         self.seed = check_seed(seed)
         self.num_customers = check_count("num_customers", num_customers)
@@ -219,15 +231,21 @@ class Shop:
             self.start = pd.Timestamp(start).normalize()
         except (TypeError, ValueError):
             raise ValueError(f"start must be a date such as '2024-01-01', got {start!r}") from None
+        if isinstance(session_order, bool) or not isinstance(session_order, (int, float, np.number)) \
+                or not 0 <= session_order <= 1:
+            raise ValueError(f"session_order must be a probability between 0 and 1, got {session_order!r}")
+        self.session_order = float(session_order)
         self.customers, self.preferences = self._make_customers()
         self.products = self._make_products()
+        self.successors = self._make_successors()
         self._events: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
+        order = f", session_order={self.session_order:g}" if self.session_order else ""
         return (
             f"Shop(seed={self.seed}, num_customers={self.num_customers}, "
             f"num_products={self.num_products}, start='{self.start.date()}', "
-            f"num_days={self.num_days})"
+            f"num_days={self.num_days}{order})"
         )
 
     def _rng(self, *names: str) -> np.random.Generator:
@@ -322,6 +340,14 @@ class Shop:
             "quality": quality,
         })
 
+    def _make_successors(self) -> pd.Series:
+        codes = self.products["category"].cat.codes.to_numpy()
+        first = np.searchsorted(codes, codes)
+        size = np.bincount(codes, minlength=len(CATEGORIES))[codes]
+        successor = first + (np.arange(len(codes)) - first + 1) % size
+        ids = self.products["product_id"].to_numpy()
+        return pd.Series(ids[successor], index=pd.Index(ids, name="product_id"), name="successor_id")
+
     def events(self) -> pd.DataFrame:
         """The shop's event log over the period, through the marketing funnel.
 
@@ -332,7 +358,9 @@ class Shop:
         ``EMAIL_SESSION_SHARE x email_responsiveness``, otherwise through the
         customer's usual channels. It shows ``1 + Poisson(1.5)`` products: a
         category drawn from the customer's preferences, then a product by
-        popularity; a product is on discount ``d`` with probability 0.15
+        popularity (with ``session_order`` p > 0, each product after the
+        first is, with probability p, the successor of the product before
+        it instead); a product is on discount ``d`` with probability 0.15
         (0.5 in e-mail sessions). With affinity ``a = log(8 x preference)``,
         quality ``q``, price sensitivity ``s`` and
         ``r = log(paid price / category median price)``, each stage happens
@@ -406,6 +434,9 @@ class Shop:
         customer = session_customer[session]
         category = choose_per_row(rng, self.preferences[customer])
         product = self._draw_products(rng, category)
+        if self.session_order > 0:
+            product = self._follow_successors(product, slot)
+            category = self.products["category"].cat.codes.to_numpy()[product]
         on_email = via_email[session]
         discounted = rng.random(len(session)) < np.where(
             on_email, DISCOUNT_PROBABILITY["email"], DISCOUNT_PROBABILITY["other"]
@@ -460,6 +491,21 @@ class Shop:
             ),
             "session_id": (session[row_impression] + 1).astype(np.int32),
         })
+
+    def _follow_successors(self, product: np.ndarray, slot: np.ndarray) -> np.ndarray:
+        """Replace, with probability ``session_order``, each product shown after the
+        first of its session by the successor of the product shown before it.
+
+        Impressions of a session are consecutive rows in slot order; the draws
+        come from a stream of their own, so the other draws do not move.
+        """
+        follows = (slot > 0) & (self._rng("events", "order").random(len(slot)) < self.session_order)
+        successor = self.successors.to_numpy() - 1  # ids are positions + 1
+        product = product.copy()
+        for position in range(1, int(slot.max(initial=0)) + 1):
+            rows = np.flatnonzero(follows & (slot == position))
+            product[rows] = successor[product[rows - 1]]
+        return product
 
     def _draw_products(self, rng: np.random.Generator, category: np.ndarray) -> np.ndarray:
         """A product index for each drawn category, by popularity within the category.
