@@ -115,7 +115,8 @@ _RANKING_COLUMNS = {
     "ndcg@10": "nDCG@10",
     "precision@10": "P@10",
     "recall@10": "R@10",
-    "map@10 (min(rel, k))": "MAP@10",
+    "map (all relevant)": "MAP",  # Microsoft Recommenders' `map`
+    "map@10 (min(rel, k))": "MAP@10",  # their `map_at_k` (version 1.2 on)
     "coverage": "coverage",
 }
 

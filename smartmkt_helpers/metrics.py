@@ -13,9 +13,12 @@ numbers can be set beside its published benchmark:
 - nDCG uses binary relevance and the natural-log discount ``1 / ln(1 + rank)``.
 - ``map_at_k(normalize="all")`` divides each user's sum of precisions at the
   hits by the number of relevant test items, as Microsoft Recommenders'
-  ``map`` does; ``normalize="min"`` divides by ``min(n_relevant, k)``, the
-  textbook MAP@k, as their ``map_at_k`` does (the one their benchmark
-  utilities report as "MAP@k").
+  ``map`` does; this is the "MAP" column of their MovieLens benchmark
+  (``examples/06_benchmarks``, which calls ``map``). ``normalize="min"``
+  divides by ``min(n_relevant, k)``, the textbook MAP@k, as their
+  ``map_at_k`` does since version 1.2 (November 2023; before that their
+  ``map_at_k`` divided by all relevant items too). The course labels the
+  first "MAP" and the second "MAP@10".
 
 One function, :func:`merge_ranking_true_pred`, does the join that all
 ranking metrics share.
@@ -262,9 +265,10 @@ def map_at_k(
 
     Each user's average precision sums the precision at each hit's rank
     (hits so far / rank) and divides by all relevant test items
-    (``normalize="all"``, Microsoft Recommenders' ``map``) or by
-    ``min(n_relevant, k)`` (``normalize="min"``, the usual MAP@k and their
-    ``map_at_k``).
+    (``normalize="all"``, Microsoft Recommenders' ``map``, the "MAP" of
+    their benchmark notebook and of this course) or by
+    ``min(n_relevant, k)`` (``normalize="min"``, the usual MAP@k, their
+    ``map_at_k`` since version 1.2, and this course's "MAP@10").
 
     Examples
     --------

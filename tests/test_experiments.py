@@ -7,8 +7,11 @@ import pytest
 from scipy import stats
 
 from smartmkt_helpers.experiments import (
+    adjust_p_values,
     bootstrap_difference,
+    cuped_adjust,
     difference_in_means,
+    sample_ratio_mismatch,
     sample_size_means,
     sample_size_proportions,
     sample_size_uplift_difference,
@@ -231,3 +234,89 @@ def test_team_draft_bad_inputs():
         team_draft_interleave(np.arange(3), a)
     with pytest.raises(ValueError, match="length"):
         team_draft_interleave(a, a, length=0)
+
+
+def test_sample_ratio_mismatch_matches_the_chi_square_by_hand():
+    counts = np.array([50_600, 49_400])
+    expected = counts.sum() / 2
+    statistic = ((counts - expected) ** 2 / expected).sum()
+    assert np.isclose(sample_ratio_mismatch(counts), stats.chi2.sf(statistic, df=1))
+    # unequal planned shares: 20 / 80 observed exactly gives no alarm
+    assert np.isclose(sample_ratio_mismatch([2_000, 8_000], [1, 4]), 1.0)
+    assert sample_ratio_mismatch([2_000, 8_000]) < 1e-10
+
+
+def test_sample_ratio_mismatch_false_alarms_at_their_rate():
+    rng = np.random.default_rng(0)
+    assigned = rng.binomial(10_000, 0.5, size=2_000)
+    p_values = np.array([sample_ratio_mismatch([a, 10_000 - a]) for a in assigned])
+    assert abs((p_values < 0.05).mean() - 0.05) < 0.015
+
+
+@pytest.mark.parametrize("counts, shares, message", [
+    ([10], None, "at least 2 groups"),
+    ([10, -1], None, "non-negative"),
+    ([0, 0], None, "positive total"),
+    ([10, 10], [1, 1, 1], "one share per group"),
+    ([10, 10], [1, 0], "positive"),
+])
+def test_sample_ratio_mismatch_bad_inputs(counts, shares, message):
+    with pytest.raises(ValueError, match=message):
+        sample_ratio_mismatch(counts, shares)
+
+
+def test_cuped_keeps_the_effect_and_shrinks_the_variance():
+    rng = np.random.default_rng(1)
+    pre = rng.gamma(2.0, 10.0, size=40_000)
+    treated = np.arange(pre.size) % 2 == 1
+    outcome = 0.8 * pre + rng.normal(0.0, 5.0, pre.size) + 1.0 * treated
+    adjusted, theta = cuped_adjust(outcome, pre)
+    assert np.isclose(theta, np.cov(outcome, pre)[0, 1] / pre.var(ddof=1))
+    assert np.isclose(adjusted.mean(), outcome.mean())
+    correlation = np.corrcoef(outcome, pre)[0, 1]
+    assert np.isclose(adjusted.var() / outcome.var(), 1 - correlation ** 2, rtol=1e-6)
+    effect = adjusted[treated].mean() - adjusted[~treated].mean()
+    assert abs(effect - 1.0) < 0.2
+
+
+def test_cuped_bad_inputs():
+    with pytest.raises(ValueError, match="one value per unit"):
+        cuped_adjust([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="constant"):
+        cuped_adjust([1.0, 2.0, 3.0], [4.0, 4.0, 4.0])
+    with pytest.raises(ValueError, match="NaN"):
+        cuped_adjust([1.0, np.nan, 3.0], [1.0, 2.0, 3.0])
+
+
+def test_adjust_p_values_by_hand():
+    p_values = [0.01, 0.04, 0.03, 0.20]
+    # Holm: sorted 0.01, 0.03, 0.04, 0.20 times 4, 3, 2, 1, then running max
+    assert np.allclose(adjust_p_values(p_values, "holm"), [0.04, 0.09, 0.09, 0.20])
+    # Benjamini-Hochberg: times 4/1, 4/2, 4/3, 4/4, then running min from the top
+    assert np.allclose(adjust_p_values(p_values, "bh"), [0.04, 0.0533333, 0.0533333, 0.20])
+    assert np.allclose(adjust_p_values([0.9, 0.8], "holm"), [1.0, 1.0])
+
+
+def test_adjust_p_values_bh_matches_scipy():
+    rng = np.random.default_rng(2)
+    p_values = rng.uniform(size=30) ** 3
+    assert np.allclose(adjust_p_values(p_values, "bh"), stats.false_discovery_control(p_values))
+
+
+def test_holm_controls_the_family_wise_error():
+    rng = np.random.default_rng(3)
+    p_values = rng.uniform(size=(4_000, 10))  # ten true null hypotheses per family
+    raw_any = (p_values < 0.05).any(axis=1).mean()
+    holm_any = np.mean([(adjust_p_values(row) < 0.05).any() for row in p_values])
+    assert raw_any > 0.35
+    assert holm_any < 0.06
+
+
+@pytest.mark.parametrize("p_values, method, message", [
+    ([], "holm", "non-empty"),
+    ([0.5, 1.2], "holm", "between 0 and 1"),
+    ([0.5], "bonferroni", "'holm' or 'bh'"),
+])
+def test_adjust_p_values_bad_inputs(p_values, method, message):
+    with pytest.raises(ValueError, match=message):
+        adjust_p_values(p_values, method)

@@ -88,6 +88,48 @@ def test_map_at_k_both_normalisations():
     assert map_at_k(TRUTH, PRED, k=2, normalize="min") == pytest.approx((1 / 2 + 0) / 2)
 
 
+def _recommenders_map(truth, pred, k, cap_at_k):
+    """Microsoft Recommenders' ``map`` (cap_at_k=False) and ``map_at_k`` (True).
+
+    Re-derived from the formulas of recommenders/evaluation/python_evaluation.py
+    (version 1.2, after their November 2023 change): the top k per user by
+    prediction, the sum over hits of (hits so far / rank), divided by the
+    user's number of relevant items (``map``) or by min(that number, k)
+    (``map_at_k``), averaged over the users present in both frames.
+    """
+    relevant = truth.groupby("user_id")["item_id"].apply(set)
+    users = sorted(set(relevant.index) & set(pred["user_id"]))
+    total = 0.0
+    for user in users:
+        ranked = (pred[pred["user_id"] == user]
+                  .sort_values("prediction", ascending=False, kind="stable")
+                  ["item_id"].head(k).tolist())
+        hits, summed = 0, 0.0
+        for rank, item in enumerate(ranked, start=1):
+            if item in relevant[user]:
+                hits += 1
+                summed += hits / rank
+        n_relevant = len(relevant[user])
+        total += summed / (min(n_relevant, k) if cap_at_k else n_relevant)
+    return total / len(users)
+
+
+def test_map_at_k_follows_recommenders_map_and_map_at_k():
+    rng = np.random.default_rng(0)
+    truth = pd.DataFrame({"user_id": rng.integers(0, 30, 400),
+                          "item_id": rng.integers(0, 60, 400)}).drop_duplicates()
+    pred = pd.DataFrame({"user_id": np.repeat(np.arange(35), 60),
+                         "item_id": np.tile(np.arange(60), 35),
+                         "prediction": rng.random(35 * 60)})
+    # most users have more than k = 10 relevant items, so the two differ
+    assert (truth.groupby("user_id").size() > 10).mean() > 0.5
+    recommenders_map = _recommenders_map(truth, pred, 10, cap_at_k=False)
+    recommenders_map_at_k = _recommenders_map(truth, pred, 10, cap_at_k=True)
+    assert map_at_k(truth, pred, k=10, normalize="all") == pytest.approx(recommenders_map)
+    assert map_at_k(truth, pred, k=10, normalize="min") == pytest.approx(recommenders_map_at_k)
+    assert recommenders_map < recommenders_map_at_k
+
+
 def test_mrr_and_hit_rate():
     assert mrr_at_k(TRUTH, PRED, k=3) == pytest.approx((1 + 1 / 3) / 2)
     assert mrr_at_k(TRUTH, PRED, k=2) == pytest.approx(0.5)
