@@ -237,11 +237,22 @@ def session_minutes(chapters, optional: bool = False,
                     path: Path = MINUTES) -> pd.Series:
     """Minutes of a session on ``chapters``: total, then talk, demo, ...
 
-    The core of each chapter, plus its optional sections when ``optional``.
+    The core of each chapter, plus its optional parts: all of them when
+    ``optional`` is true, or those it names, such as ``["5.5", "exercise
+    5.3"]`` (a part's number, after its kind unless it is a section).
     """
     frame = workshop_minutes(path)
     rows = frame[frame["chapter"].isin(list(chapters))]
-    if not optional:
+    if isinstance(optional, (list, tuple, set)):
+        labels = [str(n) if k in ("section", "subsection") else f"{k} {n}"
+                  for k, n in zip(rows["kind"], rows["number"])]
+        unknown = set(optional) - set(labels)
+        if unknown:
+            raise KeyError(f"no optional part {sorted(unknown)} of chapter(s) "
+                           f"{list(chapters)} in {path.name}")
+        chosen = pd.Series([label in optional for label in labels], index=rows.index)
+        rows = rows[(rows["part"] == "core") | chosen]
+    elif not optional:
         rows = rows[rows["part"] == "core"]
     missing = set(chapters) - set(rows["chapter"])
     if missing:
@@ -288,7 +299,8 @@ def timetable(days, start: str = "09:00", path: Path = MINUTES) -> pd.DataFrame:
 
     ``days`` maps a day's name to its sessions in order (a plain list is one
     day). A session is a dict: ``chapters`` (numbers), ``optional`` (add the
-    chapters' optional sections), ``either`` (each group takes one of the
+    chapters' optional sections: all, or a list of them, see
+    :func:`session_minutes`), ``either`` (each group takes one of the
     chapters, which must have equal minutes), ``outcome`` and ``exercises``.
     A session without a chapter (group work, a wrap-up) gives its minutes
     as ``split``, a dict with keys among ``talk``, ``demo``, ``exercises``

@@ -165,3 +165,18 @@ def test_alternative_chapters_need_equal_minutes():
                  != benchtables.session_minutes([0])["minutes"]]
     with pytest.raises(ValueError, match="alternatives"):
         benchtables.timetable([{"chapters": [0, different[0]], "either": True}])
+
+
+def test_a_session_can_take_some_optional_parts(tmp_path):
+    minutes = tmp_path / "minutes.csv"
+    minutes.write_text(
+        "chapter,part,kind,number,title,minutes,talk,demo,exercises,debrief\n"
+        "5,core,,,,75,20,15,30,10\n"
+        "5,optional,section,5.5,A section,10,5,5,0,0\n"
+        "5,optional,exercise,5.5,An exercise,10,0,0,8,2\n"
+    )
+    assert benchtables.session_minutes([5], ["5.5"], minutes)["minutes"] == 85
+    assert benchtables.session_minutes([5], ["exercise 5.5"], minutes)["exercises"] == 38
+    assert benchtables.session_minutes([5], True, minutes)["minutes"] == 95
+    with pytest.raises(KeyError, match="5.9"):
+        benchtables.session_minutes([5], ["5.9"], minutes)
