@@ -219,19 +219,25 @@ def alert_budget_table(
     score_col: str = "score",
     label_col: str = "is_fraud",
     time_col: str = "timestamp",
+    amount_col: str | None = None,
 ) -> pd.DataFrame:
     """Frauds caught when the ``N`` highest-scored cases of each day are reviewed.
 
     A fraud team can investigate only so many alerts a day. For each budget
     ``N`` in ``alerts_per_day``, the ``N`` cases with the highest score of
     each calendar day are alerted (all of them on a day with fewer cases).
+    Ranking within a day needs all of that day's scores, so the rule fits a
+    review at the end of the day, not blocking a payment as it happens.
+    With ``amount_col``, the frauds are also weighed by their amounts.
 
     Returns
     -------
     pandas.DataFrame
         One row per budget: ``alerts_per_day``, ``alerts``, ``caught``
         (frauds among the alerts), ``precision`` (caught / alerts) and
-        ``recall`` (caught / all frauds).
+        ``recall`` (caught / all frauds). With ``amount_col`` also
+        ``amount_caught`` (the summed amount of the caught frauds) and
+        ``amount_recall`` (that sum over the amount of all frauds).
 
     Examples
     --------
@@ -246,7 +252,8 @@ def alert_budget_table(
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in (score_col, label_col, time_col) if c not in frame.columns]
+    wanted = (score_col, label_col, time_col) + ((amount_col,) if amount_col else ())
+    missing = [c for c in wanted if c not in frame.columns]
     if missing:
         raise ValueError(f"frame is missing the column(s) {', '.join(missing)}")
     if frame.empty:
@@ -266,13 +273,21 @@ def alert_budget_table(
     alerted = rank_in_day[None, :] <= budgets[:, None]
     caught = (alerted & (labels[None, :] == 1)).sum(axis=1)
     alerts = alerted.sum(axis=1)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "alerts_per_day": budgets,
         "alerts": alerts,
         "caught": caught,
         "precision": caught / np.maximum(alerts, 1),
         "recall": caught / max(int(labels.sum()), 1),
     })
+    if amount_col:
+        amounts = _scores(frame[amount_col].to_numpy(), amount_col, labels.size)
+        if (amounts < 0).any():
+            raise ValueError(f"{amount_col} must be >= 0")
+        fraud_amounts = amounts * labels
+        table["amount_caught"] = alerted.astype(float) @ fraud_amounts
+        table["amount_recall"] = table["amount_caught"] / max(fraud_amounts.sum(), 1e-12)
+    return table
 
 
 # --------------------------------------------------------------------------

@@ -133,6 +133,26 @@ def test_alert_budget_ranks_within_each_day(alert_log):
     assert table["precision"].tolist() == pytest.approx([0, 0.5, 0.6])
 
 
+def test_alert_budget_weighs_frauds_by_amount(alert_log):
+    log = alert_log.assign(amount=[5.0, 10.0, 30.0, 1.0, 60.0])
+    table = finance.alert_budget_table(log, [1, 2, 3], amount_col="amount")
+    assert table["amount_caught"].tolist() == pytest.approx([0, 70, 100])
+    assert table["amount_recall"].tolist() == pytest.approx([0, 0.7, 1])
+    assert "amount_recall" not in finance.alert_budget_table(log, [1]).columns
+
+
+@pytest.mark.parametrize(
+    "amounts, error, match",
+    [([1.0, 2.0, -3.0, 1.0, 1.0], ValueError, "amount must be >= 0"),
+     ([1.0, np.nan, 3.0, 1.0, 1.0], ValueError, "NaN")],
+)
+def test_alert_budget_rejects_bad_amounts(alert_log, amounts, error, match):
+    with pytest.raises(error, match=match):
+        finance.alert_budget_table(alert_log.assign(amount=amounts), [1], amount_col="amount")
+    with pytest.raises(ValueError, match="missing the column"):
+        finance.alert_budget_table(alert_log, [1], amount_col="amount")
+
+
 def test_alert_budget_custom_column_names(alert_log):
     renamed = alert_log.rename(columns={"score": "risk", "is_fraud": "bad", "timestamp": "when"})
     table = finance.alert_budget_table(
