@@ -9,6 +9,9 @@ reusable, tested pieces:
 - :func:`prior_counts` counts each student's earlier successes and failures
   on the skill of every answer (the features of performance factors
   analysis);
+- :class:`BayesianKnowledgeTracing` fits the four parameters of Bayesian
+  knowledge tracing per skill by expectation-maximisation and predicts each
+  answer from the answers before it;
 - :class:`ItemResponseModel` fits the Rasch or two-parameter logistic (2PL)
   item-response model by marginal maximum likelihood (EM on a grid of
   abilities); :func:`estimate_ability` gives expected-a-posteriori (EAP)
@@ -37,6 +40,7 @@ import pandas as pd
 from scipy.special import expit
 
 __all__ = [
+    "BayesianKnowledgeTracing",
     "DKTArrays",
     "ItemResponseModel",
     "dkt_arrays",
@@ -251,6 +255,196 @@ def prior_counts(
     seen = group.cumcount()
     counts = pd.DataFrame({"successes": successes, "failures": seen - successes})
     return counts.reindex(answers.index).astype(np.int64)
+
+
+# --------------------------------------------------------------------------
+# Bayesian knowledge tracing
+
+
+class _PairSequences(NamedTuple):
+    """Answers regrouped into one sequence per (student, skill), longest first."""
+
+    order: np.ndarray  # answer rows, sorted by sequence (longest first) then step
+    start: np.ndarray  # first position in ``order`` of each sequence
+    length: np.ndarray  # answers in each sequence (non-increasing)
+    skill: np.ndarray  # skill index (0-based, into ``skills``) of each sequence
+    skills: np.ndarray  # skill ids
+
+
+def _pair_sequences(answers: pd.DataFrame, skills: np.ndarray | None = None) -> _PairSequences:
+    skill_ids = answers["skill_id"].to_numpy()
+    if skills is None:
+        skills = np.unique(skill_ids)
+    pair = pd.MultiIndex.from_arrays([answers["student_id"].to_numpy(), skill_ids])
+    pair_code = pd.factorize(pair)[0]
+    length = np.bincount(pair_code)
+    rank = np.empty_like(length)
+    rank[np.argsort(-length, kind="stable")] = np.arange(len(length))
+    order = np.lexsort((answers["step"].to_numpy(), rank[pair_code]))
+    sorted_length = length[np.argsort(-length, kind="stable")]
+    start = np.concatenate([[0], np.cumsum(sorted_length)[:-1]])
+    first = order[start]
+    skill = np.searchsorted(skills, skill_ids[first])
+    return _PairSequences(order, start, sorted_length, skill, skills)
+
+
+def _longer_than(length: np.ndarray, t: int) -> int:
+    """How many sequences (sorted longest first) have more than ``t`` answers."""
+    return int(np.searchsorted(-length, -t, side="left"))
+
+
+class BayesianKnowledgeTracing:
+    """Bayesian knowledge tracing (BKT) with four parameters per skill, fitted by EM.
+
+    Each student either knows a skill or not. Before the first answer they
+    know it with probability ``prior``; after each answer an unknown skill
+    becomes known with probability ``learn`` and is never forgotten. A known
+    skill is answered right with probability ``1 - slip``, an unknown one
+    with probability ``guess`` (Corbett and Anderson, 1994). The parameters
+    of each skill are fitted by the EM (Baum-Welch) algorithm on every
+    student's sequence of answers on that skill, all skills at once.
+
+    Parameters
+    ----------
+    max_iter : int, default 30
+        EM iterations at most.
+    tol : float, default 1e-4
+        Stop when no parameter moves more than this.
+    max_guess, max_slip : float, default 0.5
+        Upper bounds on guess and slip, the usual guard against the
+        degenerate solutions where "knowing" means answering wrong.
+
+    Attributes
+    ----------
+    params_ : pandas.DataFrame
+        One row per skill (index ``skill_id``), columns ``prior``, ``learn``,
+        ``guess``, ``slip``.
+    log_likelihood_ : float
+        Log-likelihood of the training answers at the last E-step.
+    n_iter_ : int
+        EM iterations run.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"student_id": [0, 0, 0, 1, 1, 1],
+    ...                     "step": [0, 1, 2, 0, 1, 2],
+    ...                     "skill_id": [1, 1, 1, 1, 1, 1],
+    ...                     "correct": [0, 1, 1, 0, 0, 1]})
+    >>> model = BayesianKnowledgeTracing().fit(log)
+    >>> p = model.predict_proba(log)
+    >>> bool(p[2] > p[0])  # after a right answer the chance of the next rises
+    True
+    """
+
+    _COLUMNS = ("student_id", "step", "skill_id", "correct")
+
+    def __init__(
+        self, max_iter: int = 30, tol: float = 1e-4, max_guess: float = 0.5, max_slip: float = 0.5
+    ) -> None:
+        self.max_iter = max_iter
+        self.tol = tol
+        self.max_guess = max_guess
+        self.max_slip = max_slip
+
+    def _check(self, answers: Any) -> tuple[pd.DataFrame, np.ndarray]:
+        answers = _check_answers(answers, self._COLUMNS)
+        correct = answers["correct"].to_numpy()
+        _check_correct(correct, "answers['correct']")
+        return answers, correct.astype(float)
+
+    @staticmethod
+    def _forward(seq: _PairSequences, correct: np.ndarray, prior, learn, guess, slip):
+        """P(known) before and after each answer (indexed like ``correct``)."""
+        n = len(correct)
+        before, after = np.empty(n), np.empty(n)
+        known = prior[seq.skill].copy()
+        learn_s, guess_s, slip_s = learn[seq.skill], guess[seq.skill], slip[seq.skill]
+        for t in range(int(seq.length[0])):
+            active = _longer_than(seq.length, t)
+            rows = seq.order[seq.start[:active] + t]
+            k = known[:active]
+            right = correct[rows]
+            p_right = k * (1 - slip_s[:active]) + (1 - k) * guess_s[:active]
+            posterior = np.where(right == 1, k * (1 - slip_s[:active]) / p_right,
+                                 k * slip_s[:active] / (1 - p_right))
+            before[rows], after[rows] = k, posterior
+            known[:active] = posterior + (1 - posterior) * learn_s[:active]
+        return before, after
+
+    def fit(self, answers: Any) -> BayesianKnowledgeTracing:
+        """Fit the four parameters of every skill on a log of answers."""
+        max_iter = _check_positive_int(self.max_iter, "max_iter")
+        if not self.tol > 0:
+            raise ValueError(f"tol must be positive, got {self.tol}")
+        for name in ("max_guess", "max_slip"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be in (0, 1], got {getattr(self, name)}")
+        answers, correct_rows = self._check(answers)
+        seq = _pair_sequences(answers)
+        correct = correct_rows[seq.order]  # in sequence order from here on
+        num_skills, eps = len(seq.skills), 1e-6
+        prior, learn = np.full(num_skills, 0.5), np.full(num_skills, 0.1)
+        guess, slip = np.full(num_skills, 0.2), np.full(num_skills, 0.1)
+        identity = _PairSequences(np.arange(len(correct)), seq.start, seq.length, seq.skill,
+                                  seq.skills)
+        answer_skill = np.repeat(seq.skill, seq.length)
+        is_last = np.zeros(len(correct), bool)
+        is_last[seq.start + seq.length - 1] = True
+        for iteration in range(1, max_iter + 1):
+            before, after = self._forward(identity, correct, prior, learn, guess, slip)
+            p_right = before * (1 - slip[answer_skill]) + (1 - before) * guess[answer_skill]
+            self.log_likelihood_ = float(np.sum(np.log(np.where(correct == 1, p_right,
+                                                                1 - p_right))))
+            # backward pass: P(known at each answer | the whole sequence)
+            smoothed = after.copy()
+            learn_a = learn[answer_skill]
+            from_unknown = np.zeros(len(correct))  # expected unknown -> known transitions
+            for t in range(int(seq.length[0]) - 2, -1, -1):
+                active = _longer_than(seq.length, t + 1)
+                rows = seq.start[:active] + t
+                nxt = rows + 1
+                predicted_next = np.clip(before[nxt], eps, 1 - eps)
+                smoothed[rows] = after[rows] * smoothed[nxt] / predicted_next
+                from_unknown[rows] = (1 - after[rows]) * learn_a[rows] * smoothed[nxt] / predicted_next
+            smoothed = np.clip(smoothed, 0.0, 1.0)
+            unknown = 1 - smoothed
+            count = lambda w: np.bincount(answer_skill, weights=w, minlength=num_skills)  # noqa: E731
+            old = np.concatenate([prior, learn, guess, slip])
+            prior = np.bincount(seq.skill, weights=smoothed[seq.start], minlength=num_skills) / \
+                np.maximum(np.bincount(seq.skill, minlength=num_skills), 1)
+            learn = count(np.where(is_last, 0.0, from_unknown)) / np.maximum(
+                count(np.where(is_last, 0.0, unknown)), eps)
+            guess = count(unknown * correct) / np.maximum(count(unknown), eps)
+            slip = count(smoothed * (1 - correct)) / np.maximum(count(smoothed), eps)
+            prior, learn = np.clip(prior, eps, 1 - eps), np.clip(learn, eps, 1 - eps)
+            guess = np.clip(guess, eps, self.max_guess)
+            slip = np.clip(slip, eps, self.max_slip)
+            change = np.abs(np.concatenate([prior, learn, guess, slip]) - old).max()
+            if change < self.tol:
+                break
+        self.params_ = pd.DataFrame(
+            {"prior": prior, "learn": learn, "guess": guess, "slip": slip},
+            index=pd.Index(seq.skills, name="skill_id"))
+        self.n_iter_ = iteration
+        return self
+
+    def predict_proba(self, answers: Any) -> np.ndarray:
+        """P(right) of every answer from the same student's earlier answers on its skill.
+
+        Returns an array in the row order of ``answers``. Skills not seen in
+        training get the median parameters of the fitted skills.
+        """
+        if not hasattr(self, "params_"):
+            raise ValueError("this BayesianKnowledgeTracing is not fitted yet: call fit first")
+        answers, correct = self._check(answers)
+        params = self.params_.reindex(np.union1d(self.params_.index, answers["skill_id"].unique()))
+        params = params.fillna(self.params_.median())
+        seq = _pair_sequences(answers, params.index.to_numpy())
+        prior, learn, guess, slip = (params[c].to_numpy() for c in
+                                     ("prior", "learn", "guess", "slip"))
+        before, _ = self._forward(seq, correct, prior, learn, guess, slip)
+        skill = np.searchsorted(params.index.to_numpy(), answers["skill_id"].to_numpy())
+        return before * (1 - slip[skill]) + (1 - before) * guess[skill]
 
 
 # --------------------------------------------------------------------------

@@ -327,3 +327,65 @@ def test_exercise_10_3_fixed_se():
     assert check_exercise("10.3", 1 / np.sqrt(info), **bank)
     result = check_exercise("10.3", 1 / info, **bank)
     assert not result and "square root" in result.message
+
+
+# --------------------------------------------------------------------------
+# Bayesian knowledge tracing
+
+
+def _bkt_one_sequence(correct, prior, learn, guess, slip):
+    known, predictions = prior, []
+    for answer in correct:
+        p_right = known * (1 - slip) + (1 - known) * guess
+        predictions.append(p_right)
+        known = known * (1 - slip) / p_right if answer else known * slip / (1 - p_right)
+        known = known + (1 - known) * learn
+    return np.array(predictions)
+
+
+def test_bkt_recovers_the_parameters_of_a_bkt_twin():
+    from smartmkt_helpers.simulate import simulate
+
+    twin = simulate("assistments-2009", seed=1, num_students=600)
+    model = education.BayesianKnowledgeTracing(max_iter=20).fit(twin.frame)
+    truth = twin.ground_truth.skills.set_index("skill_id")
+    busy = twin.frame["skill_id"].value_counts().loc[lambda n: n >= 500].index
+    for name in ["prior", "guess", "slip"]:
+        fitted, true = model.params_.loc[busy, name], truth.loc[busy, name]
+        assert np.corrcoef(fitted, true)[0, 1] > 0.8, name
+    assert model.n_iter_ <= 20 and np.isfinite(model.log_likelihood_)
+
+
+def test_bkt_predictions_follow_the_update_rule_per_student_and_skill():
+    log = pd.DataFrame({"student_id": [0, 0, 0, 0, 1, 1],
+                        "step": [3, 0, 1, 2, 0, 1],
+                        "skill_id": [2, 1, 2, 1, 1, 1],
+                        "correct": [1, 0, 1, 1, 1, 0]})
+    model = education.BayesianKnowledgeTracing(max_iter=5).fit(log)
+    p = model.predict_proba(log)
+    params = model.params_
+    for (student, skill), rows in log.groupby(["student_id", "skill_id"]):
+        rows = rows.sort_values("step")
+        expected = _bkt_one_sequence(rows["correct"], *params.loc[skill])
+        np.testing.assert_allclose(p[log.index.get_indexer(rows.index)], expected)
+
+
+def test_bkt_unknown_skill_gets_the_median_parameters():
+    log = pd.DataFrame({"student_id": [0, 0, 1], "step": [0, 1, 0],
+                        "skill_id": [1, 1, 1], "correct": [0, 1, 1]})
+    model = education.BayesianKnowledgeTracing(max_iter=3).fit(log)
+    new = log.assign(skill_id=9)
+    np.testing.assert_allclose(model.predict_proba(new), model.predict_proba(log))
+
+
+def test_bkt_rejects_bad_input(log):
+    with pytest.raises(ValueError, match="not fitted"):
+        education.BayesianKnowledgeTracing().predict_proba(log)
+    with pytest.raises(ValueError, match="missing the column"):
+        education.BayesianKnowledgeTracing().fit(log.drop(columns="step"))
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        education.BayesianKnowledgeTracing().fit(log.assign(correct=2))
+    with pytest.raises(ValueError, match="max_guess"):
+        education.BayesianKnowledgeTracing(max_guess=0).fit(log)
+    with pytest.raises(TypeError, match="max_iter"):
+        education.BayesianKnowledgeTracing(max_iter=2.5).fit(log)
