@@ -30,6 +30,7 @@ __all__ = [
     "java_version",
     "local_session",
     "rfm_features_spark",
+    "start_quietly",
 ]
 
 #: Spark 4 runs on Java 17 or newer.
@@ -119,7 +120,41 @@ def local_session(cores: int = 2, app_name: str = "smartmkt", shuffle_partitions
         builder = builder.config("spark.driver.memory", driver_memory)
     for key, value in config.items():
         builder = builder.config(key, str(value))
-    session = builder.getOrCreate()
+    return start_quietly(builder)
+
+
+def start_quietly(builder, log_path: str | os.PathLike | None = None):
+    """``builder.getOrCreate()``, with the Java process's own messages in a log file.
+
+    Spark's Java process writes start-up notes and warnings straight to the
+    terminal (file descriptors 1 and 2), which Jupyter shows in the cell.
+    This starts it with those two pointed at ``log_path`` (default: thrown
+    away) and keeps Spark's own log at errors only. Python's output is
+    untouched; Spark's errors still reach Python as exceptions.
+
+    Parameters
+    ----------
+    builder : pyspark.sql.SparkSession.Builder
+    log_path : path-like, optional
+        Where the Java process's output goes.
+
+    Returns
+    -------
+    pyspark.sql.SparkSession
+    """
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    with open(log_path or os.devnull, "ab") as log:
+        saved = [os.dup(1), os.dup(2)]
+        try:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            session = builder.getOrCreate()
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for descriptor in saved:
+                os.close(descriptor)
     session.sparkContext.setLogLevel("ERROR")
     return session
 
