@@ -260,6 +260,7 @@ def scaling(args) -> None:
                          "peak_mb": max(samples) if samples else float("nan"),
                          "cores": args.cores, "driver_memory": args.driver_memory,
                          "als_rank": args.rank, "als_max_iter": args.max_iter,
+                         "load_1min": os.getloadavg()[0],  # other work on the machine
                          "python": platform.python_version(), "machine": platform.machine(),
                          "cpu_threads": os.cpu_count()})
             print(rows[-1], flush=True)
