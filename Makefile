@@ -57,7 +57,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
 .DEFAULT_GOAL := help
-.PHONY: help install book lab test twins-kernel test-unit-and-twins test-twins compat-install test-compat test-unit check-hosted strip bench lock clean
+.PHONY: help install book lab test twins-kernel test-unit-and-twins test-twins compat-install test-compat test-unit check-hosted strip bench bench-scaling lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -71,7 +71,7 @@ $(STAMP): pyproject.toml constraints.txt
 	  "the course needs 3.11, 3.12 or 3.13: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lab,book,test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lab,book,test,spark]"
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the course with its extras
@@ -130,6 +130,10 @@ bench: $(STAMP)  ## time every notebook (real data, then twins), the data layer 
 	$(BIN)/python benchmarks/run_data.py
 	$(BIN)/python benchmarks/run_cf.py
 	$(BIN)/python benchmarks/run_ranking.py
+	$(BIN)/python benchmarks/run_spark.py ranking
+
+bench-scaling: $(STAMP)  ## time chapter 13's Spark pipelines at 1M, 3M and 10M events (quiet machine, 8 GB)
+	$(BIN)/python benchmarks/run_spark.py scaling --sizes 1000000 3000000 10000000 --driver-memory 6g
 
 lock: $(STAMP)  ## re-pin constraints.txt from what .venv has installed
 	{ echo "# Versions known to work together on Python 3.11, 3.12 and 3.13 (Linux x86_64, CPU)."; \

@@ -94,7 +94,8 @@ def rfm_features(
     - ``recency_days``: days from the last purchase to ``as_of``;
     - ``frequency``: number of purchases;
     - ``monetary``: mean amount per purchase;
-    - ``total_amount``: sum of amounts;
+    - ``total_amount``: sum of amounts (exact, as integer cents, when every
+      amount is a whole number of cents);
     - ``tenure_days``: days from the first purchase to ``as_of``;
     - ``purchases_per_month``: purchases per 30 days of tenure;
     - ``mean_quantity`` (only with ``quantity_col``).
@@ -121,8 +122,15 @@ def rfm_features(
     keep = dates < as_of
     if not keep.any():
         raise ValueError(f"no purchase before as_of={as_of.date()}")
+    amount = amounts.to_numpy(dtype=float)
+    cents = np.round(amount * 100)
+    # Amounts in whole cents are summed exactly, as integer cents: the totals
+    # then do not depend on the order of the rows (a float sum does, in its
+    # last bit), and a Spark job that sums decimals gets the same numbers.
+    in_cents = bool(np.all(np.abs(amount * 100 - cents) < 1e-6) and np.all(np.abs(cents) < 2**53))
     frame = pd.DataFrame({"customer": transactions[customer_col].to_numpy(),
-                          "date": dates.to_numpy(), "amount": amounts.to_numpy(dtype=float)})
+                          "date": dates.to_numpy(),
+                          "amount": cents.astype(np.int64) if in_cents else amount})
     if quantity_col:
         frame["quantity"] = transactions[quantity_col].to_numpy(dtype=float)
     grouped = frame[keep.to_numpy()].groupby("customer")
@@ -131,6 +139,8 @@ def rfm_features(
     if quantity_col:
         aggregations["mean_quantity"] = ("quantity", "mean")
     table = grouped.agg(**aggregations)
+    if in_cents:
+        table["total_amount"] = table["total_amount"] / 100
     day = pd.Timedelta(days=1)
     out = pd.DataFrame(index=table.index.rename(customer_col))
     out["recency_days"] = (as_of - table["last"]) / day

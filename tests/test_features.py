@@ -40,6 +40,18 @@ def test_rfm_values(transactions):
     assert rfm.loc[1, "purchases_per_month"] == pytest.approx(3 / 31 * 30)
 
 
+def test_rfm_totals_in_cents_do_not_depend_on_row_order():
+    # a float sum of these gives 79.86999999999999 in some orders, 79.87 in others
+    log = pd.DataFrame({"customer_id": [16] * 4,
+                        "date": pd.to_datetime(["2024-01-01"] * 4),
+                        "amount": [9.77, 31.6, 28.51, 9.99]})
+    totals = {rfm_features(log.iloc[list(order)]).loc[16, "total_amount"]
+              for order in ([0, 1, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0])}
+    assert totals == {79.87}
+    fractions = log.assign(amount=[0.001, 0.002, 0.0035, 1.0])  # not cents: a float sum
+    assert rfm_features(fractions).loc[16, "total_amount"] == pytest.approx(1.0065)
+
+
 def test_rfm_as_of_drops_later_purchases(transactions):
     rfm = rfm_features(transactions, as_of="2024-01-20")
     assert list(rfm.index) == [1, 2]

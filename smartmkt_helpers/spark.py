@@ -1,0 +1,263 @@
+"""Apache Spark in local mode: a quiet offline session, RFM and top-k lists.
+
+Chapter 13 writes these steps in its own cells; this module repeats them
+once, tested, for the scaling benchmark (``benchmarks/run_spark.py``). Spark
+needs Java 17 or newer; :func:`java_version` says whether it is there, and
+:func:`java_install_hint` how to install it. Nothing here imports
+``pyspark`` until a function needs it, so the module imports without Spark.
+
+Examples
+--------
+>>> java_install_hint().startswith("Java 17")
+True
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "JAVA_MIN_VERSION",
+    "als_top_k",
+    "java_install_hint",
+    "java_version",
+    "local_session",
+    "rfm_features_spark",
+    "start_quietly",
+]
+
+#: Spark 4 runs on Java 17 or newer.
+JAVA_MIN_VERSION = 17
+SECONDS_PER_DAY = 86_400
+
+
+def java_version() -> int | None:
+    """The major version of the ``java`` Spark would start, or ``None``.
+
+    Looks in ``JAVA_HOME`` first, as Spark does, then on ``PATH``.
+
+    Examples
+    --------
+    >>> version = java_version()
+    >>> version is None or version >= 8
+    True
+    """
+    home = os.environ.get("JAVA_HOME")
+    java = os.path.join(home, "bin", "java") if home else shutil.which("java")
+    if not java or not os.path.exists(java):
+        return None
+    try:
+        result = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', result.stderr + result.stdout)
+    if not match:
+        return None
+    major = int(match.group(1))
+    return int(match.group(2)) if major == 1 and match.group(2) else major  # "1.8" is Java 8
+
+
+def java_install_hint() -> str:
+    """One line: the Java Spark needs, and how to install it.
+
+    Examples
+    --------
+    >>> "openjdk-17-jre-headless" in java_install_hint()
+    True
+    """
+    return (f"Java {JAVA_MIN_VERSION} or newer is needed for Spark: Debian/Ubuntu "
+            "`sudo apt-get install openjdk-17-jre-headless`, macOS `brew install openjdk@17`, "
+            "conda `conda install -c conda-forge openjdk=17`.")
+
+
+def local_session(cores: int = 2, app_name: str = "smartmkt", shuffle_partitions: int = 4,
+                  driver_memory: str | None = None, **config: Any):
+    """A SparkSession in local mode: offline, no web UI, only errors logged.
+
+    Parameters
+    ----------
+    cores : int
+        Worker threads (``local[cores]``).
+    app_name : str
+        The application's name.
+    shuffle_partitions : int
+        Partitions after a shuffle (Spark's default, 200, suits a cluster).
+    driver_memory : str, optional
+        The JVM's heap, for example ``"4g"`` (Spark's default is 1g).
+    **config
+        Further Spark settings, dots written as in Spark
+        (``**{"spark.sql.session.timeZone": "UTC"}``).
+
+    Returns
+    -------
+    pyspark.sql.SparkSession
+    """
+    if not isinstance(cores, int) or isinstance(cores, bool) or cores < 1:
+        raise ValueError(f"cores must be a positive integer, got {cores!r}")
+    if not isinstance(shuffle_partitions, int) or shuffle_partitions < 1:
+        raise ValueError(f"shuffle_partitions must be a positive integer, got {shuffle_partitions!r}")
+    if java_version() is None:
+        raise RuntimeError(java_install_hint())
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers: this Python
+    builder = (SparkSession.builder.master(f"local[{cores}]").appName(app_name)
+               .config("spark.ui.enabled", "false")
+               .config("spark.driver.host", "127.0.0.1")
+               .config("spark.driver.bindAddress", "127.0.0.1")
+               .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "false"))
+    if driver_memory:
+        builder = builder.config("spark.driver.memory", driver_memory)
+    for key, value in config.items():
+        builder = builder.config(key, str(value))
+    return start_quietly(builder)
+
+
+def start_quietly(builder, log_path: str | os.PathLike | None = None):
+    """``builder.getOrCreate()``, with the Java process's own messages in a log file.
+
+    Spark's Java process writes start-up notes and warnings straight to the
+    terminal (file descriptors 1 and 2), which Jupyter shows in the cell.
+    This starts it with those two pointed at ``log_path`` (default: thrown
+    away) and keeps Spark's own log at errors only. Python's output is
+    untouched; Spark's errors still reach Python as exceptions.
+
+    Parameters
+    ----------
+    builder : pyspark.sql.SparkSession.Builder
+    log_path : path-like, optional
+        Where the Java process's output goes.
+
+    Returns
+    -------
+    pyspark.sql.SparkSession
+    """
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    with open(log_path or os.devnull, "ab") as log:
+        saved = [os.dup(1), os.dup(2)]
+        try:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+            session = builder.getOrCreate()
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for descriptor in saved:
+                os.close(descriptor)
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def rfm_features_spark(transactions, customer_col: str = "customer_id", date_col: str = "date",
+                       amount_col: str = "amount", quantity_col: str | None = None,
+                       as_of: Any = None):
+    """RFM features of a Spark DataFrame, as :func:`smartmkt_helpers.features.rfm_features`.
+
+    The same columns, in the same order, with ``customer_col`` as a column
+    (Spark has no index). Amounts are summed as exact decimals (cents), as
+    ``rfm_features`` sums amounts in whole cents, so the two agree to the
+    last bit. Dates are read in the session's time zone (``local_session``
+    sets UTC).
+
+    Parameters
+    ----------
+    transactions : pyspark.sql.DataFrame
+        One row per purchase; ``date_col`` a date or timestamp.
+    customer_col, date_col, amount_col, quantity_col : str
+        Column names, as in ``rfm_features``.
+    as_of : date-like, optional
+        Default: the day after the last purchase. Purchases on or after it
+        are ignored.
+
+    Returns
+    -------
+    pyspark.sql.DataFrame
+    """
+    from pyspark.sql import functions as F
+
+    missing = [c for c in (customer_col, date_col, amount_col, quantity_col)
+               if c and c not in transactions.columns]
+    if missing:
+        raise ValueError(f"transactions is missing the column(s) {', '.join(missing)}")
+    seconds = F.unix_timestamp(F.to_timestamp(F.col(date_col)))  # in the session's time zone
+    if as_of is None:
+        last = transactions.select(F.max(seconds)).first()[0]
+        if last is None:
+            raise ValueError("transactions is empty: it has no rows")
+        as_of_seconds = int(last) + SECONDS_PER_DAY
+    else:
+        timestamp = pd.Timestamp(as_of)
+        timestamp = timestamp.tz_localize("UTC") if timestamp.tzinfo is None else timestamp
+        as_of_seconds = int(timestamp.timestamp())
+    aggregations = [F.max(seconds).alias("last"), F.min(seconds).alias("first"),
+                    F.count(F.lit(1)).cast("double").alias("frequency"),
+                    F.sum(F.col(amount_col).cast("decimal(18,2)")).cast("double").alias("total_amount")]
+    if quantity_col:
+        aggregations.append(F.avg(F.col(quantity_col).cast("double")).alias("mean_quantity"))
+    table = transactions.where(seconds < as_of_seconds).groupBy(customer_col).agg(*aggregations)
+
+    def days_before_as_of(column: str):
+        return (F.lit(as_of_seconds) - F.col(column)) / float(SECONDS_PER_DAY)
+
+    columns = [
+        F.col(customer_col),
+        days_before_as_of("last").alias("recency_days"),
+        F.col("frequency"),
+        (F.col("total_amount") / F.col("frequency")).alias("monetary"),
+        F.col("total_amount"),
+        days_before_as_of("first").alias("tenure_days"),
+        (F.col("frequency") / F.greatest(days_before_as_of("first"), F.lit(1.0)) * 30)
+        .alias("purchases_per_month"),
+    ]
+    if quantity_col:
+        columns.append(F.col("mean_quantity"))
+    return table.select(*columns).orderBy(customer_col)
+
+
+def als_top_k(model, train, k: int = 10, user_col: str = "user_id", item_col: str = "item_id"):
+    """Each user's top ``k`` items from a fitted Spark ALS model, seen items removed.
+
+    ``recommendForAllUsers`` ranks every item, including those the user
+    rated in training; this asks for ``k`` plus the largest number of
+    training items of any user, removes each user's training items and
+    keeps the best ``k`` left.
+
+    Parameters
+    ----------
+    model : pyspark.ml.recommendation.ALSModel
+    train : pyspark.sql.DataFrame
+        The training interactions (``user_col``, ``item_col``).
+    k : int
+        Length of the lists.
+
+    Returns
+    -------
+    pyspark.sql.DataFrame
+        ``user_col``, ``item_col``, ``prediction`` (the score), one row per
+        recommended item.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    if not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a positive integer, got {k!r}")
+    most_seen = train.groupBy(user_col).count().agg(F.max("count")).first()[0]
+    ranked = (model.recommendForAllUsers(k + int(most_seen))
+              .select(user_col, F.explode("recommendations").alias("r"))
+              .select(user_col, F.col(f"r.{item_col}").alias(item_col),
+                      F.col("r.rating").alias("prediction")))
+    unseen = ranked.join(train.select(user_col, item_col), [user_col, item_col], "left_anti")
+    order = Window.partitionBy(user_col).orderBy(F.desc("prediction"), F.asc(item_col))
+    return (unseen.withColumn("rank", F.row_number().over(order))
+            .where(F.col("rank") <= k).drop("rank"))
