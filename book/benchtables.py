@@ -288,8 +288,9 @@ def time_paragraph(chapter: int, path: Path = MINUTES, width: int = 76) -> str:
         total = core + int(extra["minutes"].sum())
         text += (" Optional deep-dives, for a longer session or for later: "
                  + "; ".join(parts) + f"; {total} minutes with all of them.")
-    text += (" The notebook itself runs in under a minute; the "
-             "{doc}`../book/workshop` plans its sessions with these minutes.")
+    text += (" The notebook's own run time on two cores is measured on the "
+             "{doc}`../book/benchmarks` page; the {doc}`../book/workshop` "
+             "plans its sessions with these minutes.")
     return textwrap.fill(text, width=width, break_long_words=False,
                          break_on_hyphens=False)
 
