@@ -119,3 +119,27 @@ def test_every_notebook_is_in_the_table_of_contents():
         assert f"notebooks/{path.stem}" in listed, f"{path.name} is not in book/_toc.yml"
     for entry in listed:
         assert any((REPO_ROOT / f"{entry}{suffix}").is_file() for suffix in (".md", ".ipynb")), entry
+
+
+# A line that starts like a list item or a quote ("- ", "+ ", "> ", "1. ")
+# while an inline formula is still open ends the formula there: Markdown
+# reads the line as a new block, and the formula prints as raw text.
+_BLOCK_START = re.compile(r"\s*([-+*>]|\d+[.)])\s")
+_INLINE_DOLLAR = re.compile(r"(?<![\\$])\$(?!\$)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_inline_math_does_not_wrap_onto_a_block_marker(path):
+    notebook = nbformat.read(path, as_version=4)
+    broken = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "markdown":
+            continue
+        paragraph = ""
+        for line in cell.source.split("\n"):
+            open_formula = len(_INLINE_DOLLAR.findall(paragraph)) % 2 == 1
+            if open_formula and _BLOCK_START.match(line):
+                broken.append(f"cell {index}: {line.strip()[:50]!r}")
+            paragraph = "" if not line.strip() else paragraph + line + "\n"
+    assert not broken, ("an inline formula is cut by a line that Markdown reads "
+                        f"as a list item or quote; rewrap it: {broken}")
