@@ -84,8 +84,9 @@ book: $(STAMP)  ## execute every notebook and build the HTML book (offline)
 lab: $(STAMP)  ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
 
-test: $(STAMP)  ## output stripping, unit tests, notebooks on the twins, book on the real data, links, browser
+test: $(STAMP)  ## output stripping, lint (ruff), unit tests, notebooks on the twins, book on the real data, links, browser
 	$(BIN)/nbstripout --verify $(NOTEBOOKS)
+	$(BIN)/ruff check smartmkt_helpers tests benchmarks book
 	$(MAKE) test-unit-and-twins book
 	$(BIN)/pytest -n 2 -m book tests
 

@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     published_of = {name: PUBLISHED.get(name) for name in errors}
     for name, (surprise_name, _) in ours.items():
         published_of[name] = PUBLISHED[surprise_name]
-    measured_on = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
+    measured_on = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)

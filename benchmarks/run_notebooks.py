@@ -19,9 +19,9 @@ import argparse
 import csv
 import datetime as dt
 import json
+import os
 import platform
 import resource
-import os
 import subprocess
 import sys
 import tempfile

@@ -36,16 +36,15 @@ import itertools
 import time
 from pathlib import Path
 
+import keras
 import numpy as np
 import pandas as pd
 
 import smartmkt_helpers  # noqa: F401  (selects the Keras backend)
-import keras
 from smartmkt_helpers import metrics
 from smartmkt_helpers.data import load
 from smartmkt_helpers.recommenders.baselines import EASE, Popularity
-from smartmkt_helpers.recommenders.deep import (
-    MatrixFactorization, MultDAE, NeuMF, TwoTower)
+from smartmkt_helpers.recommenders.deep import MatrixFactorization, MultDAE, NeuMF, TwoTower
 from smartmkt_helpers.recommenders.neighbours import ItemKNN
 from smartmkt_helpers.recommenders.topk import ndcg_at_k_from_scores, top_k_from_scores
 from smartmkt_helpers.splits import stratified_split

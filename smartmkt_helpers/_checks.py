@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 
 def zero_one(values: Any, name: str, meaning: str) -> np.ndarray:
@@ -27,3 +30,45 @@ def zero_one(values: Any, name: str, meaning: str) -> np.ndarray:
     if not np.isin(array, (0, 1)).all():
         raise ValueError(f"{name} must hold only 0 and 1 ({meaning})")
     return array.astype(np.int8)
+
+
+def positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    """``value`` as an ``int`` of at least ``minimum``, or a clear error.
+
+    A ``bool`` is refused although Python counts it as an integer.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def vector(values: Any, name: str, length: int | None = None, what: str = "one per row") -> np.ndarray:
+    """``values`` as a finite, non-empty 1-D float array, or a clear error.
+
+    ``length``, when given, is the number of values expected; ``what`` says
+    what each value stands for, for the error message.
+    """
+    array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
+    array = array.astype(float)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} is empty")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    if length is not None and array.size != length:
+        raise ValueError(f"{name} has {array.size} values, expected {length} ({what})")
+    return array
+
+
+def columns(frame: Any, wanted: Iterable[str], name: str = "the table") -> None:
+    """Raise a clear error unless ``frame`` is a DataFrame with every column in ``wanted``."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [column for column in wanted if column not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} has no column(s) {missing}; it has {list(frame.columns)}")

@@ -207,7 +207,7 @@ def _lloyd(
     """Run the assign / update loop from ``centers``; scikit-learn's stopping rule."""
     labels_old = np.full(X.shape[0], -1)
     strict = False
-    for iteration in range(1, max_iter + 1):
+    for iteration in range(1, max_iter + 1):  # noqa: B007 - read after the loop
         distances = squared_distances(X, centers)          # step 2: assign
         labels = distances.argmin(axis=1)
         new_centers = _update_centers(X, labels, centers, distances)  # step 3

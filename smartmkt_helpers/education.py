@@ -390,7 +390,7 @@ class BayesianKnowledgeTracing:
         answer_skill = np.repeat(seq.skill, seq.length)
         is_last = np.zeros(len(correct), bool)
         is_last[seq.start + seq.length - 1] = True
-        for iteration in range(1, max_iter + 1):
+        for iteration in range(1, max_iter + 1):  # noqa: B007 - read after the loop
             before, after = self._forward(identity, correct, prior, learn, guess, slip)
             p_right = before * (1 - slip[answer_skill]) + (1 - before) * guess[answer_skill]
             self.log_likelihood_ = float(np.sum(np.log(np.where(correct == 1, p_right,
@@ -600,7 +600,7 @@ class ItemResponseModel:
         a = np.ones(num_items)
         c = np.zeros(num_items)  # intercept: logit = a * theta + c, b = -c / a
         log_prior = -(grid**2) / 2
-        for iteration in range(1, max_iter + 1):
+        for iteration in range(1, max_iter + 1):  # noqa: B007 - read after the loop
             log_post = _log_likelihood_on_grid(right, wrong, a, -c / a, grid) + log_prior
             log_post -= log_post.max(axis=1, keepdims=True)
             weight = np.exp(log_post)

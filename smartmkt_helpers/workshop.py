@@ -181,7 +181,8 @@ def _array_mismatch(answer: Any, expected: np.ndarray, name: str, rtol: float, a
 
 def _series_mismatch(answer: Any, expected: pd.Series, name: str, rtol: float, atol: float) -> str | None:
     if not isinstance(answer, pd.Series):
-        return f"{name} should be a pandas Series indexed by {expected.index.name or 'label'}, but it is a {type(answer).__name__}."
+        index = expected.index.name or "label"
+        return f"{name} should be a pandas Series indexed by {index}, but it is a {type(answer).__name__}."
     label_problem = _label_mismatch(answer.index, expected.index, name, "label")
     if label_problem:
         return label_problem

@@ -24,7 +24,6 @@ from smartmkt_helpers import data
 from smartmkt_helpers.data import cli
 from smartmkt_helpers.data.errors import NetworkError
 from smartmkt_helpers.data.registry import DATASETS
-
 from tests.conftest import REPO_ROOT, subprocess_env
 
 WIDTH = 78

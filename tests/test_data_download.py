@@ -57,7 +57,6 @@ from smartmkt_helpers.data.registry import (
     Download,
     file_state,
 )
-
 from tests.conftest import REPO_ROOT
 
 SHARED = REPO_ROOT.parent / "shared" / "datasets"

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from smartmkt_helpers import data
-
 from tests.conftest import REPO_ROOT
 
 EXPECTED_NAMES = {

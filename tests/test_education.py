@@ -364,7 +364,7 @@ def test_bkt_predictions_follow_the_update_rule_per_student_and_skill():
     model = education.BayesianKnowledgeTracing(max_iter=5).fit(log)
     p = model.predict_proba(log)
     params = model.params_
-    for (student, skill), rows in log.groupby(["student_id", "skill_id"]):
+    for (_student, skill), rows in log.groupby(["student_id", "skill_id"]):
         rows = rows.sort_values("step")
         expected = _bkt_one_sequence(rows["correct"], *params.loc[skill])
         np.testing.assert_allclose(p[log.index.get_indexer(rows.index)], expected)

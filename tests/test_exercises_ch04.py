@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
-
-import smartmkt_helpers  # noqa: F401  (selects the Keras backend)
 from keras import ops
 
+import smartmkt_helpers  # noqa: F401  (selects the Keras backend)
 from smartmkt_helpers.exercises import check_exercise
 
 

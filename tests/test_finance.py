@@ -9,7 +9,6 @@ import pytest
 from smartmkt_helpers import finance
 from smartmkt_helpers.exercises import check_exercise
 
-
 # --------------------------------------------------------------------------
 # expected cost and thresholds
 

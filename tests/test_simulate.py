@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -292,7 +293,9 @@ def test_hillstrom_arms_are_balanced_and_rates_realistic():
     assert spend.between(29.99, 499).all() and (frame.loc[frame["conversion"] == 0, "spend"] == 0).all()
 
 
-@pytest.mark.parametrize("arm, column", [("Mens E-Mail", "uplift_visit_mens"), ("Womens E-Mail", "uplift_visit_womens")])
+@pytest.mark.parametrize(
+    "arm, column", [("Mens E-Mail", "uplift_visit_mens"), ("Womens E-Mail", "uplift_visit_womens")]
+)
 def test_hillstrom_difference_in_visit_rates_estimates_the_true_uplift(arm, column):
     twin = default_twin("hillstrom")
     visit = twin.frame["visit"].to_numpy()
@@ -398,7 +401,7 @@ def test_german_credit_labels_costs_and_bad_rate():
     assert 0.25 < (twin.frame["risk"] == "bad").mean() < 0.35
     labels = twin.attribute_labels
     assert list(labels.columns) == ["attribute", "code", "label"]
-    assert {(a, c): l for a, c, l in labels.itertuples(index=False)} == {
+    assert {(a, c): text for a, c, text in labels.itertuples(index=False)} == {
         (attribute, code): label for attribute, codes in GERMAN_CREDIT_LABELS.items() for code, label in codes.items()
     }
     assert twin.cost_matrix.loc["bad", "good"] == 5 and twin.cost_matrix.loc["good", "bad"] == 1

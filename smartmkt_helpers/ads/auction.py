@@ -274,6 +274,8 @@ def shade_bids(values: Any, win_rate: Any, multipliers: Any) -> np.ndarray:
     candidates = value[:, None] * grid[None, :]
     chance = np.asarray(win_rate(candidates.ravel(), np.repeat(value, len(grid))), dtype=float)
     if chance.shape != (candidates.size,):
-        raise ValueError(f"win_rate returned shape {chance.shape}; expected one probability per bid ({candidates.size})")
+        raise ValueError(
+            f"win_rate returned shape {chance.shape}; expected one probability per bid ({candidates.size})"
+        )
     surplus = (value[:, None] - candidates) * chance.reshape(candidates.shape)
     return candidates[np.arange(len(value)), surplus.argmax(axis=1)]

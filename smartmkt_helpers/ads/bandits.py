@@ -122,7 +122,7 @@ class _Bandit:
                 "update() or partial_fit() first"
             )
 
-    def reset(self) -> "_Bandit":
+    def reset(self) -> _Bandit:
         """Forget everything learned; the next call starts afresh."""
         for name in ("state_", "rng_", "t_", "counts_", "sums_"):
             self.__dict__.pop(name, None)
@@ -155,12 +155,12 @@ class _Bandit:
         batch = None if context is None else context[np.newaxis, :]
         return int(self._choose(self.state_, self.t_ + 1, self.rng_, batch)[0])
 
-    def update(self, arm: int, reward: float, context: Any = None) -> "_Bandit":
+    def update(self, arm: int, reward: float, context: Any = None) -> _Bandit:
         """Learn from one shown arm and the reward it earned; return self."""
         return self.partial_fit([arm], [reward],
                                 None if context is None else [context])
 
-    def partial_fit(self, arms: Any, rewards: Any, contexts: Any = None) -> "_Bandit":
+    def partial_fit(self, arms: Any, rewards: Any, contexts: Any = None) -> _Bandit:
         """Learn from a batch of shown arms and their rewards, in order."""
         arms = np.asarray(arms)
         rewards = np.asarray(rewards, dtype=float)
@@ -562,7 +562,6 @@ def simulate_regret(
     rewards_seen = np.empty((n_runs, horizon), dtype=np.int8)
     regret = np.empty((n_runs, horizon))
     is_best = np.empty((n_runs, horizon), dtype=bool)
-    runs = np.arange(n_runs)
     for t in range(1, horizon + 1):
         types = rng.choice(n_types, size=n_runs, p=type_probs) if n_types > 1 else np.zeros(n_runs, int)
         x = None if features is None else features[types]

@@ -188,13 +188,17 @@ class FieldHasher:
 def _check_indices(indices: Any, num_buckets: int, name: str = "X") -> np.ndarray:
     values = np.asarray(indices)
     if values.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array of hashed indices (rows x fields), got {values.ndim} dimension(s)")
+        raise ValueError(
+            f"{name} must be a 2-D array of hashed indices (rows x fields), got {values.ndim} dimension(s)"
+        )
     if values.shape[0] == 0 or values.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {values.shape})")
     if values.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integer indices, got dtype {values.dtype}")
     if values.min() < 0 or values.max() >= num_buckets:
-        raise ValueError(f"{name} has indices outside [0, {num_buckets}); was it hashed with num_buckets={num_buckets}?")
+        raise ValueError(
+            f"{name} has indices outside [0, {num_buckets}); was it hashed with num_buckets={num_buckets}?"
+        )
     return values.astype(np.int64)
 
 
@@ -225,8 +229,9 @@ def one_hot(indices: Any, num_buckets: int) -> sp.csr_matrix:
 
 
 def _keras():
-    import smartmkt_helpers  # noqa: F401  (chooses the JAX backend before Keras loads)
     import keras
+
+    import smartmkt_helpers  # noqa: F401  (chooses the JAX backend before Keras loads)
 
     return keras
 
@@ -266,7 +271,9 @@ def pairwise_interactions(embeddings):
     return 0.5 * ops.sum(square_of_sum - sum_of_squares, axis=1, keepdims=True)
 
 
-def _check_architecture(num_fields: int, num_buckets: int, embedding_dim: int, hidden_units: Sequence[int]) -> list[int]:
+def _check_architecture(
+    num_fields: int, num_buckets: int, embedding_dim: int, hidden_units: Sequence[int]
+) -> list[int]:
     _check_positive_int("num_fields", num_fields)
     _check_positive_int("num_buckets", num_buckets, minimum=2)
     _check_positive_int("embedding_dim", embedding_dim)
@@ -634,7 +641,8 @@ def calibration_table(y_true: Any, y_prob: Any, *, num_bins: int = 10) -> pd.Dat
     probabilities = np.asarray(y_prob, dtype=float)
     if labels.ndim != 1 or probabilities.shape != labels.shape:
         raise ValueError(
-            f"y_true and y_prob must be 1-D arrays of the same length, got shapes {labels.shape} and {probabilities.shape}"
+            "y_true and y_prob must be 1-D arrays of the same length, "
+            f"got shapes {labels.shape} and {probabilities.shape}"
         )
     if len(labels) == 0:
         raise ValueError("y_true is empty")

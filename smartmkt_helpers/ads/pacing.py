@@ -147,7 +147,8 @@ def simulate_day(
     hours = _check_hours(time_of_day)
     if not (len(value) == len(market) == len(hours)):
         raise ValueError(
-            f"values, competing_bids and time_of_day must have the same length, got {len(value)}, {len(market)}, {len(hours)}"
+            "values, competing_bids and time_of_day must have the same length, "
+            f"got {len(value)}, {len(market)}, {len(hours)}"
         )
     if isinstance(budget, bool) or not isinstance(budget, numbers.Real) or not np.isfinite(budget) or budget <= 0:
         raise ValueError(f"budget must be a positive number, got {budget!r}")

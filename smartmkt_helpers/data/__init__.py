@@ -26,6 +26,7 @@ from smartmkt_helpers.data.errors import (
     TruncatedDownloadError,
     UnsafeArchiveError,
 )
+from smartmkt_helpers.data.loaders import load, real_data_card
 from smartmkt_helpers.data.registry import (
     CACHE_DIR_NAME,
     DATA_HOME_ENV,
@@ -40,7 +41,6 @@ from smartmkt_helpers.data.registry import (
     get_dataset,
     sha256_of,
 )
-from smartmkt_helpers.data.loaders import load, real_data_card
 from smartmkt_helpers.data.schema import SCHEMAS, conform
 
 __all__ = [

@@ -311,7 +311,7 @@ def _as_text(column: pd.Series) -> pd.Series:
 
 def is_text_dtype(dtype: object) -> bool:
     """Whether ``dtype`` is how this pandas stores a ``"str"`` schema column."""
-    return dtype == object if not PANDAS_HAS_STR_DTYPE else dtype == pd.api.types.pandas_dtype("str")
+    return dtype == (pd.api.types.pandas_dtype("str") if PANDAS_HAS_STR_DTYPE else pd.api.types.pandas_dtype(object))
 
 
 def conform(table: pd.DataFrame, dataset: str, part: str = "frame") -> pd.DataFrame:
@@ -353,6 +353,8 @@ def conform(table: pd.DataFrame, dataset: str, part: str = "frame") -> pd.DataFr
             raise ValueError(f"{dataset} {part}: column {name!r} cannot be {dtype}: {error}") from None
         if isinstance(dtype, CategoricalDtype) and after.isna().sum() > before.isna().sum():
             unknown = sorted(set(before.dropna().astype(str)) - set(map(str, dtype.categories)))
-            raise ValueError(f"{dataset} {part}: column {name!r} has values outside {list(dtype.categories)}: {unknown[:5]}")
+            raise ValueError(
+                f"{dataset} {part}: column {name!r} has values outside {list(dtype.categories)}: {unknown[:5]}"
+            )
         out[name] = after
     return out

@@ -10,6 +10,7 @@ import pandas as pd
 from smartmkt_helpers.exercises import register, require_columns
 from smartmkt_helpers.workshop import INCORRECT, CheckResult, check_answer
 
+
 @register("0.1")
 def _ctr_by_creative(answer: Any, *, ad_log: pd.DataFrame) -> CheckResult:
     require_columns(ad_log, ["creative", "impressions", "clicks"], "ad_log")

@@ -11,7 +11,6 @@ import scipy.sparse as sp
 from smartmkt_helpers.exercises import register, require_columns
 from smartmkt_helpers.workshop import CORRECT, INCORRECT, CheckResult, check_answer
 
-
 _INVERSES: dict[tuple[int, float], tuple[Any, np.ndarray]] = {}
 
 
@@ -150,9 +149,10 @@ def _rated_beat_unrated(loss: Any, interactions: Any, steps: int = 40) -> bool:
     per movie through a single weight matrix, trained by ``steps`` steps of
     gradient descent on the mean of ``loss`` over the users.
     """
-    import smartmkt_helpers  # noqa: F401  (selects the JAX backend of Keras)
     import jax
     import jax.numpy as jnp
+
+    import smartmkt_helpers  # noqa: F401  (selects the JAX backend of Keras)
 
     rows = sp.csr_matrix(interactions)[:128].toarray().astype("float32")
     rows = rows[:, rows.sum(axis=0) > 0]

@@ -48,14 +48,13 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import keras
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-
-import smartmkt_helpers  # noqa: F401  (selects the Keras backend first)
-import keras
 from keras import layers, ops
 
+import smartmkt_helpers  # noqa: F401  (selects the Keras backend first)
 from smartmkt_helpers.recommenders.topk import (
     TopKRecommender,
     interaction_matrix,

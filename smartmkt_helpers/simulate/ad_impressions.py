@@ -162,7 +162,9 @@ def simulate_ad_impressions(
             "numeric_part": numeric_part,
             "interaction_part": interaction_part,
         }),
-        token_weights={column: pd.Series(weights[column], index=tokens[column], name=column) for column in CATEGORICAL_COLUMNS},
+        token_weights={
+            column: pd.Series(weights[column], index=tokens[column], name=column) for column in CATEGORICAL_COLUMNS
+        },
         numeric_coefficients=pd.Series(NUMERIC_COEFFICIENTS, index=list(NUMERIC_COLUMNS), name="coefficient"),
         bias=BIAS,
         interaction_pairs=INTERACTION_PAIRS,

@@ -152,7 +152,8 @@ def simulate_card_transactions(seed: int = 0, num_customers: int = DEFAULT_NUM_C
         rng.lognormal(np.log(ONLINE_DISTANCE_KM), 0.5, m),
         profile["home_radius_km"].to_numpy()[owner] * rng.lognormal(0, DISTANCE_LOG_SD, m),
     )
-    distance = np.where(travelling, rng.lognormal(TRAVEL_DISTANCE_LOG_MEDIAN, TRAVEL_DISTANCE_LOG_SD, m), local_distance)
+    travel_distance = rng.lognormal(TRAVEL_DISTANCE_LOG_MEDIAN, TRAVEL_DISTANCE_LOG_SD, m)
+    distance = np.where(travelling, travel_distance, local_distance)
     foreign = travelling & (rng.random(m) < TRAVEL_FOREIGN_PROBABILITY)
     legitimate = pd.DataFrame({
         "customer_id": profile["customer_id"].to_numpy()[owner], "seconds": seconds, "amount": amount,

@@ -209,7 +209,8 @@ def simulate_messages(
         text = " ".join(words)
         text = text[0].upper() + text[1:] if rng.random() < 0.5 else text.lower()
         if rng.random() < 0.5:
-            text += "?" if phrase.startswith(("when", "where", "which", "is", "does", "what", "how", "can", "will", "do")) else "."
+            question = phrase.startswith(("when", "where", "which", "is", "does", "what", "how", "can", "will", "do"))
+            text += "?" if question else "."
         texts.append(text)
         typo_counts.append(int(hit.sum()))
 

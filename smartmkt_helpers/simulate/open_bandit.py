@@ -242,7 +242,9 @@ def _thompson_sampling(
     click = np.empty(n, dtype=bool)
     history = []
     for today in range(NUM_DAYS):
-        history.append(pd.DataFrame({"day": today, "item_id": np.arange(OPEN_BANDIT_ITEMS), "alpha": alpha, "beta": beta}))
+        history.append(
+            pd.DataFrame({"day": today, "item_id": np.arange(OPEN_BANDIT_ITEMS), "alpha": alpha, "beta": beta})
+        )
         rows = np.flatnonzero(day == today)
         ranking = _ranking_probabilities(rng, alpha, beta)
         action_probabilities[rows] = ranking[:, position[rows]].T

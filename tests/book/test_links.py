@@ -45,6 +45,16 @@ def test_the_book_has_its_pages(book_html):
         assert expected in pages
 
 
+def test_the_site_root_has_a_favicon(book_html):
+    """A browser asks the root for /favicon.ico when a page names no icon, as
+    the root redirect page does; a 404 there is a console error."""
+    from PIL import Image
+
+    with Image.open(book_html / "favicon.ico") as icon:
+        assert icon.format == "ICO"
+        assert {(16, 16), (32, 32)} <= set(icon.info["sizes"])
+
+
 def test_internal_links_and_anchors_resolve(book_html):
     parsed: dict[Path, _PageParser] = {}
     broken = []
