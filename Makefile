@@ -101,7 +101,7 @@ twins-kernel: $(STAMP)
 test-unit-and-twins: twins-kernel  ## unit tests (real data), every notebook on the twins (00, 03 in JupyterLab), one run
 	JUPYTER_PATH=$(CURDIR)/$(TWINS_KERNELS):$(JUPYTER_PATH) $(ONE_THREAD) \
 	  SMARTMKT_LAB_CHAPTERS=$(LAB_CHAPTERS) $(BIN)/pytest -n 2 --dist loadfile -m "not book" --nbval-lax \
-	  -p no:cacheprovider $(PYTEST_ARGS) tests $(or $(NB),$(filter-out $(LAB_NOTEBOOKS),$(NOTEBOOKS)))
+	  -p no:cacheprovider --durations=15 $(PYTEST_ARGS) tests $(or $(NB),$(filter-out $(LAB_NOTEBOOKS),$(NOTEBOOKS)))
 
 test-twins: twins-kernel  ## run the notebooks offline on the simulated twins (empty data cache)
 	JUPYTER_PATH=$(CURDIR)/$(TWINS_KERNELS):$(JUPYTER_PATH) $(ONE_THREAD) \
