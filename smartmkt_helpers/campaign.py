@@ -29,7 +29,7 @@ The response model (all constants below):
 Examples
 --------
 >>> from smartmkt_helpers.simulate import Shop
->>> shop = Shop(seed=0, num_customers=2_000)
+>>> shop = Shop(random_state=0, num_customers=2_000)
 >>> contacted = np.arange(2_000) % 2 == 0
 >>> result = simulate_campaign(shop, contacted, "beauty", seed=1)
 >>> list(result.frame.columns)

@@ -1,4 +1,4 @@
-"""Column names and dtypes of every table the data layer returns.
+"""Column names and dtypes of every table of the real datasets.
 
 A real dataset and its simulated twin share one schema: the loader and the
 simulator both pass their tables through :func:`conform`, so a chapter
@@ -268,32 +268,6 @@ SCHEMAS: dict[str, dict[str, dict[str, object]]] = {
             "correct": "int8",
         },
     },
-    "ad-impressions": {
-        "frame": {
-            "click": "int8",
-            **{f"I{i}": "float64" for i in range(1, 6)},
-            **{f"C{i}": "str" for i in range(1, 11)},
-            "hour": "int8",
-            "market_price": "float64",
-        },
-    },
-    "card-transactions": {
-        "frame": {
-            "transaction_id": "int32",
-            "customer_id": "int32",
-            "timestamp": "datetime64[s]",
-            "amount": "float64",
-            "merchant_category": _category([
-                "grocery", "restaurants", "fuel", "apparel", "electronics", "home & garden",
-                "health & beauty", "entertainment", "travel", "digital goods",
-            ]),
-            "channel": _category(["online", "in-store"]),
-            "hour": "int8",
-            "distance_from_home_km": "float64",
-            "is_foreign": "int8",
-            "is_fraud": "int8",
-        },
-    },
 }
 
 
@@ -314,7 +288,7 @@ def is_text_dtype(dtype: object) -> bool:
     return dtype == (pd.api.types.pandas_dtype("str") if PANDAS_HAS_STR_DTYPE else pd.api.types.pandas_dtype(object))
 
 
-def conform(table: pd.DataFrame, dataset: str, part: str = "frame") -> pd.DataFrame:
+def conform(table: pd.DataFrame, dataset: str, part: str = "frame", *, schemas: dict | None = None) -> pd.DataFrame:
     """Return ``table`` with exactly the columns and dtypes of the schema.
 
     Columns come out in the schema's order with a fresh ``RangeIndex``.
@@ -324,9 +298,12 @@ def conform(table: pd.DataFrame, dataset: str, part: str = "frame") -> pd.DataFr
     table : pandas.DataFrame
         The table to check and cast.
     dataset : str
-        A key of :data:`SCHEMAS`.
+        A key of ``schemas``.
     part : str
         ``"frame"`` or the name of a side table.
+    schemas : dict, optional
+        The schemas to look ``dataset`` up in; :data:`SCHEMAS` (the real
+        datasets') by default.
 
     Raises
     ------
@@ -335,7 +312,7 @@ def conform(table: pd.DataFrame, dataset: str, part: str = "frame") -> pd.DataFr
         (for example a category outside the fixed vocabulary).
     """
     try:
-        columns = SCHEMAS[dataset][part]
+        columns = (SCHEMAS if schemas is None else schemas)[dataset][part]
     except KeyError:
         raise ValueError(f"no schema for table {part!r} of dataset {dataset!r}") from None
     missing = [name for name in columns if name not in table.columns]

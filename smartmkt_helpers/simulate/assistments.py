@@ -15,7 +15,7 @@ switch time directly gives the exact BKT process without a loop over steps.
 
 Examples
 --------
->>> twin = simulate_assistments(seed=0, num_students=200)
+>>> twin = simulate_assistments(random_state=0, num_students=200)
 >>> twin.frame.groupby("student_id")["step"].min().eq(0).all()
 np.True_
 >>> twin.ground_truth.skills.columns.tolist()
@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from smartmkt_helpers.simulate._common import check_count, check_number, make_bunch, sigmoid, stream
+from smartmkt_helpers.simulate._common import check_count, check_number, check_random_state, make_bunch, sigmoid, stream
 
 NAME = "assistments-2009"
 DEFAULT_NUM_STUDENTS = 4_151
@@ -55,7 +55,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 
 def simulate_assistments(
-    seed: int = 0,
+    random_state: int | None = 0,
     num_students: int = DEFAULT_NUM_STUDENTS,
     num_skills: int = DEFAULT_NUM_SKILLS,
     train_share: float = DEFAULT_TRAIN_SHARE,
@@ -64,7 +64,7 @@ def simulate_assistments(
 
     Parameters
     ----------
-    seed : int
+    random_state : int or None
         Seed of the simulation.
     num_students : int
         Number of students (numbered from 0, the training students first).
@@ -84,11 +84,12 @@ def simulate_assistments(
         met the skill before), ``skills`` (the per-skill BKT parameters) and
         ``students`` (``student_id``, ``split``, ``ability``).
     """
+    random_state = check_random_state(random_state)
     n = check_count("num_students", num_students)
     num_skills = check_count("num_skills", num_skills, maximum=32_000)
     train_share = check_number("train_share", train_share, 0.0, 1.0)
 
-    rng = stream(seed, NAME, "skills")
+    rng = stream(random_state, NAME, "skills")
     skills = pd.DataFrame({
         "skill_id": np.arange(1, num_skills + 1),
         "prior": rng.beta(*PRIOR_BETA, num_skills),
@@ -100,7 +101,7 @@ def simulate_assistments(
     popularity /= popularity.sum()
 
     # Sequences: lengths, then runs of one skill.
-    rng = stream(seed, NAME, "sequences")
+    rng = stream(random_state, NAME, "sequences")
     ability = rng.normal(0, ABILITY_SD, n)
     length = np.clip(np.round(rng.lognormal(LENGTH_LOG_MEDIAN, LENGTH_LOG_SD, n)), 1, MAX_LENGTH).astype(int)
     student = np.repeat(np.arange(n), length)
@@ -119,14 +120,14 @@ def simulate_assistments(
     pair_skill = pair_codes % num_skills
     prior = sigmoid(_logit(skills["prior"].to_numpy()[pair_skill]) + ability[pair_student])
     learn = sigmoid(_logit(skills["learn"].to_numpy()[pair_skill]) + ability[pair_student])
-    rng = stream(seed, NAME, "knowledge")
+    rng = stream(random_state, NAME, "knowledge")
     known_at_start = rng.random(len(pair_codes)) < prior
     learnt_after = rng.geometric(learn)  # known from this opportunity on
     mastered = known_at_start[pair_index] | (opportunity >= learnt_after[pair_index])
     guess = skills["guess"].to_numpy()[skill]
     slip = skills["slip"].to_numpy()[skill]
     p_correct = np.where(mastered, 1 - slip, guess)
-    correct = stream(seed, NAME, "answers").random(len(student)) < p_correct
+    correct = stream(random_state, NAME, "answers").random(len(student)) < p_correct
     p_mastered = 1 - (1 - prior[pair_index]) * (1 - learn[pair_index]) ** opportunity
 
     num_train = int(round(train_share * n))
@@ -149,4 +150,4 @@ def simulate_assistments(
         students=pd.DataFrame({"student_id": np.arange(n), "split": split, "ability": ability}),
     )
     options = {"num_students": n, "num_skills": num_skills, "train_share": train_share}
-    return make_bunch(NAME, seed, options, {"frame": frame}, ground_truth)
+    return make_bunch(NAME, random_state, options, {"frame": frame}, ground_truth)

@@ -1,6 +1,6 @@
 """Twin of MovieLens 100K: ratings from a known latent-factor model.
 
-The users are shop customers (same seed) who joined the rating feature,
+The users are shop customers (same ``random_state``) who joined the rating feature,
 more often men, as in MovieLens. Every user and every movie has a latent
 factor vector; a movie's factors come from its genres, a user's from their
 segment, so the true genre preferences of each user are known. Which
@@ -10,7 +10,7 @@ ordered-logit model around the true score.
 
 Examples
 --------
->>> twin = simulate_movielens(seed=0, num_users=100, num_items=300, num_ratings=4_000)
+>>> twin = simulate_movielens(random_state=0, num_users=100, num_items=300, num_ratings=4_000)
 >>> bool(twin.frame.groupby("user_id").size().min() >= 20)
 True
 >>> twin.ground_truth.expected_ratings.shape
@@ -26,6 +26,7 @@ from sklearn.utils import Bunch
 from smartmkt_helpers.data.schema import MOVIELENS_GENRES, MOVIELENS_OCCUPATIONS
 from smartmkt_helpers.simulate._common import (
     check_count,
+    check_random_state,
     choose_per_row,
     make_bunch,
     sigmoid,
@@ -87,13 +88,13 @@ def _check_sizes(num_users: int, num_items: int, num_ratings: int) -> tuple[int,
     return num_users, num_items, num_ratings
 
 
-def _raters(seed: int, num_users: int) -> pd.DataFrame:
+def _raters(random_state: int, num_users: int) -> pd.DataFrame:
     """The first ``num_users`` shop customers who join the rating site."""
     size = 3 * num_users + 100
     while True:
-        customers = Shop(seed, num_customers=size).customers
+        customers = Shop(random_state, num_customers=size).customers
         weight = customers["gender"].astype(str).map(JOIN_WEIGHT).to_numpy()
-        joined = stream(seed, NAME, "join").random(size) < weight
+        joined = stream(random_state, NAME, "join").random(size) < weight
         if joined.sum() >= num_users:
             return customers.iloc[np.flatnonzero(joined)[:num_users]].reset_index(drop=True)
         size *= 2  # pragma: no cover
@@ -115,7 +116,7 @@ def _ratings_per_user(rng: np.random.Generator, activity: np.ndarray, num_items:
 
 
 def simulate_movielens(
-    seed: int = 0,
+    random_state: int | None = 0,
     num_users: int = DEFAULT_SIZES["num_users"],
     num_items: int = DEFAULT_SIZES["num_items"],
     num_ratings: int = DEFAULT_SIZES["num_ratings"],
@@ -124,7 +125,7 @@ def simulate_movielens(
 
     Parameters
     ----------
-    seed : int
+    random_state : int or None
         Seed of the simulation.
     num_users, num_items : int
         Numbers of users and movies.
@@ -145,13 +146,14 @@ def simulate_movielens(
         ``global_mean``. The movie table is ``twin.movies``, as in the
         real dataset's Bunch.
     """
+    random_state = check_random_state(random_state)
     num_users, num_items, num_ratings = _check_sizes(num_users, num_items, num_ratings)
-    customers = _raters(seed, num_users)
-    users = _users_table(seed, customers)
-    items, genres = _items_table(seed, num_items)
+    customers = _raters(random_state, num_users)
+    users = _users_table(random_state, customers)
+    items, genres = _items_table(random_state, num_items)
 
     # Latent factors.
-    rng = stream(seed, NAME, "factors")
+    rng = stream(random_state, NAME, "factors")
     genre_factors = rng.normal(0, GENRE_FACTOR_SD, (len(MOVIELENS_GENRES), NUM_FACTORS))
     segment_factors = rng.normal(0, SEGMENT_FACTOR_SD, (len(SEGMENTS), NUM_FACTORS))
     segment = customers["segment"].cat.codes.to_numpy()
@@ -171,7 +173,7 @@ def simulate_movielens(
     popularity[np.argsort(-rank_key)] = zipf_weights(num_items, POPULARITY_EXPONENT, POPULARITY_OFFSET)
 
     # Who rates what: Gumbel top-k sampling without replacement.
-    rng = stream(seed, NAME, "selection")
+    rng = stream(random_state, NAME, "selection")
     activity = customers["purchase_rate"].to_numpy() ** 0.8 * rng.lognormal(0, 0.5, num_users)
     counts = _ratings_per_user(rng, activity, num_items, num_ratings)
     keys = np.log(popularity)[None, :] + SELECTION_SCORE * score + rng.gumbel(size=score.shape)
@@ -181,7 +183,7 @@ def simulate_movielens(
     item_index = ranking[chosen]
 
     # Ratings and their times.
-    rng = stream(seed, NAME, "ratings")
+    rng = stream(random_state, NAME, "ratings")
     pair_score = score[user_index, item_index]
     at_most = sigmoid(CUT_POINTS[None, :] - pair_score[:, None])
     rating = 1 + (rng.random(len(pair_score))[:, None] > at_most).sum(axis=1)
@@ -227,7 +229,7 @@ def simulate_movielens(
     )
     options = {"num_users": num_users, "num_items": num_items, "num_ratings": num_ratings}
     tables = {"frame": frame, "users": users, "movies": items}
-    return make_bunch(NAME, seed, options, tables, ground_truth)
+    return make_bunch(NAME, random_state, options, tables, ground_truth)
 
 
 def _expected_rating(score: np.ndarray) -> np.ndarray:
@@ -235,8 +237,8 @@ def _expected_rating(score: np.ndarray) -> np.ndarray:
     return 1 + sigmoid(score[..., None] - CUT_POINTS).sum(axis=-1)
 
 
-def _users_table(seed: int, customers: pd.DataFrame) -> pd.DataFrame:
-    rng = stream(seed, NAME, "users")
+def _users_table(random_state: int, customers: pd.DataFrame) -> pd.DataFrame:
+    rng = stream(random_state, NAME, "users")
     n = len(customers)
     age = np.clip(customers["age"].to_numpy().astype(int) - 4, 7, 73)
     weights = np.tile(OCCUPATION_SHARES, (n, 1))
@@ -255,8 +257,8 @@ def _users_table(seed: int, customers: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _items_table(seed: int, num_items: int) -> tuple[pd.DataFrame, np.ndarray]:
-    rng = stream(seed, NAME, "items")
+def _items_table(random_state: int, num_items: int) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = stream(random_state, NAME, "items")
     genres = rng.random((num_items, len(MOVIELENS_GENRES))) < GENRE_SHARES
     none = ~genres.any(axis=1)
     fallback = rng.choice(len(MOVIELENS_GENRES), size=num_items, p=GENRE_SHARES / GENRE_SHARES.sum())

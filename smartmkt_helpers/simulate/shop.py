@@ -10,12 +10,12 @@ browsing sessions through the marketing funnel (impression, click, view,
 cart, purchase).
 
 Customers are drawn attribute by attribute from independent random streams,
-so customer 17 of ``Shop(seed=0)`` is the same person whatever the number
+so customer 17 of ``Shop(random_state=0)`` is the same person whatever the number
 of customers.
 
 Examples
 --------
->>> shop = Shop(seed=0, num_customers=500, num_products=100)
+>>> shop = Shop(random_state=0, num_customers=500, num_products=100)
 >>> shop.customers.shape[0], shop.products.shape[0]
 (500, 100)
 >>> list(shop.events().columns)
@@ -33,7 +33,7 @@ from pandas.api.types import CategoricalDtype
 from smartmkt_helpers.simulate._common import (
     SECONDS_PER_DAY,
     check_count,
-    check_seed,
+    check_random_state,
     choose_per_row,
     sigmoid,
     stream,
@@ -164,8 +164,8 @@ class Shop:
 
     Parameters
     ----------
-    seed : int
-        Seed of every random draw; the same seed gives the same shop.
+    random_state : int or None
+        Seed of every random draw; the same value gives the same shop.
     num_customers : int
         Number of customers.
     num_products : int
@@ -207,23 +207,23 @@ class Shop:
 
     Examples
     --------
-    >>> shop = Shop(seed=1, num_customers=1_000)
+    >>> shop = Shop(random_state=1, num_customers=1_000)
     >>> shop.customers["segment"].cat.categories.tolist()[:2]
     ['loyal regulars', 'bargain hunters']
-    >>> Shop(seed=1, num_customers=50).customers.equals(shop.customers.head(50))
+    >>> Shop(random_state=1, num_customers=50).customers.equals(shop.customers.head(50))
     True
     """
 
     def __init__(
         self,
-        seed: int = 0,
+        random_state: int | None = 0,
         num_customers: int = 10_000,
         num_products: int = 1_000,
         start: str = DEFAULT_START,
         num_days: int = DEFAULT_NUM_DAYS,
         session_order: float = 0.0,
     ) -> None:
-        self.seed = check_seed(seed)
+        self.random_state = check_random_state(random_state)
         self.num_customers = check_count("num_customers", num_customers)
         self.num_products = check_count("num_products", num_products, minimum=len(CATEGORIES))
         self.num_days = check_count("num_days", num_days)
@@ -243,13 +243,13 @@ class Shop:
     def __repr__(self) -> str:
         order = f", session_order={self.session_order:g}" if self.session_order else ""
         return (
-            f"Shop(seed={self.seed}, num_customers={self.num_customers}, "
+            f"Shop(random_state={self.random_state}, num_customers={self.num_customers}, "
             f"num_products={self.num_products}, start='{self.start.date()}', "
             f"num_days={self.num_days}{order})"
         )
 
     def _rng(self, *names: str) -> np.random.Generator:
-        return stream(self.seed, "shop", *names)
+        return stream(self.random_state, "shop", *names)
 
     def _make_customers(self) -> tuple[pd.DataFrame, np.ndarray]:
         n = self.num_customers
@@ -387,7 +387,7 @@ class Shop:
 
         Examples
         --------
-        >>> log = Shop(seed=0, num_customers=300).events()
+        >>> log = Shop(random_state=0, num_customers=300).events()
         >>> log["event"].cat.ordered, log["timestamp"].is_monotonic_increasing
         (True, True)
         """
