@@ -171,10 +171,10 @@ def shop_events(num_events: int, seed: int = 0) -> pd.DataFrame:
     """About ``num_events`` events of the simulated shop (customers scaled to fit)."""
     from smartmkt_helpers.simulate import Shop
 
-    probe = Shop(random_state=seed, num_customers=2_000).events()
+    probe = Shop(random_state=seed, n_customers=2_000).events()
     per_customer = len(probe) / 2_000
     num_customers = max(100, int(round(num_events / per_customer)))
-    events = Shop(random_state=seed, num_customers=num_customers).events()
+    events = Shop(random_state=seed, n_customers=num_customers).events()
     return events[["customer_id", "product_id", "timestamp", "event", "price"]]
 
 

@@ -55,8 +55,8 @@ def test_texts_are_varied(messages):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"num_messages": 0}, "num_messages"),
-        ({"num_messages": -5}, "num_messages"),
+        ({"n_messages": 0}, "n_messages"),
+        ({"n_messages": -5}, "n_messages"),
         ({"typo_rate": 1.5}, "typo_rate"),
         ({"ambiguous_share": -0.1}, "ambiguous_share"),
         ({"random_state": -1}, "random_state"),

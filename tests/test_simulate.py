@@ -20,25 +20,25 @@ from smartmkt_helpers.simulate.german_credit import design_matrix
 
 #: Small options for the tests that do not need the default size.
 SMALL = {
-    "movielens-100k": {"num_users": 60, "num_items": 200, "num_ratings": 3_000},
-    "hillstrom": {"num_customers": 900},
-    "open-bandit": {"num_rows": 500, "policy": "bts"},
-    "german-credit": {"num_applicants": 200},
-    "cdnow": {"num_customers": 500},
-    "assistments-2009": {"num_students": 60, "num_skills": 20},
-    "ad-impressions": {"num_rows": 1_000},
-    "card-transactions": {"num_customers": 800},
+    "movielens-100k": {"n_users": 60, "n_items": 200, "n_ratings": 3_000},
+    "hillstrom": {"n_customers": 900},
+    "open-bandit": {"n_rows": 500, "policy": "bts"},
+    "german-credit": {"n_applicants": 200},
+    "cdnow": {"n_customers": 500},
+    "assistments-2009": {"n_students": 60, "n_skills": 20},
+    "ad-impressions": {"n_rows": 1_000},
+    "card-transactions": {"n_customers": 800},
 }
 #: The option that sets each twin's size.
 SIZE_OPTION = {
-    "movielens-100k": "num_users",
-    "hillstrom": "num_customers",
-    "open-bandit": "num_rows",
-    "german-credit": "num_applicants",
-    "cdnow": "num_customers",
-    "assistments-2009": "num_students",
-    "ad-impressions": "num_rows",
-    "card-transactions": "num_customers",
+    "movielens-100k": "n_users",
+    "hillstrom": "n_customers",
+    "open-bandit": "n_rows",
+    "german-credit": "n_applicants",
+    "cdnow": "n_customers",
+    "assistments-2009": "n_students",
+    "ad-impressions": "n_rows",
+    "card-transactions": "n_customers",
 }
 _DEFAULT_TWINS: dict[tuple[str, str], object] = {}
 
@@ -137,10 +137,10 @@ def test_default_sizes_match_the_real_datasets():
 
 
 def test_options_change_sizes():
-    assert len(simulate("hillstrom", num_customers=300).frame) == 300
-    assert len(simulate("movielens-100k", num_users=50, num_items=100, num_ratings=2_000).frame) == 2_000
-    assert simulate("cdnow", num_customers=40).frame["customer_id"].nunique() == 40
-    assert simulate("assistments-2009", num_students=10, num_skills=5).frame["skill_id"].max() <= 5
+    assert len(simulate("hillstrom", n_customers=300).frame) == 300
+    assert len(simulate("movielens-100k", n_users=50, n_items=100, n_ratings=2_000).frame) == 2_000
+    assert simulate("cdnow", n_customers=40).frame["customer_id"].nunique() == 40
+    assert simulate("assistments-2009", n_students=10, n_skills=5).frame["skill_id"].max() <= 5
 
 
 # --- The shop and its events --------------------------------------------------------------
@@ -161,7 +161,7 @@ def test_shop_customers_and_products(shop):
     assert rate.mean() > 1.5 * rate.median()  # heavy-tailed
     assert products["popularity"].sort_values().iloc[-100:].sum() > 0.5  # long tail
     # Customer 17 is the same person whatever the size of the shop.
-    assert_frame_equal(Shop(random_state=0, num_customers=50).customers, customers.head(50))
+    assert_frame_equal(Shop(random_state=0, n_customers=50).customers, customers.head(50))
 
 
 def test_events_walk_down_the_funnel(shop):
@@ -211,9 +211,9 @@ def _successor_share(shop: Shop) -> float:
 
 
 def test_session_order_makes_the_next_product_predictable():
-    unordered = Shop(random_state=0, num_customers=2_000)
+    unordered = Shop(random_state=0, n_customers=2_000)
     assert _successor_share(unordered) < 0.02  # no order: the successor is as likely as any product
-    ordered = Shop(random_state=0, num_customers=2_000, session_order=0.7)
+    ordered = Shop(random_state=0, n_customers=2_000, session_order=0.7)
     assert _successor_share(ordered) == pytest.approx(0.7, abs=0.03)
     # the successor stays in its product's category and every product has one
     successors, products = ordered.successors, ordered.products.set_index("product_id")
@@ -227,15 +227,15 @@ def test_session_order_makes_the_next_product_predictable():
 
 
 def test_session_order_zero_is_the_default_shop():
-    default = Shop(random_state=1, num_customers=300)
+    default = Shop(random_state=1, n_customers=300)
     assert default.session_order == 0.0
-    assert default.events().equals(Shop(random_state=1, num_customers=300, session_order=0).events())
-    assert "session_order=0.5" in repr(Shop(random_state=1, num_customers=10, session_order=0.5))
+    assert default.events().equals(Shop(random_state=1, n_customers=300, session_order=0).events())
+    assert "session_order=0.5" in repr(Shop(random_state=1, n_customers=10, session_order=0.5))
 
 
 def test_shop_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="num_customers"):
-        Shop(num_customers=-1)
+    with pytest.raises(ValueError, match="n_customers"):
+        Shop(n_customers=-1)
     with pytest.raises(ValueError, match="random_state"):
         Shop(random_state=-3)
     with pytest.raises(ValueError, match="start"):
@@ -347,7 +347,7 @@ def test_open_bandit_bts_propensities_are_the_logging_probabilities():
 
 
 def test_open_bandit_ipw_estimates_a_policys_true_value():
-    twin = simulate("open-bandit", random_state=1, num_rows=30_000)
+    twin = simulate("open-bandit", random_state=1, n_rows=30_000)
     truth = twin.ground_truth
     # Evaluation policy: a softmax over the true item effects.
     scores = 20 * truth.item_effects.to_numpy()
@@ -402,7 +402,7 @@ def test_german_credit_labels_costs_and_bad_rate():
 
 
 def test_logistic_regression_recovers_the_signs_of_the_default_model():
-    twin = simulate("german-credit", random_state=0, num_applicants=20_000)
+    twin = simulate("german-credit", random_state=0, n_applicants=20_000)
     truth = twin.ground_truth
     design = design_matrix(twin.frame)
     assert_frame_equal(design, truth.design)
@@ -453,7 +453,7 @@ def test_knowledge_state_only_grows_with_practice():
 def test_unknown_twin_and_option_are_refused_with_the_valid_ones():
     with pytest.raises(ValueError, match="unknown twin 'movielens'.*movielens-100k"):
         simulate("movielens")
-    with pytest.raises(ValueError, match=r"unknown option\(s\) \['rows'\]; valid options: \['policy', 'num_rows'\]"):
+    with pytest.raises(ValueError, match=r"unknown option\(s\) \['rows'\]; valid options: \['policy', 'n_rows'\]"):
         simulate("open-bandit", rows=10)
     with pytest.raises(ValueError, match="no data card"):
         data_card("iris")
@@ -471,13 +471,13 @@ def test_negative_sizes_are_refused(name):
     [
         ("open-bandit", {"policy": "epsilon"}, r"policy must be one of \['random', 'bts'\]"),
         ("ad-impressions", {"interaction_scale": -1}, "interaction_scale must be between"),
-        ("movielens-100k", {"num_users": 10, "num_ratings": 100}, "num_ratings must be at least 200"),
-        ("hillstrom", {"num_customers": 2.5}, "num_customers must be an integer"),
+        ("movielens-100k", {"n_users": 10, "n_ratings": 100}, "n_ratings must be at least 200"),
+        ("hillstrom", {"n_customers": 2.5}, "n_customers must be an integer"),
         ("cdnow", {"random_state": -1}, "random_state must be a non-negative integer"),
     ],
 )
 def test_bad_option_values_are_refused(name, options, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((TypeError, ValueError), match=message):
         simulate(name, **options)
 
 
@@ -505,6 +505,6 @@ def test_the_cards_are_exactly_the_twins():
 
 
 def test_random_state_none_draws_a_fresh_recorded_state():
-    twin = simulate("german-credit", random_state=None, num_applicants=50)
-    again = simulate("german-credit", random_state=twin.random_state, num_applicants=50)
+    twin = simulate("german-credit", random_state=None, n_applicants=50)
+    again = simulate("german-credit", random_state=twin.random_state, n_applicants=50)
     assert_frame_equal(twin.frame, again.frame)

@@ -31,20 +31,7 @@ from smartmkt_helpers.data.registry import (
 from smartmkt_helpers.data.schema import SCHEMAS, conform
 
 __all__ = [
-    "DATA_HOME_ENV",
-    "DATASETS",
-    "OFFLINE_ENV",
-    "SCHEMAS",
-    "ChecksumError",
-    "DataUnavailableError",
-    "DownloadError",
-    "OfflineError",
-    "cache_status",
-    "conform",
-    "data_home",
-    "fetch",
-    "file_state",
-    "get_dataset",
-    "load",
-    "real_data_card",
+    "DATA_HOME_ENV", "DATASETS", "OFFLINE_ENV", "SCHEMAS", "ChecksumError", "DataUnavailableError",
+    "DownloadError", "OfflineError", "cache_status", "conform", "data_home", "fetch", "file_state",
+    "get_dataset", "load", "real_data_card",
 ]

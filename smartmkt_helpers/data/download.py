@@ -7,15 +7,6 @@ each download into a temporary folder (``.fetch-*``) inside the dataset's
 folder, verifies it and only then moves it into place with
 :func:`os.replace`: the cache never holds a half-written or unverified
 file, and a failure (or Ctrl-C) leaves the cache as it was.
-
-Examples
---------
->>> import tempfile
->>> with tempfile.TemporaryDirectory() as home:
-...     fetch("cdnow", home, offline=True)  # doctest: +ELLIPSIS
-Traceback (most recent call last):
-    ...
-smartmkt_helpers.data.errors.OfflineError: cdnow is not in the cache ... CDNOW_master.txt...
 """
 
 from __future__ import annotations

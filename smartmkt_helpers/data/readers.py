@@ -12,7 +12,6 @@ fetches the files when needed and returns the tables with their data card.
 from __future__ import annotations
 
 import os
-import re
 import textwrap
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from smartmkt_helpers.data.schema import (
     SCHEMAS,
     conform,
     german_credit_cost_matrix,
+    german_credit_labels,
 )
 
 
@@ -73,8 +73,6 @@ def read_open_bandit(folder: Path, policy: str = "random") -> dict[str, pd.DataF
     ``policy`` is ``"random"`` (uniform random) or ``"bts"`` (Bernoulli
     Thompson sampling), the two policies that logged the dataset.
     """
-    if policy not in OPEN_BANDIT_POLICIES:
-        raise ValueError(f"policy must be one of {OPEN_BANDIT_POLICIES}, got {policy!r}")
     log = pd.read_csv(folder / policy / "all" / "all.csv", index_col=0)
     log["timestamp"] = pd.to_datetime(log["timestamp"], format="ISO8601", utc=True)
     items = pd.read_csv(folder / policy / "all" / "item_context.csv", index_col=0)
@@ -84,53 +82,14 @@ def read_open_bandit(folder: Path, policy: str = "random") -> dict[str, pd.DataF
     }
 
 
-def parse_german_credit_labels(doc_text: str) -> pd.DataFrame:
-    """The code-to-label table of German Credit's qualitative attributes.
-
-    Reads the attribute descriptions of ``german.doc``, where a label may
-    continue on the next line.
-
-    Examples
-    --------
-    >>> text = '''Attribute 1:  (qualitative)
-    ...        Status
-    ...        A11 :      ... <    0 DM
-    ...        A14 : no checking
-    ...              account
-    ... '''
-    >>> parse_german_credit_labels(text)["label"].tolist()
-    ['... < 0 DM', 'no checking account']
-    """
-    code_to_attribute = {
-        code: name for name, codes in GERMAN_CREDIT_ATTRIBUTES if codes for code in codes
-    }
-    rows: list[dict[str, str]] = []
-    continuing = False
-    for line in doc_text.split("8.  Cost Matrix")[0].splitlines():
-        stripped = line.strip()
-        match = re.match(r"^(A\d+)\s*:\s*(.*)$", stripped)
-        if match and match.group(1) in code_to_attribute:
-            code, label = match.groups()
-            rows.append({"attribute": code_to_attribute[code], "code": code, "label": label})
-            continuing = True
-        elif not stripped or re.match(r"^Att\w*bute", stripped):
-            continuing = False  # a blank line or the next attribute's heading
-        elif continuing:
-            rows[-1]["label"] += " " + stripped
-    table = pd.DataFrame(rows, columns=["attribute", "code", "label"])
-    table["label"] = table["label"].str.replace(r"\s+", " ", regex=True).str.strip()
-    return table.astype("str")
-
-
 def read_german_credit(folder: Path) -> dict[str, pd.DataFrame]:
-    """The 1,000 applicants, their attribute labels and the cost matrix."""
+    """The 1,000 applicants, the labels of the attribute codes (``german.doc``) and the cost matrix."""
     names = [name for name, _ in GERMAN_CREDIT_ATTRIBUTES] + ["risk"]
     applicants = pd.read_csv(folder / "german.data", sep=" ", header=None, names=names)
     applicants["risk"] = applicants["risk"].map({1: "good", 2: "bad"})
-    doc_text = (folder / "german.doc").read_text(encoding="latin-1")
     return {
         "frame": conform(applicants, "german-credit"),
-        "attribute_labels": parse_german_credit_labels(doc_text),
+        "attribute_labels": german_credit_labels(),
         "cost_matrix": german_credit_cost_matrix(),
     }
 

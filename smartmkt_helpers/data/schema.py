@@ -181,6 +181,18 @@ def german_credit_cost_matrix() -> pd.DataFrame:
     return table.astype("int64")
 
 
+def german_credit_labels() -> pd.DataFrame:
+    """German Credit's code-to-label table (``attribute``, ``code``, ``label``), as ``german.doc`` words it.
+
+    Examples
+    --------
+    >>> german_credit_labels().set_index("code").loc["A14", "label"]
+    'no checking account'
+    """
+    rows = [(name, code, label) for name, labels in GERMAN_CREDIT_LABELS.items() for code, label in labels.items()]
+    return pd.DataFrame(rows, columns=["attribute", "code", "label"]).astype("str")
+
+
 def _category(values) -> CategoricalDtype:
     return CategoricalDtype(list(values), ordered=False)
 
@@ -281,11 +293,6 @@ def _as_text(column: pd.Series) -> pd.Series:
     if PANDAS_HAS_STR_DTYPE:
         return column.astype("str")
     return column.astype(object).where(column.isna(), column.astype(str))
-
-
-def is_text_dtype(dtype: object) -> bool:
-    """Whether ``dtype`` is how this pandas stores a ``"str"`` schema column."""
-    return dtype == (pd.api.types.pandas_dtype("str") if PANDAS_HAS_STR_DTYPE else pd.api.types.pandas_dtype(object))
 
 
 def conform(table: pd.DataFrame, dataset: str, part: str = "frame", *, schemas: dict | None = None) -> pd.DataFrame:

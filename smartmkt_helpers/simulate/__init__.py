@@ -19,7 +19,7 @@ the Markdown file ``cards/<name>.md``), ``source``, ``citation``,
 
 Examples
 --------
->>> twin = simulate("hillstrom", random_state=0, num_customers=3_000)
+>>> twin = simulate("hillstrom", random_state=0, n_customers=3_000)
 >>> twin.frame.shape, twin.source
 ((3000, 12), 'simulated')
 >>> sorted(twin.ground_truth.rows.columns)[:2]
@@ -70,7 +70,7 @@ def twin_options(name: str) -> dict[str, object]:
     Examples
     --------
     >>> twin_options("open-bandit")
-    {'policy': 'random', 'num_rows': 10000}
+    {'policy': 'random', 'n_rows': 10000}
     """
     if name not in TWINS:
         raise ValueError(f"unknown twin {name!r}; the twins are: {', '.join(TWINS)}")
@@ -104,6 +104,8 @@ def simulate(name: str, random_state: int | None = 0, **options: object) -> Bunc
     ValueError
         For an unknown name, an unknown option or a bad option value; the
         message lists what is valid.
+    TypeError
+        For a size that is not an integer.
 
     Examples
     --------
@@ -112,7 +114,7 @@ def simulate(name: str, random_state: int | None = 0, **options: object) -> Bunc
     >>> simulate("cdnow", size=10)
     Traceback (most recent call last):
     ...
-    ValueError: cdnow: unknown option(s) ['size']; valid options: ['num_customers']
+    ValueError: cdnow: unknown option(s) ['size']; valid options: ['n_customers']
     """
     valid = twin_options(name)
     unknown = sorted(set(options) - set(valid))

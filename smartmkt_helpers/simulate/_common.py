@@ -41,16 +41,6 @@ def check_random_state(random_state: object) -> int:
     return int(random_state)
 
 
-def check_count(option: str, value: object, minimum: int = 1, maximum: int | None = None) -> int:
-    """Return a size option as an int, or raise ValueError naming the option."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{option} must be an integer, got {value!r}")
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = "" if maximum is None else f" and at most {maximum:,}"
-        raise ValueError(f"{option} must be at least {minimum:,}{upper}, got {value!r}")
-    return int(value)
-
-
 def check_number(option: str, value: object, minimum: float, maximum: float) -> float:
     """Return a real-valued option as a float, or raise ValueError naming the option."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -58,13 +48,6 @@ def check_number(option: str, value: object, minimum: float, maximum: float) -> 
     if not minimum <= value <= maximum:
         raise ValueError(f"{option} must be between {minimum} and {maximum}, got {value!r}")
     return float(value)
-
-
-def check_choice(option: str, value: object, choices: tuple[str, ...]) -> str:
-    """Return ``value`` if it is one of ``choices``, else raise ValueError listing them."""
-    if value not in choices:
-        raise ValueError(f"{option} must be one of {list(choices)}, got {value!r}")
-    return str(value)
 
 
 def _stream_key(name: str) -> int:

@@ -11,7 +11,7 @@ so that bidding and auction chapters can use it.
 
 Examples
 --------
->>> twin = simulate_ad_impressions(random_state=0, num_rows=5_000)
+>>> twin = simulate_ad_impressions(random_state=0, n_rows=5_000)
 >>> sorted(twin.ground_truth.token_weights)[:3]
 ['C1', 'C10', 'C2']
 >>> bool(abs(twin.frame["click"].mean() - twin.ground_truth.rows["p_click"].mean()) < 0.01)
@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.simulate._common import (
-    check_count,
-    check_number,
+        check_number,
     check_random_state,
     hashed_tokens,
     make_bunch,
@@ -83,7 +83,7 @@ MARKET_PRICE_LOG_SD = 0.6
 
 def simulate_ad_impressions(
     random_state: int | None = 0,
-    num_rows: int = DEFAULT_NUM_ROWS,
+    n_rows: int = DEFAULT_NUM_ROWS,
     interaction_scale: float = DEFAULT_INTERACTION_SCALE,
 ) -> Bunch:
     """A Criteo-like impression log with a known click-through function (see its data card).
@@ -92,7 +92,7 @@ def simulate_ad_impressions(
     ----------
     random_state : int or None
         Seed of the simulation.
-    num_rows : int
+    n_rows : int
         Number of impressions.
     interaction_scale : float
         Scale of the pairwise (factorisation-machine) terms of the click
@@ -110,10 +110,10 @@ def simulate_ad_impressions(
         ``interaction_scale`` and ``market_price_model``.
     """
     random_state = check_random_state(random_state)
-    n = check_count("num_rows", num_rows)
+    n = positive_int(n_rows, "n_rows")
     interaction_scale = check_number("interaction_scale", interaction_scale, 0.0, MAX_INTERACTION_SCALE)
 
-    # The model: tokens, their weights and latent factors (independent of num_rows).
+    # The model: tokens, their weights and latent factors (independent of n_rows).
     rng = stream(random_state, NAME, "model")
     tokens = {
         column: np.array(hashed_tokens(random_state, column, cardinality, digits=8))
@@ -188,5 +188,5 @@ def simulate_ad_impressions(
             "log_sd": MARKET_PRICE_LOG_SD,
         }),
     )
-    options = {"num_rows": n, "interaction_scale": interaction_scale}
+    options = {"n_rows": n, "interaction_scale": interaction_scale}
     return make_bunch(NAME, random_state, options, {"frame": frame}, ground_truth, schema=SCHEMA)

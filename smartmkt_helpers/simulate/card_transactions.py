@@ -13,7 +13,7 @@ fraudster's transactions follow one of two known patterns:
 
 Examples
 --------
->>> twin = simulate_card_transactions(random_state=0, num_customers=2_000)
+>>> twin = simulate_card_transactions(random_state=0, n_customers=2_000)
 >>> bool(0 < twin.frame["is_fraud"].mean() < 0.01)
 True
 >>> twin.ground_truth.rows["fraud_pattern"].cat.categories.tolist()
@@ -27,10 +27,10 @@ import pandas as pd
 from pandas.api.types import CategoricalDtype
 from sklearn.utils import Bunch
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.simulate._common import (
     SECONDS_PER_DAY,
-    check_count,
-    check_random_state,
+        check_random_state,
     choose_per_row,
     make_bunch,
     stream,
@@ -131,14 +131,14 @@ def _profiles(random_state: int, shop: Shop) -> pd.DataFrame:
     return profile
 
 
-def simulate_card_transactions(random_state: int | None = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
+def simulate_card_transactions(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
     """Card transactions of the shop's customers over its period (see the data card).
 
     Parameters
     ----------
     random_state : int or None
         Seed of the simulation (the shop's customers are ``Shop(random_state)``'s).
-    num_customers : int
+    n_customers : int
         Number of card holders; about 10 transactions each.
 
     Returns
@@ -150,12 +150,12 @@ def simulate_card_transactions(random_state: int | None = 0, num_customers: int 
         customer's normal spending profile and ``compromised_by``).
     """
     random_state = check_random_state(random_state)
-    n = check_count("num_customers", num_customers)
-    shop = Shop(random_state, num_customers=n)
+    n = positive_int(n_customers, "n_customers")
+    shop = Shop(random_state, n_customers=n)
     customers = shop.customers
     profile = _profiles(random_state, shop)
     start_day = np.maximum(customers["signup_day"].to_numpy(), 0).astype(float)
-    end_day = np.minimum(customers["churn_day"].to_numpy(), shop.num_days)
+    end_day = np.minimum(customers["churn_day"].to_numpy(), shop.n_days)
     active_days = np.clip(end_day - start_day, 0, None)
 
     # Legitimate payments.
@@ -224,7 +224,7 @@ def simulate_card_transactions(random_state: int | None = 0, num_customers: int 
         }),
         customers=profile,
     )
-    return make_bunch(NAME, random_state, {"num_customers": n}, {"frame": frame}, ground_truth, schema=SCHEMA)
+    return make_bunch(NAME, random_state, {"n_customers": n}, {"frame": frame}, ground_truth, schema=SCHEMA)
 
 
 def _card_testing(

@@ -8,7 +8,7 @@ churn: that is the point of the buy-till-you-die models the twin is for.
 
 Examples
 --------
->>> twin = simulate_cdnow(random_state=0, num_customers=2_000)
+>>> twin = simulate_cdnow(random_state=0, n_customers=2_000)
 >>> twin.frame["customer_id"].nunique()
 2000
 >>> twin.frame["date"].min() >= pd.Timestamp("1997-01-01")
@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from smartmkt_helpers.simulate._common import check_count, check_random_state, make_bunch, stream
+from smartmkt_helpers._checks import positive_int
+from smartmkt_helpers.simulate._common import check_random_state, make_bunch, stream
 from smartmkt_helpers.simulate.shop import SEGMENT_NAMES, Shop
 
 NAME = "cdnow"
@@ -45,14 +46,14 @@ UNIT_PRICE_CUSTOMER_LOG_SD = 0.15
 UNIT_PRICE_PURCHASE_LOG_SD = 0.25
 
 
-def simulate_cdnow(random_state: int | None = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
+def simulate_cdnow(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
     """Simulated twin of the CDNOW master purchase log (see its data card).
 
     Parameters
     ----------
     random_state : int or None
         Seed of the simulation.
-    num_customers : int
+    n_customers : int
         Size of the cohort acquired in January to March 1997.
 
     Returns
@@ -66,8 +67,8 @@ def simulate_cdnow(random_state: int | None = 0, num_customers: int = DEFAULT_NU
         ``mean_amount`` per purchase) and ``parameters``.
     """
     random_state = check_random_state(random_state)
-    n = check_count("num_customers", num_customers)
-    shop = Shop(random_state, num_customers=n)
+    n = positive_int(n_customers, "n_customers")
+    shop = Shop(random_state, n_customers=n)
     customers = shop.customers
     rng = stream(random_state, NAME, "life")
     day_weights = np.concatenate([
@@ -125,4 +126,4 @@ def simulate_cdnow(random_state: int | None = 0, num_customers: int = DEFAULT_NU
         "unit_price_purchase_log_sd": UNIT_PRICE_PURCHASE_LOG_SD,
     })
     ground_truth = Bunch(customers=truth, parameters=parameters)
-    return make_bunch(NAME, random_state, {"num_customers": n}, {"frame": frame}, ground_truth)
+    return make_bunch(NAME, random_state, {"n_customers": n}, {"frame": frame}, ground_truth)

@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.data.schema import (
     GERMAN_CREDIT_ATTRIBUTES,
-    GERMAN_CREDIT_LABELS,
     german_credit_cost_matrix,
+    german_credit_labels,
 )
 from smartmkt_helpers.simulate._common import (
-    check_count,
     check_random_state,
     choose_per_row,
     make_bunch,
@@ -101,7 +101,7 @@ def design_matrix(frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> frame = simulate_german_credit(random_state=0, num_applicants=5).frame
+    >>> frame = simulate_german_credit(random_state=0, n_applicants=5).frame
     >>> list(design_matrix(frame).columns[:3])
     ['checking_status_A12', 'checking_status_A13', 'checking_status_A14']
     """
@@ -132,24 +132,14 @@ def true_coefficients() -> pd.Series:
     return pd.Series(coefficients, name="coefficient")
 
 
-def attribute_labels() -> pd.DataFrame:
-    """German Credit's code-to-label table (attribute, code, label), from ``german.doc``."""
-    rows = [
-        (attribute, code, label)
-        for attribute, labels in GERMAN_CREDIT_LABELS.items()
-        for code, label in labels.items()
-    ]
-    return pd.DataFrame(rows, columns=["attribute", "code", "label"]).astype("str")
-
-
-def simulate_german_credit(random_state: int | None = 0, num_applicants: int = DEFAULT_NUM_APPLICANTS) -> Bunch:
+def simulate_german_credit(random_state: int | None = 0, n_applicants: int = DEFAULT_NUM_APPLICANTS) -> Bunch:
     """Simulated twin of Statlog German Credit (see its data card).
 
     Parameters
     ----------
     random_state : int or None
         Seed of the simulation.
-    num_applicants : int
+    n_applicants : int
         Number of applicants.
 
     Returns
@@ -163,7 +153,7 @@ def simulate_german_credit(random_state: int | None = 0, num_applicants: int = D
         ``intercept``).
     """
     random_state = check_random_state(random_state)
-    n = check_count("num_applicants", num_applicants)
+    n = positive_int(n_applicants, "n_applicants")
     rng = stream(random_state, NAME, "applicants")
     standing = rng.normal(size=n)
     frame = pd.DataFrame(index=range(n))
@@ -197,5 +187,5 @@ def simulate_german_credit(random_state: int | None = 0, num_applicants: int = D
         design=design,
         coefficients=coefficients,
     )
-    extra = {"attribute_labels": attribute_labels(), "cost_matrix": german_credit_cost_matrix()}
-    return make_bunch(NAME, random_state, {"num_applicants": n}, {"frame": frame}, ground_truth, extra)
+    extra = {"attribute_labels": german_credit_labels(), "cost_matrix": german_credit_cost_matrix()}
+    return make_bunch(NAME, random_state, {"n_applicants": n}, {"frame": frame}, ground_truth, extra)

@@ -9,7 +9,7 @@ from customer to customer.
 
 Examples
 --------
->>> twin = simulate_hillstrom(random_state=0, num_customers=3_000)
+>>> twin = simulate_hillstrom(random_state=0, n_customers=3_000)
 >>> twin.frame["segment"].value_counts().sort_index().tolist()
 [1000, 1000, 1000]
 >>> bool(twin.ground_truth.rows["uplift_visit_mens"].mean() > 0)
@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.data.schema import HILLSTROM_ARMS, HILLSTROM_HISTORY_SEGMENTS
-from smartmkt_helpers.simulate._common import check_count, check_random_state, make_bunch, sigmoid, stream
+from smartmkt_helpers.simulate._common import check_random_state, make_bunch, sigmoid, stream
 from smartmkt_helpers.simulate.shop import DEFAULT_NUM_DAYS, SEGMENT_NAMES, Shop
 
 NAME = "hillstrom"
@@ -76,32 +77,32 @@ SPEND_LOG_SD = 0.6
 ARM_KEYS = ("mens", "womens", "none")  # in the order of HILLSTROM_ARMS
 
 
-def _shop_buyers(random_state: int, num_customers: int) -> pd.DataFrame:
-    """The first ``num_customers`` shop customers who bought in the past year.
+def _shop_buyers(random_state: int, n_customers: int) -> pd.DataFrame:
+    """The first ``n_customers`` shop customers who bought in the past year.
 
     A customer with purchase rate ``r`` (per week) bought in the past year with
     probability ``1 - exp(-52 r)``; a shop large enough to hold that many
     buyers is simulated and its buyers kept in order.
     """
-    size = int(num_customers * 2.2) + 1_000
+    size = int(n_customers * 2.2) + 1_000
     while True:
-        shop = Shop(random_state, num_customers=size)
+        shop = Shop(random_state, n_customers=size)
         rate = shop.customers["purchase_rate"].to_numpy()
         bought = stream(random_state, NAME, "selection").random(size) < -np.expm1(-WEEKS_PER_YEAR * rate)
-        if bought.sum() >= num_customers:
-            keep = np.flatnonzero(bought)[:num_customers]
+        if bought.sum() >= n_customers:
+            keep = np.flatnonzero(bought)[:n_customers]
             return shop.customers.iloc[keep].reset_index(drop=True)
         size *= 2  # pragma: no cover - the first shop is large enough in practice
 
 
-def simulate_hillstrom(random_state: int | None = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
+def simulate_hillstrom(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
     """Simulated twin of the Hillstrom e-mail test (see its data card).
 
     Parameters
     ----------
     random_state : int or None
         Seed of the simulation.
-    num_customers : int
+    n_customers : int
         Number of customers, split into three equal random arms.
 
     Returns
@@ -115,9 +116,9 @@ def simulate_hillstrom(random_state: int | None = 0, num_customers: int = DEFAUL
         ``expected_spend``) and ``coefficients`` (the model's constants).
     """
     random_state = check_random_state(random_state)
-    num_customers = check_count("num_customers", num_customers, minimum=3)
-    customers = _shop_buyers(random_state, num_customers)
-    n = num_customers
+    n_customers = positive_int(n_customers, "n_customers", minimum=3)
+    customers = _shop_buyers(random_state, n_customers)
+    n = n_customers
     rng = stream(random_state, NAME, "features")
     rate = np.maximum(customers["purchase_rate"].to_numpy(), 1e-4)
     segment_names = customers["segment"].astype(str).to_numpy()
@@ -233,7 +234,7 @@ def simulate_hillstrom(random_state: int | None = 0, num_customers: int = DEFAUL
         **{f"conversion_email[{arm}]": value for arm, value in CONVERSION_EMAIL.items()},
     })
     ground_truth = Bunch(rows=rows, coefficients=coefficients)
-    return make_bunch(NAME, random_state, {"num_customers": n}, {"frame": frame}, ground_truth)
+    return make_bunch(NAME, random_state, {"n_customers": n}, {"frame": frame}, ground_truth)
 
 
 def _clipped_lognormal_mean(median: np.ndarray, log_sd: float, lower: float, upper: float) -> np.ndarray:

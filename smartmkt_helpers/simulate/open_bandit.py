@@ -10,7 +10,7 @@ policy's true value can be computed.
 
 Examples
 --------
->>> twin = simulate_open_bandit(random_state=0, num_rows=2_000)
+>>> twin = simulate_open_bandit(random_state=0, n_rows=2_000)
 >>> float(twin.frame["propensity_score"].iloc[0])
 0.0125
 >>> twin.ground_truth.p_click_all.shape
@@ -23,14 +23,13 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.data.schema import (
     OPEN_BANDIT_ITEMS,
     OPEN_BANDIT_POLICIES,
     OPEN_BANDIT_POSITIONS,
 )
 from smartmkt_helpers.simulate._common import (
-    check_choice,
-    check_count,
     check_random_state,
     choose_per_row,
     hashed_tokens,
@@ -78,7 +77,7 @@ MONTE_CARLO_DRAWS = 5_000
 
 
 def simulate_open_bandit(
-    random_state: int | None = 0, policy: str = "random", num_rows: int = DEFAULT_NUM_ROWS
+    random_state: int | None = 0, policy: str = "random", n_rows: int = DEFAULT_NUM_ROWS
 ) -> Bunch:
     """Simulated twin of an Open Bandit Dataset sample (see its data card).
 
@@ -88,7 +87,7 @@ def simulate_open_bandit(
         Seed of the simulation.
     policy : {"random", "bts"}
         The logging policy: uniform random, or Bernoulli Thompson sampling.
-    num_rows : int
+    n_rows : int
         Number of logged slots.
 
     Returns
@@ -107,8 +106,9 @@ def simulate_open_bandit(
         every item on every day).
     """
     random_state = check_random_state(random_state)
-    policy = check_choice("policy", policy, OPEN_BANDIT_POLICIES)
-    n = check_count("num_rows", num_rows)
+    if policy not in OPEN_BANDIT_POLICIES:
+        raise ValueError(f"policy must be one of {list(OPEN_BANDIT_POLICIES)}, got {policy!r}")
+    n = positive_int(n_rows, "n_rows")
     model = _click_model(random_state)
 
     # Contexts: time, position, user features, affinities.
@@ -186,7 +186,7 @@ def simulate_open_bandit(
     if posteriors is not None:
         ground_truth["posteriors"] = posteriors
     tables = {"frame": frame, "item_context": model["item_context"]}
-    twin = make_bunch(NAME, random_state, {"policy": policy, "num_rows": n}, tables, ground_truth)
+    twin = make_bunch(NAME, random_state, {"policy": policy, "n_rows": n}, tables, ground_truth)
     twin["policy"] = policy  # as in the real dataset's Bunch
     return twin
 
