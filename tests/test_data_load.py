@@ -9,7 +9,7 @@ from smartmkt_helpers import data, datasets
 from smartmkt_helpers.data import readers
 from smartmkt_helpers.data.schema import GERMAN_CREDIT_LABELS, PANDAS_HAS_STR_DTYPE, SCHEMAS
 
-#: Sizes documented by the datasets' own sources (see data/README.md).
+#: Sizes documented by the datasets' own sources (the registry's ``rows``).
 DOCUMENTED_ROWS = {
     "movielens-100k": 100_000,
     "hillstrom": 64_000,

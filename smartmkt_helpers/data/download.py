@@ -47,11 +47,6 @@ _CHUNK_BYTES = 1 << 16
 _ELSE = f"point {DATA_HOME_ENV} at a verified copy, or load the dataset with fallback='simulate'"
 
 
-def is_offline() -> bool:
-    """Whether ``SMARTMKT_OFFLINE`` switches network access off (``1``, ``true`` or ``yes``)."""
-    return os.environ.get(OFFLINE_ENV, "").strip().lower() in OFFLINE_VALUES
-
-
 def fetch(
     dataset: str | Dataset,
     home: str | os.PathLike[str] | None = None,
@@ -87,16 +82,11 @@ def fetch(
 
     Raises
     ------
-    OfflineError
-        Something is missing or corrupt and network access is off.
-    DownloadError
-        The source could not be reached, answered with an error status
-        (``status``) or stopped before the whole file arrived.
-    ChecksumError
-        A downloaded file or archive is not the one the registry describes.
-    DataUnavailableError
-        The archive is damaged or lacks a member, or the cache cannot be
-        written (read-only, disk full).
+    OfflineError, DownloadError, ChecksumError, DataUnavailableError
+        Network access is off; the source could not be reached, answered
+        with an error (``status``) or stopped early; a file is not the one
+        the registry describes; the archive is damaged or the cache cannot
+        be written. Each message says what happened and what to do.
 
     Examples
     --------
@@ -114,8 +104,9 @@ def fetch(
     needed = {path: state for path, state in needed.items() if state != "verified"}
     if not needed:
         return folder
-    why = "offline=True" if offline else f"{OFFLINE_ENV}={os.environ.get(OFFLINE_ENV, '').strip()}"
-    if offline or (offline is None and is_offline()):
+    setting = os.environ.get(OFFLINE_ENV, "").strip()
+    why = "offline=True" if offline else f"{OFFLINE_ENV}={setting}"
+    if offline or (offline is None and setting.lower() in OFFLINE_VALUES):
         found = ", ".join(path if state == "missing" else f"{path} ({state})" for path, state in needed.items())
         raise OfflineError(
             f"{entry.name} is not in the cache and network access is off ({why}); in {folder}, "

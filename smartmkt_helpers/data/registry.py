@@ -61,10 +61,6 @@ class Download:
     archive_sha256: str | None = None
     archive_md5: str | None = None
 
-    @property
-    def is_archive(self) -> bool:
-        return bool(self.members)
-
 
 @dataclass(frozen=True)
 class Dataset:
@@ -369,24 +365,13 @@ def cache_status(home: str | os.PathLike | None = None) -> pd.DataFrame:
     rows = []
     for name, dataset in DATASETS.items():
         states = [file_state(dataset, f, home_path) for f in dataset.files]
-        num_verified = states.count("verified")
-        if num_verified == len(states):
+        n_verified = states.count("verified")
+        if n_verified == len(states):
             status = "verified"
-        elif any(s in ("wrong size", "wrong checksum") for s in states):
+        elif any(state in ("wrong size", "wrong checksum") for state in states):
             status = "corrupt"
-        elif num_verified:
-            status = "partial"
         else:
-            status = "missing"
-        rows.append(
-            {
-                "dataset": name,
-                "title": dataset.title,
-                "files": len(states),
-                "verified": num_verified,
-                "status": status,
-                "MB": round(dataset.total_bytes / 1e6, 2),
-                "terms": dataset.terms,
-            }
-        )
+            status = "partial" if n_verified else "missing"
+        rows.append({"dataset": name, "title": dataset.title, "files": len(states), "verified": n_verified,
+                     "status": status, "MB": round(dataset.total_bytes / 1e6, 2), "terms": dataset.terms})
     return pd.DataFrame(rows).set_index("dataset")

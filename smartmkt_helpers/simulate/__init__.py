@@ -1,13 +1,11 @@
 """Simulated twins of the course's datasets, made by one model of a shop.
 
-Every chapter must run offline, and every chapter gains from knowing the
-truth that real logs hide. Each real dataset of the course therefore has a
-*simulated twin*: a table with the same columns and dtypes
-(:data:`~smartmkt_helpers.data.SCHEMAS`), made by a known generative model
-from a ``random_state``, that also returns that model's ground truth, so a
-chapter can measure regret, true uplift, recovered segments and so on.
-Two extra twins, ``"ad-impressions"`` and ``"card-transactions"``, have no
-real counterpart in the course.
+Each real dataset of the course has a *simulated twin*: tables with the same
+columns and dtypes (:data:`~smartmkt_helpers.data.SCHEMAS`), made by a known
+generative model from a ``random_state``, with that model's ground truth, so
+a chapter can run offline and measure regret, true uplift, recovered
+segments and so on. ``"ad-impressions"`` and ``"card-transactions"`` have no
+real counterpart.
 
 :class:`Shop` is the common generator: the customers of the Hillstrom,
 CDNOW, card-transaction and MovieLens twins are the shop's customers, so

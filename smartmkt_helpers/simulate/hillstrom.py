@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 from sklearn.utils import Bunch
 
 from smartmkt_helpers._checks import positive_int
@@ -239,8 +240,6 @@ def simulate_hillstrom(random_state: int | None = 0, n_customers: int = DEFAULT_
 
 def _clipped_lognormal_mean(median: np.ndarray, log_sd: float, lower: float, upper: float) -> np.ndarray:
     """E[clip(X, lower, upper)] for X log-normal with the given median and log-sd."""
-    from scipy.stats import norm
-
     mu = np.log(median)
     a = (np.log(lower) - mu) / log_sd
     b = (np.log(upper) - mu) / log_sd

@@ -79,17 +79,6 @@ SELECTION_SCORE = 0.6
 POPULARITY_BIAS_LINK = 0.8
 
 
-def _check_sizes(n_users: int, n_items: int, n_ratings: int) -> tuple[int, int, int]:
-    n_users = positive_int(n_users, "n_users")
-    n_items = positive_int(n_items, "n_items", minimum=2 * MINIMUM_RATINGS_PER_USER)
-    low = MINIMUM_RATINGS_PER_USER * n_users
-    high = n_users * n_items // 2
-    n_ratings = positive_int(n_ratings, "n_ratings", minimum=low)
-    if n_ratings > high:
-        raise ValueError(f"n_ratings must be at most {high:,} (half the user-item pairs), got {n_ratings}")
-    return n_users, n_items, n_ratings
-
-
 def _raters(random_state: int, n_users: int) -> pd.DataFrame:
     """The first ``n_users`` shop customers who join the rating site."""
     size = 3 * n_users + 100
@@ -149,7 +138,12 @@ def simulate_movielens(
         real dataset's Bunch.
     """
     random_state = check_random_state(random_state)
-    n_users, n_items, n_ratings = _check_sizes(n_users, n_items, n_ratings)
+    n_users = positive_int(n_users, "n_users")
+    n_items = positive_int(n_items, "n_items", minimum=2 * MINIMUM_RATINGS_PER_USER)
+    n_ratings = positive_int(n_ratings, "n_ratings", minimum=MINIMUM_RATINGS_PER_USER * n_users)
+    if n_ratings > n_users * n_items // 2:
+        raise ValueError(f"n_ratings must be at most {n_users * n_items // 2:,} (half the user-item pairs), "
+                         f"got {n_ratings}")
     customers = _raters(random_state, n_users)
     users = _users_table(random_state, customers)
     items, genres = _items_table(random_state, n_items)
