@@ -18,7 +18,7 @@ Examples
 
 from smartmkt_helpers.data.download import fetch
 from smartmkt_helpers.data.errors import ChecksumError, DataUnavailableError, DownloadError, OfflineError
-from smartmkt_helpers.data.readers import load, real_data_card
+from smartmkt_helpers.data.readers import load
 from smartmkt_helpers.data.registry import (
     DATA_HOME_ENV,
     DATASETS,
@@ -28,10 +28,9 @@ from smartmkt_helpers.data.registry import (
     file_state,
     get_dataset,
 )
-from smartmkt_helpers.data.schema import SCHEMAS, conform
+from smartmkt_helpers.data.schema import SCHEMAS
 
 __all__ = [
     "DATA_HOME_ENV", "DATASETS", "OFFLINE_ENV", "SCHEMAS", "ChecksumError", "DataUnavailableError",
-    "DownloadError", "OfflineError", "cache_status", "conform", "data_home", "fetch", "file_state",
-    "get_dataset", "load", "real_data_card",
+    "DownloadError", "OfflineError", "cache_status", "data_home", "fetch", "file_state", "get_dataset", "load",
 ]

@@ -109,9 +109,9 @@ def fetch(
     if offline or (offline is None and setting.lower() in OFFLINE_VALUES):
         found = ", ".join(path if state == "missing" else f"{path} ({state})" for path, state in needed.items())
         raise OfflineError(
-            f"{entry.name} is not in the cache and network access is off ({why}); in {folder}, "
-            f"missing or corrupt: {found}",
-            f"Unset {OFFLINE_ENV} (or pass offline=False) and connect to the internet, or {_ELSE}.",
+            f"{entry.name} is not in the cache and network access is off ({why})",
+            f"In {folder}, missing or corrupt: {found}. Unset {OFFLINE_ENV} (or pass offline=False) and "
+            f"connect to the internet, or {_ELSE}.",
         )
     existed = [path for path in (folder, *folder.parents) if path.exists()]
     try:

@@ -35,7 +35,7 @@ from collections.abc import Callable
 
 from sklearn.utils import Bunch
 
-from smartmkt_helpers.data import SCHEMAS as REAL_SCHEMAS
+from smartmkt_helpers.data.schema import SCHEMAS as REAL_SCHEMAS
 from smartmkt_helpers.simulate import ad_impressions, card_transactions
 from smartmkt_helpers.simulate._common import check_random_state, data_card
 from smartmkt_helpers.simulate.assistments import simulate_assistments

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from smartmkt_helpers.data import DATASETS, SCHEMAS, conform
+from smartmkt_helpers.data.registry import DATASETS
+from smartmkt_helpers.data.schema import SCHEMAS, conform
 
 #: Bound on a logit before it goes through the logistic function.
 LOGIT_BOUND = 30.0
