@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import smartmkt_helpers  # noqa: F401
-    from smartmkt_helpers.data import load
+    from smartmkt_helpers.datasets import load
     from smartmkt_helpers.recommenders.neighbours import UserKNN
 
     bunch = load("movielens-100k", fallback="simulate")

@@ -53,10 +53,10 @@ def main() -> int:
             continue
         seconds, bunch = median_seconds(lambda name=name: data.load(name), args.repeats)
         rows.append({"task": "load real", "name": name, "rows": len(bunch.frame), "seconds": seconds})
-    seconds, events = median_seconds(lambda: simulate.Shop(seed=0).events(), args.repeats)
+    seconds, events = median_seconds(lambda: simulate.Shop(random_state=0).events(), args.repeats)
     rows.append({"task": "simulate", "name": "Shop(seed=0).events()", "rows": len(events), "seconds": seconds})
     for name in simulate.TWINS:
-        seconds, bunch = median_seconds(lambda name=name: simulate.simulate(name, seed=0), args.repeats)
+        seconds, bunch = median_seconds(lambda name=name: simulate.simulate(name, random_state=0), args.repeats)
         rows.append({"task": "simulate", "name": name, "rows": len(bunch.frame), "seconds": seconds})
 
     common = {

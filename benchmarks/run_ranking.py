@@ -42,7 +42,7 @@ import pandas as pd
 
 import smartmkt_helpers  # noqa: F401  (selects the Keras backend)
 from smartmkt_helpers import metrics
-from smartmkt_helpers.data import load
+from smartmkt_helpers.datasets import load
 from smartmkt_helpers.recommenders.baselines import EASE, Popularity
 from smartmkt_helpers.recommenders.deep import MatrixFactorization, MultDAE, NeuMF, TwoTower
 from smartmkt_helpers.recommenders.neighbours import ItemKNN

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from smartmkt_helpers import metrics
-from smartmkt_helpers.data import load
+from smartmkt_helpers.datasets import load
 from smartmkt_helpers.recommenders.topk import top_k_from_scores
 from smartmkt_helpers.spark import als_top_k, local_session, rfm_features_spark
 from smartmkt_helpers.splits import stratified_split
@@ -171,10 +171,10 @@ def shop_events(num_events: int, seed: int = 0) -> pd.DataFrame:
     """About ``num_events`` events of the simulated shop (customers scaled to fit)."""
     from smartmkt_helpers.simulate import Shop
 
-    probe = Shop(seed=seed, num_customers=2_000).events()
+    probe = Shop(random_state=seed, n_customers=2_000).events()
     per_customer = len(probe) / 2_000
     num_customers = max(100, int(round(num_events / per_customer)))
-    events = Shop(seed=seed, num_customers=num_customers).events()
+    events = Shop(random_state=seed, n_customers=num_customers).events()
     return events[["customer_id", "product_id", "timestamp", "event", "price"]]
 
 

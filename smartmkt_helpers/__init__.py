@@ -10,10 +10,9 @@ it before Keras::
 What a chapter teaches is written in the chapter; this package holds the
 plumbing several chapters share, one module per concern:
 
-- ``data`` (the real datasets through a verified cache, ``load``, and the
-  command line ``python -m smartmkt_helpers.data``) and
-  ``simulate`` (the simulated shop, its twins with their ground truth, and
-  customer messages);
+- ``datasets.load`` (a real dataset, else its twin), built on ``data`` (the
+  real datasets through a verified cache, ``python -m smartmkt_helpers.data``)
+  and ``simulate`` (the shop, the twins with their ground truth, messages);
 - ``features`` and ``clustering`` (customer profiles, chapter 2);
 - ``splits``, ``metrics`` and ``recommenders`` (chapters 3 and 4);
 - ``ads``: ``uplift``, ``targeting``, ``bandits``, ``off_policy``,

@@ -29,7 +29,7 @@ The response model (all constants below):
 Examples
 --------
 >>> from smartmkt_helpers.simulate import Shop
->>> shop = Shop(seed=0, num_customers=2_000)
+>>> shop = Shop(random_state=0, n_customers=2_000)
 >>> contacted = np.arange(2_000) % 2 == 0
 >>> result = simulate_campaign(shop, contacted, "beauty", seed=1)
 >>> list(result.frame.columns)
@@ -136,7 +136,7 @@ def simulate_campaign(
     category = _featured(featured_category, n)
 
     weeks = window_days / 7
-    churned = customers["churn_day"].to_numpy() < shop.num_days
+    churned = customers["churn_day"].to_numpy() < shop.n_days
     rate = customers["purchase_rate"].to_numpy() * np.where(churned, DORMANT_FACTOR, 1.0)
     p_organic = 1 - np.exp(-rate * weeks)
     responsiveness = customers["email_responsiveness"].to_numpy()

@@ -13,7 +13,7 @@ from smartmkt_helpers.simulate.shop import CATEGORIES
 
 @pytest.fixture(scope="module")
 def shop() -> Shop:
-    return Shop(seed=0, num_customers=4_000)
+    return Shop(random_state=0, n_customers=4_000)
 
 
 def test_outcomes_follow_the_true_probabilities(shop):

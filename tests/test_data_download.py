@@ -8,7 +8,6 @@ or slow answer). Each test uses its own paths, so it counts its own requests.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import dataclasses
 import errno
@@ -19,7 +18,6 @@ import os
 import shutil
 import socket
 import stat
-import sys
 import tempfile
 import threading
 import time
@@ -37,17 +35,7 @@ import pytest
 
 from smartmkt_helpers.data import download
 from smartmkt_helpers.data.download import fetch
-from smartmkt_helpers.data.errors import (
-    CacheNotWritableError,
-    ChecksumError,
-    DataUnavailableError,
-    DiskFullError,
-    NetworkError,
-    OfflineError,
-    ServerError,
-    TruncatedDownloadError,
-    UnsafeArchiveError,
-)
+from smartmkt_helpers.data.errors import ChecksumError, DataUnavailableError, DownloadError, OfflineError
 from smartmkt_helpers.data.registry import (
     DATA_HOME_ENV,
     DATASETS,
@@ -193,6 +181,7 @@ def toy_dataset(urls: dict[str, str]) -> Dataset:
         terms="test",
         citation="test",
         rows="test",
+        about="test",
         downloads=tuple(Download(urls[path], (path,)) for path in ("a.bin", "sub/b.csv")),
     )
 
@@ -413,22 +402,6 @@ def test_progress_bar_names_the_file(server, home, capsys):
     assert "a.bin" in capsys.readouterr().err
 
 
-def test_module_imports_only_the_standard_library_and_its_siblings():
-    """Light to import (tqdm only when a bar is shown) and free of import cycles."""
-    tree = ast.parse(Path(download.__file__).read_text())
-    imported = set()
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            imported.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module)
-    allowed = {"smartmkt_helpers.data.registry", "smartmkt_helpers.data.errors"}
-    outside = {
-        name for name in imported - allowed if name.split(".")[0] not in sys.stdlib_module_names
-    }
-    assert outside == set()
-
-
 # --------------------------------------------------------------------------- verified caches
 
 
@@ -492,7 +465,7 @@ def test_offline_with_an_empty_cache_names_what_is_missing(
     with pytest.raises(OfflineError) as caught:
         fetch(dataset, cache, progress=False)
     message = str(caught.value)
-    expected_parts = ("toy", "a.bin", "sub/b.csv", f"{OFFLINE_ENV}={value}", "fallback='simulate'")
+    expected_parts = ("toy", "a.bin", "sub/b.csv", f"{OFFLINE_ENV}={value}", "fallback='simulate'", DATA_HOME_ENV)
     for expected in (*expected_parts, str(cache)):
         assert expected in message
     assert server.total == requests and not cache.exists()
@@ -532,10 +505,9 @@ def test_wrong_checksum_is_not_retried_and_leaves_nothing(server, home):
     dataset, paths = served_toy(server, b_csv=body(TOY_B.replace(b"1", b"7")))
     with pytest.raises(ChecksumError) as caught:
         fetch(dataset, home, retries=2, progress=False)
-    error = caught.value
-    assert "b.csv" in str(error) and error.expected in str(error) and error.actual in str(error)
-    assert error.expected == dataset.file("sub/b.csv").sha256
-    assert error.actual == hashlib.sha256(TOY_B.replace(b"1", b"7")).hexdigest()
+    message = str(caught.value)
+    assert "b.csv" in message and dataset.file("sub/b.csv").sha256 in message
+    assert hashlib.sha256(TOY_B.replace(b"1", b"7")).hexdigest() in message
     assert server.hits[paths["sub/b.csv"]] == 1
     # The first file arrived verified and stays; nothing else is left.
     assert set(snapshot(home)) == {"toy", "toy/a.bin"}
@@ -564,7 +536,7 @@ def test_wrong_checksum_keeps_an_existing_corrupt_file_unchanged(server, home):
 )
 def test_truncated_download_is_retried_then_reported(server, home, responder):
     dataset, paths = served_toy(server, a_bin=responder)
-    with pytest.raises(TruncatedDownloadError, match="stopped after"):
+    with pytest.raises(DownloadError, match="stopped after"):
         fetch(dataset, home, retries=1, progress=False)
     assert server.hits[paths["a.bin"]] == 2
     assert snapshot(home) == {}
@@ -572,7 +544,7 @@ def test_truncated_download_is_retried_then_reported(server, home, responder):
 
 def test_server_error_is_retried_then_reported(server, home):
     dataset, paths = served_toy(server, a_bin=status(500))
-    with pytest.raises(ServerError, match="HTTP 500") as caught:
+    with pytest.raises(DownloadError, match="HTTP 500") as caught:
         fetch(dataset, home, retries=1, progress=False)
     assert caught.value.status == 500 and dataset.downloads[0].url in str(caught.value)
     assert server.hits[paths["a.bin"]] == 2
@@ -581,7 +553,7 @@ def test_server_error_is_retried_then_reported(server, home):
 
 def test_client_error_is_not_retried(server, home):
     dataset, paths = served_toy(server, a_bin=status(404))
-    with pytest.raises(ServerError, match="HTTP 404") as caught:
+    with pytest.raises(DownloadError, match="HTTP 404") as caught:
         fetch(dataset, home, retries=3, progress=False)
     assert caught.value.status == 404 and dataset.downloads[0].url in str(caught.value)
     assert server.hits[paths["a.bin"]] == 1
@@ -599,7 +571,7 @@ def test_a_retry_can_succeed(server, home, first):
 
 def test_no_retry_when_retries_is_zero(server, home):
     dataset, paths = served_toy(server, a_bin=status(500))
-    with pytest.raises(ServerError):
+    with pytest.raises(DownloadError):
         fetch(dataset, home, retries=0, progress=False)
     assert server.hits[paths["a.bin"]] == 1
 
@@ -607,7 +579,7 @@ def test_no_retry_when_retries_is_zero(server, home):
 def test_timeout_is_a_network_error(server, home):
     dataset, _ = served_toy(server, a_bin=slow(1.5))
     started = time.monotonic()
-    with pytest.raises(NetworkError) as caught:
+    with pytest.raises(DownloadError) as caught:
         fetch(dataset, home, timeout=0.5, retries=0, progress=False)
     assert time.monotonic() - started < 1.4
     message = str(caught.value)
@@ -622,7 +594,7 @@ def test_connection_refused_is_a_network_error(home):
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}/a.bin"
     dataset = toy_dataset({"a.bin": url, "sub/b.csv": url})
-    with pytest.raises(NetworkError, match="check your connection|Check your connection") as caught:
+    with pytest.raises(DownloadError, match="check your connection|Check your connection") as caught:
         fetch(dataset, home, retries=1, progress=False)
     assert url in str(caught.value) and "refused" in str(caught.value).lower()
     assert snapshot(home) == {}
@@ -634,7 +606,7 @@ def test_dns_failure_is_a_network_error(home, monkeypatch):
 
     monkeypatch.setattr(urllib.request, "urlopen", no_dns)
     url = "http://files.example.invalid/a.bin"
-    with pytest.raises(NetworkError, match="Name or service not known"):
+    with pytest.raises(DownloadError, match="Name or service not known"):
         fetch(toy_dataset({"a.bin": url, "sub/b.csv": url}), home, progress=False)
     assert snapshot(home) == {}
 
@@ -642,20 +614,17 @@ def test_dns_failure_is_a_network_error(home, monkeypatch):
 # --------------------------------------------------------------------------- archives
 
 
-@pytest.mark.parametrize(
-    "member",
-    ["../evil.txt", "toy/../../evil.txt", "..\\evil.txt", "C:/evil.txt", "ABSOLUTE"],
-)
-def test_unsafe_member_path_is_refused_before_anything_is_extracted(server, tmp_path, member):
+@pytest.mark.parametrize("member", ["../evil.txt", "toy/../../evil.txt", "/tmp/evil.txt", "C:/evil.txt"])
+def test_archive_members_land_only_at_registered_paths(server, tmp_path, member):
+    """Members are read by their registered names and written to the cache's own paths,
+    so an archive member with a path leading elsewhere is never extracted."""
     home = tmp_path / "cache"
-    if member == "ABSOLUTE":
-        member = str(tmp_path / "evil.txt")
     archive = make_zip({**TOY_MEMBERS, member: b"evil"})
     url = server.route(unique("toy.zip"), body(archive))
-    with pytest.raises(UnsafeArchiveError) as caught:
-        fetch(toy_zip_dataset(url, archive), home, progress=False)
-    assert repr(member) in str(caught.value)
-    assert sorted(p.name for p in tmp_path.rglob("*")) == []
+    fetch(toy_zip_dataset(url, archive), home, progress=False)
+    written = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")}
+    assert written == {"cache", "cache/toy", "cache/toy/a.bin", "cache/toy/sub", "cache/toy/sub/b.csv"}
+    assert not Path("/tmp/evil.txt").exists() or Path("/tmp/evil.txt").read_bytes() != b"evil"
 
 
 def test_archive_checksum_mismatch(server, home):
@@ -664,8 +633,8 @@ def test_archive_checksum_mismatch(server, home):
     dataset = toy_zip_dataset(url, archive, archive_md5="0" * 32)
     with pytest.raises(ChecksumError) as caught:
         fetch(dataset, home, retries=2, progress=False)
-    assert url in str(caught.value) and caught.value.expected == "0" * 32
-    assert caught.value.actual == hashlib.md5(archive).hexdigest()
+    assert url in str(caught.value) and "0" * 32 in str(caught.value)
+    assert hashlib.md5(archive).hexdigest() in str(caught.value)
     assert server.hits[urlsplit(url).path] == 1
     assert snapshot(home) == {}
 
@@ -711,7 +680,7 @@ def test_read_only_cache_folder_is_reported(server, home):
         else:
             (home / "probe").unlink()
             pytest.skip("running as root: write bits do not stop writes")
-        with pytest.raises(CacheNotWritableError, match=DATA_HOME_ENV):
+        with pytest.raises(DataUnavailableError, match="cannot write to the cache folder"):
             fetch(dataset, home, progress=False)
         assert snapshot(home) == {}
     finally:
@@ -728,7 +697,7 @@ def test_unwritable_dataset_folder_is_reported(server, home, monkeypatch, error)
         raise error
 
     monkeypatch.setattr(download.tempfile, "mkdtemp", refuse)
-    with pytest.raises(CacheNotWritableError) as caught:
+    with pytest.raises(DataUnavailableError, match="cannot write to the cache folder") as caught:
         fetch(dataset, home, progress=False)
     assert str(home / "toy") in str(caught.value) and DATA_HOME_ENV in str(caught.value)
     assert snapshot(home) == {}
@@ -741,7 +710,7 @@ def test_cache_folder_that_cannot_be_created_is_reported(server, tmp_path, monke
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
     monkeypatch.setattr(download.os, "mkdir", refuse)
-    with pytest.raises(CacheNotWritableError, match=str(tmp_path)):
+    with pytest.raises(DataUnavailableError, match=f"cannot write to the cache folder {tmp_path}"):
         fetch(dataset, tmp_path / "cache", progress=False)
     assert list(tmp_path.iterdir()) == []
 
@@ -787,7 +756,7 @@ def test_full_disk_is_reported_and_leaves_nothing(server, home, monkeypatch, kin
     # A zip fails while extracting (after the archive itself was written).
     allowed = len(make_zip(TOY_MEMBERS)) + 10 if kind == "zip" else 1000
     failing_writes(monkeypatch, OSError(errno.ENOSPC, "No space left on device"), allowed)
-    with pytest.raises(DiskFullError) as caught:
+    with pytest.raises(DataUnavailableError, match="is full") as caught:
         fetch(dataset, home, progress=False)
     message = str(caught.value)
     assert "MB" in message and DATA_HOME_ENV in message and str(home / "toy") in message
@@ -833,6 +802,6 @@ def test_forbid_writes_catches_a_fetch_that_writes(server, home, monkeypatch):
     """The read-only tests above would notice a write, even when running as root."""
     dataset, _ = served_toy(server)
     with forbid_writes(monkeypatch) as attempts:
-        with pytest.raises(CacheNotWritableError):
+        with pytest.raises(DataUnavailableError, match="cannot write"):
             fetch(dataset, home, progress=False)
     assert attempts and snapshot(home) == {}

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from smartmkt_helpers import data
+from smartmkt_helpers import data, datasets
+from smartmkt_helpers.data.registry import CACHE_DIR_NAME, sha256_of
 from tests.conftest import REPO_ROOT
 
 EXPECTED_NAMES = {
@@ -59,13 +60,13 @@ def test_data_home_prefers_the_environment_variable(clean_env, tmp_path):
 def test_data_home_defaults_to_the_user_cache(clean_env, tmp_path):
     clean_env.setenv("XDG_CACHE_HOME", str(tmp_path))
     home = data.data_home()
-    assert home.name == data.CACHE_DIR_NAME
+    assert home.name == CACHE_DIR_NAME
     assert home.is_absolute()
 
 
 def test_blank_data_home_variable_is_ignored(clean_env):
     clean_env.setenv(data.DATA_HOME_ENV, "   ")
-    assert data.data_home().name == data.CACHE_DIR_NAME
+    assert data.data_home().name == CACHE_DIR_NAME
 
 
 def test_relative_data_home_is_refused_with_the_absolute_path_to_use(clean_env, tmp_path):
@@ -80,7 +81,7 @@ def test_relative_data_home_is_not_silently_replaced_by_the_twin(clean_env, tmp_
     clean_env.chdir(tmp_path)
     clean_env.setenv(data.DATA_HOME_ENV, "datasets")
     with pytest.raises(ValueError, match="SMARTMKT_DATA_HOME"):
-        data.load("cdnow", fallback="simulate", offline=True)
+        datasets.load("cdnow", fallback="simulate", offline=True)
 
 
 def test_data_home_expands_the_home_folder(clean_env, tmp_path):
@@ -149,4 +150,4 @@ def test_sha256_of_matches_hashlib(tmp_path):
     payload = b"deep learning for marketing\n" * 100_000  # spans several chunks
     path = tmp_path / "payload.bin"
     path.write_bytes(payload)
-    assert data.sha256_of(path) == hashlib.sha256(payload).hexdigest()
+    assert sha256_of(path) == hashlib.sha256(payload).hexdigest()

@@ -346,7 +346,7 @@ def _bkt_one_sequence(correct, prior, learn, guess, slip):
 def test_bkt_recovers_the_parameters_of_a_bkt_twin():
     from smartmkt_helpers.simulate import simulate
 
-    twin = simulate("assistments-2009", seed=1, num_students=600)
+    twin = simulate("assistments-2009", random_state=1, n_students=600)
     model = education.BayesianKnowledgeTracing(max_iter=20).fit(twin.frame)
     truth = twin.ground_truth.skills.set_index("skill_id")
     busy = twin.frame["skill_id"].value_counts().loc[lambda n: n >= 500].index

@@ -9,7 +9,7 @@ from smartmkt_helpers.simulate.messages import INTENT_SHARES, INTENTS, simulate_
 
 @pytest.fixture(scope="module")
 def messages():
-    return simulate_messages(3_000, seed=0)
+    return simulate_messages(3_000, random_state=0)
 
 
 def test_columns_and_types(messages):
@@ -21,8 +21,8 @@ def test_columns_and_types(messages):
 
 
 def test_same_seed_same_messages():
-    pd.testing.assert_frame_equal(simulate_messages(200, seed=3), simulate_messages(200, seed=3))
-    assert not simulate_messages(200, seed=3)["text"].equals(simulate_messages(200, seed=4)["text"])
+    pd.testing.assert_frame_equal(simulate_messages(200, random_state=3), simulate_messages(200, random_state=3))
+    assert not simulate_messages(200, random_state=3)["text"].equals(simulate_messages(200, random_state=4)["text"])
 
 
 def test_intent_shares_match(messages):
@@ -38,14 +38,14 @@ def test_second_intent_differs_and_has_the_asked_share(messages):
 
 
 def test_typo_rate_controls_typos():
-    clean = simulate_messages(500, seed=1, typo_rate=0.0)
-    noisy = simulate_messages(500, seed=1, typo_rate=0.3)
+    clean = simulate_messages(500, random_state=1, typo_rate=0.0)
+    noisy = simulate_messages(500, random_state=1, typo_rate=0.3)
     assert clean["num_typos"].sum() == 0
     assert noisy["num_typos"].mean() > 1
 
 
 def test_no_ambiguity_when_share_is_zero():
-    assert simulate_messages(300, seed=2, ambiguous_share=0.0)["second_intent"].isna().all()
+    assert simulate_messages(300, random_state=2, ambiguous_share=0.0)["second_intent"].isna().all()
 
 
 def test_texts_are_varied(messages):
@@ -55,11 +55,11 @@ def test_texts_are_varied(messages):
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"num_messages": 0}, "num_messages"),
-        ({"num_messages": -5}, "num_messages"),
+        ({"n_messages": 0}, "n_messages"),
+        ({"n_messages": -5}, "n_messages"),
         ({"typo_rate": 1.5}, "typo_rate"),
         ({"ambiguous_share": -0.1}, "ambiguous_share"),
-        ({"seed": -1}, "seed"),
+        ({"random_state": -1}, "random_state"),
     ],
 )
 def test_bad_arguments(kwargs, match):

@@ -1,9 +1,11 @@
-"""The course's datasets: real ones through a verified cache, simulated twins.
+"""The course's real datasets, through a verified cache.
 
-:func:`load` is the one entry point. It returns the real dataset when the
-cache holds it (or can fetch it) and, when asked, falls back on the
-simulated twin from :mod:`smartmkt_helpers.simulate`, which has the same
-columns and dtypes.
+:func:`load` returns a real dataset, fetching it first when the cache does
+not hold it; :func:`cache_status` says what the cache holds; ``python -m
+smartmkt_helpers.data`` lists, fetches, verifies and locates the datasets.
+The simulated twins live in :mod:`smartmkt_helpers.simulate`, and
+:func:`smartmkt_helpers.datasets.load` falls back on them. This package
+imports nothing else of the course.
 
 Examples
 --------
@@ -15,59 +17,20 @@ Examples
 """
 
 from smartmkt_helpers.data.download import fetch
-from smartmkt_helpers.data.errors import (
-    CacheNotWritableError,
-    ChecksumError,
-    DataUnavailableError,
-    DiskFullError,
-    NetworkError,
-    OfflineError,
-    ServerError,
-    TruncatedDownloadError,
-    UnsafeArchiveError,
-)
-from smartmkt_helpers.data.loaders import load, real_data_card
+from smartmkt_helpers.data.errors import ChecksumError, DataUnavailableError, DownloadError, OfflineError
+from smartmkt_helpers.data.readers import load
 from smartmkt_helpers.data.registry import (
-    CACHE_DIR_NAME,
     DATA_HOME_ENV,
     DATASETS,
     OFFLINE_ENV,
-    DataFile,
-    Dataset,
-    Download,
     cache_status,
     data_home,
     file_state,
     get_dataset,
-    sha256_of,
 )
-from smartmkt_helpers.data.schema import SCHEMAS, conform
+from smartmkt_helpers.data.schema import SCHEMAS
 
 __all__ = [
-    "CACHE_DIR_NAME",
-    "DATA_HOME_ENV",
-    "DATASETS",
-    "OFFLINE_ENV",
-    "SCHEMAS",
-    "CacheNotWritableError",
-    "ChecksumError",
-    "DataFile",
-    "DataUnavailableError",
-    "Dataset",
-    "DiskFullError",
-    "Download",
-    "NetworkError",
-    "OfflineError",
-    "ServerError",
-    "TruncatedDownloadError",
-    "UnsafeArchiveError",
-    "cache_status",
-    "conform",
-    "data_home",
-    "fetch",
-    "file_state",
-    "get_dataset",
-    "load",
-    "real_data_card",
-    "sha256_of",
+    "DATA_HOME_ENV", "DATASETS", "OFFLINE_ENV", "SCHEMAS", "ChecksumError", "DataUnavailableError",
+    "DownloadError", "OfflineError", "cache_status", "data_home", "fetch", "file_state", "get_dataset", "load",
 ]

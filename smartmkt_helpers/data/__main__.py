@@ -1,7 +1,4 @@
-"""``python -m smartmkt_helpers.data``: the data command line.
-
-See :mod:`smartmkt_helpers.data.cli` for the commands and exit codes.
-"""
+"""``python -m smartmkt_helpers.data``: the data command line (see :mod:`smartmkt_helpers.data.cli`)."""
 
 import sys
 

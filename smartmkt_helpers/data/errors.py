@@ -1,53 +1,40 @@
 """Errors of the data layer.
 
-Every error says what went wrong and what to do about it. They all derive
-from :class:`DataUnavailableError`, so a caller that can fall back on a
-simulated twin catches that one class.
+Every error says what went wrong (``reason``, one clause) and what to do.
+They all derive from :class:`DataUnavailableError`, so a caller that can
+fall back on a simulated twin catches that one class.
 """
 
 from __future__ import annotations
 
 
 class DataUnavailableError(RuntimeError):
-    """A real dataset could not be read from the cache or fetched."""
+    """A real dataset could not be read from the cache or fetched.
+
+    ``reason`` says what happened; the message adds what to do about it.
+    """
+
+    def __init__(self, reason: str, advice: str = "") -> None:
+        self.reason = reason
+        super().__init__(f"{reason}. {advice}".strip())
 
 
 class OfflineError(DataUnavailableError):
     """The dataset is not cached and network access is switched off."""
 
 
-class NetworkError(DataUnavailableError):
-    """The source could not be reached (no network, DNS failure, timeout)."""
+class DownloadError(DataUnavailableError):
+    """The source could not be reached, answered with an error or stopped early.
 
+    ``transient`` is True when trying again may help (no network, a timeout,
+    a 5xx status, a truncated download); ``status`` is the HTTP status, if any.
+    """
 
-class ServerError(DataUnavailableError):
-    """The source answered with an HTTP error status."""
+    def __init__(self, reason: str, advice: str = "", *, transient: bool = True, status: int | None = None):
+        super().__init__(reason, advice)
+        self.transient = transient
+        self.status = status
 
 
 class ChecksumError(DataUnavailableError):
-    """A downloaded file is not the file the registry describes."""
-
-    def __init__(self, path: str, expected: str, actual: str, what_to_do: str = "") -> None:
-        self.path = path
-        self.expected = expected
-        self.actual = actual
-        message = f"checksum mismatch for {path}: expected {expected}, got {actual}."
-        if what_to_do:
-            message += " " + what_to_do
-        super().__init__(message)
-
-
-class TruncatedDownloadError(DataUnavailableError):
-    """The connection closed before the whole file arrived."""
-
-
-class DiskFullError(DataUnavailableError):
-    """The cache's disk ran out of space while a file was being written."""
-
-
-class UnsafeArchiveError(DataUnavailableError):
-    """An archive holds a member whose path would land outside its folder."""
-
-
-class CacheNotWritableError(DataUnavailableError):
-    """A file is missing from a cache folder that cannot be written to."""
+    """A downloaded file (or archive) is not the one the registry describes."""

@@ -1,28 +1,34 @@
-"""Parsers that turn the official files of each real dataset into tables.
+"""``load``: a real dataset from the verified cache, as tables with fixed dtypes.
 
 Each ``read_*`` function takes the dataset's verified cache folder and
 returns a dict of pandas DataFrames: ``"frame"`` (the main table) and the
 side tables, already conformed to :data:`~smartmkt_helpers.data.schema.SCHEMAS`.
 The parsers know the quirks of each format (MovieLens's Latin-1 pipes,
 CDNOW's fixed-width columns, the three-lines-per-student layout of the
-knowledge-tracing files) so that chapters never have to.
+knowledge-tracing files) so that chapters never have to. :func:`load`
+fetches the files when needed and returns the tables with their data card.
 """
 
 from __future__ import annotations
 
-import re
+import os
+import textwrap
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.utils import Bunch
 
-from smartmkt_helpers.data.registry import DATASETS
+from smartmkt_helpers.data.download import fetch
+from smartmkt_helpers.data.registry import DATASETS, get_dataset
 from smartmkt_helpers.data.schema import (
     GERMAN_CREDIT_ATTRIBUTES,
     MOVIELENS_GENRES,
     OPEN_BANDIT_POLICIES,
+    SCHEMAS,
     conform,
     german_credit_cost_matrix,
+    german_credit_labels,
 )
 
 
@@ -67,8 +73,6 @@ def read_open_bandit(folder: Path, policy: str = "random") -> dict[str, pd.DataF
     ``policy`` is ``"random"`` (uniform random) or ``"bts"`` (Bernoulli
     Thompson sampling), the two policies that logged the dataset.
     """
-    if policy not in OPEN_BANDIT_POLICIES:
-        raise ValueError(f"policy must be one of {OPEN_BANDIT_POLICIES}, got {policy!r}")
     log = pd.read_csv(folder / policy / "all" / "all.csv", index_col=0)
     log["timestamp"] = pd.to_datetime(log["timestamp"], format="ISO8601", utc=True)
     items = pd.read_csv(folder / policy / "all" / "item_context.csv", index_col=0)
@@ -78,53 +82,14 @@ def read_open_bandit(folder: Path, policy: str = "random") -> dict[str, pd.DataF
     }
 
 
-def parse_german_credit_labels(doc_text: str) -> pd.DataFrame:
-    """The code-to-label table of German Credit's qualitative attributes.
-
-    Reads the attribute descriptions of ``german.doc``, where a label may
-    continue on the next line.
-
-    Examples
-    --------
-    >>> text = '''Attribute 1:  (qualitative)
-    ...        Status
-    ...        A11 :      ... <    0 DM
-    ...        A14 : no checking
-    ...              account
-    ... '''
-    >>> parse_german_credit_labels(text)["label"].tolist()
-    ['... < 0 DM', 'no checking account']
-    """
-    code_to_attribute = {
-        code: name for name, codes in GERMAN_CREDIT_ATTRIBUTES if codes for code in codes
-    }
-    rows: list[dict[str, str]] = []
-    continuing = False
-    for line in doc_text.split("8.  Cost Matrix")[0].splitlines():
-        stripped = line.strip()
-        match = re.match(r"^(A\d+)\s*:\s*(.*)$", stripped)
-        if match and match.group(1) in code_to_attribute:
-            code, label = match.groups()
-            rows.append({"attribute": code_to_attribute[code], "code": code, "label": label})
-            continuing = True
-        elif not stripped or re.match(r"^Att\w*bute", stripped):
-            continuing = False  # a blank line or the next attribute's heading
-        elif continuing:
-            rows[-1]["label"] += " " + stripped
-    table = pd.DataFrame(rows, columns=["attribute", "code", "label"])
-    table["label"] = table["label"].str.replace(r"\s+", " ", regex=True).str.strip()
-    return table.astype("str")
-
-
 def read_german_credit(folder: Path) -> dict[str, pd.DataFrame]:
-    """The 1,000 applicants, their attribute labels and the cost matrix."""
+    """The 1,000 applicants, the labels of the attribute codes (``german.doc``) and the cost matrix."""
     names = [name for name, _ in GERMAN_CREDIT_ATTRIBUTES] + ["risk"]
     applicants = pd.read_csv(folder / "german.data", sep=" ", header=None, names=names)
     applicants["risk"] = applicants["risk"].map({1: "good", 2: "bad"})
-    doc_text = (folder / "german.doc").read_text(encoding="latin-1")
     return {
         "frame": conform(applicants, "german-credit"),
-        "attribute_labels": parse_german_credit_labels(doc_text),
+        "attribute_labels": german_credit_labels(),
         "cost_matrix": german_credit_cost_matrix(),
     }
 
@@ -185,3 +150,88 @@ READERS = {
     "cdnow": read_cdnow,
     "assistments-2009": read_assistments_2009,
 }
+
+#: The options each dataset accepts, with their defaults.
+OPTIONS: dict[str, dict[str, object]] = {name: {} for name in READERS} | {"open-bandit": {"policy": "random"}}
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, 78, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+
+
+def real_data_card(name: str) -> str:
+    """The data card (``DESCR``) of a real dataset, in Markdown, from the registry and the schema.
+
+    Examples
+    --------
+    >>> print(real_data_card("cdnow").splitlines()[0])
+    # CDNOW master transactions (real data)
+    """
+    dataset = get_dataset(name)
+    items = [f"- Size: {dataset.rows}.", f"- Official source: {dataset.source}",
+             f"- Terms: {dataset.terms}", f"- Cite: {dataset.citation}"]
+    tables = []
+    for part, columns in SCHEMAS[name].items():
+        shown = list(columns.items())[:9] if len(columns) > 12 else columns.items()
+        listed = ", ".join(f"`{column}` ({dtype})" for column, dtype in shown)
+        more = f", ... ({len(columns)} columns)" if len(columns) > 12 else ""
+        tables.append(f"- `{part}`: {listed}{more}")
+    lines = [f"# {dataset.title} (real data)", "", _wrap(dataset.about), "",
+             *(_wrap(item, "  ") for item in items), "", "Tables:", "", *(_wrap(line, "  ") for line in tables)]
+    return "\n".join(lines) + "\n"
+
+
+def load(name: str, *, home: str | os.PathLike | None = None, offline: bool | None = None,
+         **options: object) -> Bunch:
+    """Load a real dataset from the verified cache, fetching it first if needed.
+
+    Chapters call :func:`smartmkt_helpers.datasets.load`, which adds the
+    fallback on the simulated twin.
+
+    Parameters
+    ----------
+    name : str
+        ``"movielens-100k"``, ``"hillstrom"``, ``"open-bandit"``,
+        ``"german-credit"``, ``"cdnow"`` or ``"assistments-2009"``.
+    home : path-like, optional
+        The cache folder, if not :func:`~smartmkt_helpers.data.data_home`.
+    offline : bool, optional
+        ``True`` never touches the network; ``None`` follows ``SMARTMKT_OFFLINE``.
+    **options
+        ``policy`` (``"random"`` or ``"bts"``) for ``"open-bandit"``.
+
+    Returns
+    -------
+    sklearn.utils.Bunch
+        ``frame`` (the main table), the side tables (``users`` and ``movies``
+        for MovieLens, ``item_context`` for Open Bandit, ``attribute_labels``
+        and ``cost_matrix`` for German Credit), ``DESCR`` (the data card),
+        ``source`` (``"real"``), ``citation``, ``name`` and the options.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or option.
+    DataUnavailableError
+        When the dataset is not in the cache and cannot be fetched; the
+        message says why and what to do.
+
+    Examples
+    --------
+    >>> load("cdnow", home="/nonexistent", offline=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    smartmkt_helpers.data.errors.OfflineError: cdnow is not in the cache ...
+    """
+    dataset = get_dataset(name)
+    unknown = sorted(set(options) - set(OPTIONS[name]))
+    if unknown:
+        accepted = ", ".join(OPTIONS[name]) or "no options"
+        raise ValueError(f"load({name!r}) got unknown option(s) {unknown}; it accepts {accepted}")
+    options = {**OPTIONS[name], **options}
+    if name == "open-bandit" and options["policy"] not in OPEN_BANDIT_POLICIES:
+        raise ValueError(f"policy must be 'random' or 'bts', got {options['policy']!r}")
+    folder = fetch(dataset, home, offline=offline)
+    tables = READERS[name](folder, **options)
+    return Bunch(**tables, DESCR=real_data_card(name), source="real", citation=dataset.citation, name=name,
+                 **options)

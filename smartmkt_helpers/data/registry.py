@@ -61,14 +61,10 @@ class Download:
     archive_sha256: str | None = None
     archive_md5: str | None = None
 
-    @property
-    def is_archive(self) -> bool:
-        return bool(self.members)
-
 
 @dataclass(frozen=True)
 class Dataset:
-    """A real public dataset: where it comes from and what its files are."""
+    """A real public dataset: where it comes from, what its files are, what it holds (``about``)."""
 
     name: str
     title: str
@@ -78,6 +74,7 @@ class Dataset:
     terms: str
     citation: str
     rows: str
+    about: str
     downloads: tuple[Download, ...] = ()
 
     @property
@@ -131,6 +128,11 @@ DATASETS: dict[str, Dataset] = {
             "Context. ACM Transactions on Interactive Intelligent Systems 5(4)."
         ),
         rows="100,000 ratings by 943 users of 1,682 movies",
+        about=(
+            "Explicit 1-5 star ratings collected by the MovieLens web site between September 1997 and "
+            "April 1998; every user rated at least 20 movies. `users` holds age, gender, occupation and"
+            " zip code; `movies` the title, release date, IMDb link and 19 genre flags."
+        ),
     ),
     "hillstrom": Dataset(
         name="hillstrom",
@@ -150,6 +152,11 @@ DATASETS: dict[str, Dataset] = {
             "Hillstrom, K. (2008). The MineThatData E-Mail Analytics and Data Mining Challenge."
         ),
         rows="64,000 customers in a randomised e-mail test",
+        about=(
+            "64,000 customers who bought in the last twelve months, randomly split into three equal "
+            "groups: a men's merchandise e-mail, a women's merchandise e-mail, no e-mail (`segment`). "
+            "Outcomes over the following two weeks: `visit`, `conversion`, `spend`."
+        ),
     ),
     "open-bandit": Dataset(
         name="open-bandit",
@@ -174,6 +181,12 @@ DATASETS: dict[str, Dataset] = {
             "NeurIPS Datasets and Benchmarks Track."
         ),
         rows="10,000 logged impressions for each of two policies (random, Bernoulli TS)",
+        about=(
+            "Fashion recommendations on ZOZOTOWN: each row is one of three slots (`position`) showing "
+            "one of 80 items, chosen by the logging policy with probability `propensity_score`; `click`"
+            ' is the reward. `item_context` describes the items. Load `policy="random"` (uniform '
+            'random) or `policy="bts"` (Bernoulli Thompson sampling).'
+        ),
     ),
     "german-credit": Dataset(
         name="german-credit",
@@ -193,6 +206,12 @@ DATASETS: dict[str, Dataset] = {
             "Hofmann, H. (1994). Statlog (German Credit Data). UCI Machine Learning Repository."
         ),
         rows="1,000 loan applicants, 20 attributes, good or bad risk",
+        about=(
+            "1,000 loan applicants described by 20 attributes (qualitative ones as the codes A11, A12, "
+            "... of german.doc, decoded in `attribute_labels`) and labelled good or bad risk (`risk`). "
+            "Misclassifying a bad applicant as good costs five times more than the reverse "
+            "(`cost_matrix`)."
+        ),
     ),
     "cdnow": Dataset(
         name="cdnow",
@@ -216,6 +235,11 @@ DATASETS: dict[str, Dataset] = {
             "A Case Study. Interfaces 31(3)."
         ),
         rows="69,659 purchases by 23,570 customers, January 1997 to June 1998",
+        about=(
+            "Every purchase from January 1997 to June 1998 by the 23,570 customers who made their first"
+            " purchase at the online CD shop CDNOW in the first quarter of 1997: customer, date, number"
+            " of CDs and dollar value."
+        ),
     ),
     "assistments-2009": Dataset(
         name="assistments-2009",
@@ -237,6 +261,12 @@ DATASETS: dict[str, Dataset] = {
             "User-Adapted Interaction 19(3)."
         ),
         rows="student answer sequences, 3 lines per student (train 8,763 + test 3,690 lines)",
+        about=(
+            "Answers of students to skill-tagged maths problems in the ASSISTments tutor (2009-2010 "
+            "skill-builder set), as preprocessed for knowledge-tracing papers: one row per answer, in "
+            "order (`step`), with the skill and whether the answer was correct; `split` keeps the "
+            "published train/test division."
+        ),
     ),
 }
 
@@ -335,24 +365,13 @@ def cache_status(home: str | os.PathLike | None = None) -> pd.DataFrame:
     rows = []
     for name, dataset in DATASETS.items():
         states = [file_state(dataset, f, home_path) for f in dataset.files]
-        num_verified = states.count("verified")
-        if num_verified == len(states):
+        n_verified = states.count("verified")
+        if n_verified == len(states):
             status = "verified"
-        elif any(s in ("wrong size", "wrong checksum") for s in states):
+        elif any(state in ("wrong size", "wrong checksum") for state in states):
             status = "corrupt"
-        elif num_verified:
-            status = "partial"
         else:
-            status = "missing"
-        rows.append(
-            {
-                "dataset": name,
-                "title": dataset.title,
-                "files": len(states),
-                "verified": num_verified,
-                "status": status,
-                "MB": round(dataset.total_bytes / 1e6, 2),
-                "terms": dataset.terms,
-            }
-        )
+            status = "partial" if n_verified else "missing"
+        rows.append({"dataset": name, "title": dataset.title, "files": len(states), "verified": n_verified,
+                     "status": status, "MB": round(dataset.total_bytes / 1e6, 2), "terms": dataset.terms})
     return pd.DataFrame(rows).set_index("dataset")

@@ -1,4 +1,4 @@
-"""Column names and dtypes of every table the data layer returns.
+"""Column names and dtypes of every table of the real datasets.
 
 A real dataset and its simulated twin share one schema: the loader and the
 simulator both pass their tables through :func:`conform`, so a chapter
@@ -181,6 +181,18 @@ def german_credit_cost_matrix() -> pd.DataFrame:
     return table.astype("int64")
 
 
+def german_credit_labels() -> pd.DataFrame:
+    """German Credit's code-to-label table (``attribute``, ``code``, ``label``), as ``german.doc`` words it.
+
+    Examples
+    --------
+    >>> german_credit_labels().set_index("code").loc["A14", "label"]
+    'no checking account'
+    """
+    rows = [(name, code, label) for name, labels in GERMAN_CREDIT_LABELS.items() for code, label in labels.items()]
+    return pd.DataFrame(rows, columns=["attribute", "code", "label"]).astype("str")
+
+
 def _category(values) -> CategoricalDtype:
     return CategoricalDtype(list(values), ordered=False)
 
@@ -268,32 +280,6 @@ SCHEMAS: dict[str, dict[str, dict[str, object]]] = {
             "correct": "int8",
         },
     },
-    "ad-impressions": {
-        "frame": {
-            "click": "int8",
-            **{f"I{i}": "float64" for i in range(1, 6)},
-            **{f"C{i}": "str" for i in range(1, 11)},
-            "hour": "int8",
-            "market_price": "float64",
-        },
-    },
-    "card-transactions": {
-        "frame": {
-            "transaction_id": "int32",
-            "customer_id": "int32",
-            "timestamp": "datetime64[s]",
-            "amount": "float64",
-            "merchant_category": _category([
-                "grocery", "restaurants", "fuel", "apparel", "electronics", "home & garden",
-                "health & beauty", "entertainment", "travel", "digital goods",
-            ]),
-            "channel": _category(["online", "in-store"]),
-            "hour": "int8",
-            "distance_from_home_km": "float64",
-            "is_foreign": "int8",
-            "is_fraud": "int8",
-        },
-    },
 }
 
 
@@ -309,12 +295,7 @@ def _as_text(column: pd.Series) -> pd.Series:
     return column.astype(object).where(column.isna(), column.astype(str))
 
 
-def is_text_dtype(dtype: object) -> bool:
-    """Whether ``dtype`` is how this pandas stores a ``"str"`` schema column."""
-    return dtype == (pd.api.types.pandas_dtype("str") if PANDAS_HAS_STR_DTYPE else pd.api.types.pandas_dtype(object))
-
-
-def conform(table: pd.DataFrame, dataset: str, part: str = "frame") -> pd.DataFrame:
+def conform(table: pd.DataFrame, dataset: str, part: str = "frame", *, schemas: dict | None = None) -> pd.DataFrame:
     """Return ``table`` with exactly the columns and dtypes of the schema.
 
     Columns come out in the schema's order with a fresh ``RangeIndex``.
@@ -324,9 +305,12 @@ def conform(table: pd.DataFrame, dataset: str, part: str = "frame") -> pd.DataFr
     table : pandas.DataFrame
         The table to check and cast.
     dataset : str
-        A key of :data:`SCHEMAS`.
+        A key of ``schemas``.
     part : str
         ``"frame"`` or the name of a side table.
+    schemas : dict, optional
+        The schemas to look ``dataset`` up in; :data:`SCHEMAS` (the real
+        datasets') by default.
 
     Raises
     ------
@@ -335,7 +319,7 @@ def conform(table: pd.DataFrame, dataset: str, part: str = "frame") -> pd.DataFr
         (for example a category outside the fixed vocabulary).
     """
     try:
-        columns = SCHEMAS[dataset][part]
+        columns = (SCHEMAS if schemas is None else schemas)[dataset][part]
     except KeyError:
         raise ValueError(f"no schema for table {part!r} of dataset {dataset!r}") from None
     missing = [name for name in columns if name not in table.columns]

@@ -1,8 +1,8 @@
-"""Plumbing shared by the simulated twins: random streams, checks, tokens.
+"""Plumbing shared by the simulated twins: random streams, checks, cards, the Bunch.
 
 Every twin draws from its own named random streams (see :func:`stream`), so
 that adding a twin, or a draw to one twin, leaves every other twin's data
-unchanged for the same seed.
+unchanged for the same ``random_state``.
 
 Examples
 --------
@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -28,23 +29,17 @@ from smartmkt_helpers.data.schema import SCHEMAS, conform
 #: Bound on a logit before it goes through the logistic function.
 LOGIT_BOUND = 30.0
 SECONDS_PER_DAY = 86_400
+#: The twins' data cards, one Markdown file per twin.
+CARDS_FOLDER = Path(__file__).with_name("cards")
 
 
-def check_seed(seed: object) -> int:
-    """Return ``seed`` as an int, or raise ValueError if it is not a non-negative integer."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
-
-
-def check_count(option: str, value: object, minimum: int = 1, maximum: int | None = None) -> int:
-    """Return a size option as an int, or raise ValueError naming the option."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{option} must be an integer, got {value!r}")
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = "" if maximum is None else f" and at most {maximum:,}"
-        raise ValueError(f"{option} must be at least {minimum:,}{upper}, got {value!r}")
-    return int(value)
+def check_random_state(random_state: object) -> int:
+    """Return ``random_state`` as an int (a fresh one for None), or raise ValueError."""
+    if random_state is None:
+        return int(np.random.SeedSequence().entropy)
+    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)) or random_state < 0:
+        raise ValueError(f"random_state must be a non-negative integer or None, got {random_state!r}")
+    return int(random_state)
 
 
 def check_number(option: str, value: object, minimum: float, maximum: float) -> float:
@@ -56,35 +51,28 @@ def check_number(option: str, value: object, minimum: float, maximum: float) -> 
     return float(value)
 
 
-def check_choice(option: str, value: object, choices: tuple[str, ...]) -> str:
-    """Return ``value`` if it is one of ``choices``, else raise ValueError listing them."""
-    if value not in choices:
-        raise ValueError(f"{option} must be one of {list(choices)}, got {value!r}")
-    return str(value)
-
-
 def _stream_key(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
 
-def stream(seed: int, *names: str) -> np.random.Generator:
-    """An independent random generator for ``seed`` and a path of stream names.
+def stream(random_state: int, *names: str) -> np.random.Generator:
+    """An independent random generator for ``random_state`` and a path of stream names.
 
-    The same ``(seed, names)`` always gives the same generator, and different
-    names give statistically independent ones.
+    The same ``(random_state, names)`` always gives the same generator, and
+    different names give statistically independent ones.
     """
-    keys = [check_seed(seed)] + [_stream_key(name) for name in names]
+    keys = [check_random_state(random_state)] + [_stream_key(name) for name in names]
     return np.random.default_rng(np.random.SeedSequence(keys))
 
 
-def hashed_tokens(seed: int, column: str, count: int, digits: int = 32) -> list[str]:
+def hashed_tokens(random_state: int, column: str, count: int, digits: int = 32) -> list[str]:
     """``count`` distinct hexadecimal tokens that look like hashed values.
 
-    They are the first ``digits`` hex digits of the MD5 of the seed, the
-    column name and the value's index, so they carry no information.
+    They are the first ``digits`` hex digits of the MD5 of the random state,
+    the column name and the value's index, so they carry no information.
     """
     tokens = [
-        hashlib.md5(f"{seed}/{column}/{index}".encode()).hexdigest()[:digits]
+        hashlib.md5(f"{random_state}/{column}/{index}".encode()).hexdigest()[:digits]
         for index in range(count)
     ]
     if len(set(tokens)) != count:  # pragma: no cover - 8 hex digits, a few thousand values
@@ -114,26 +102,41 @@ def zipf_weights(count: int, exponent: float, offset: float = 0.0) -> np.ndarray
     return weights / weights.sum()
 
 
+def data_card(name: str) -> str:
+    """The Markdown data card of twin ``name`` (``cards/<name>.md``, its ``DESCR``).
+
+    Examples
+    --------
+    >>> data_card("cdnow").splitlines()[0]
+    '# Simulated twin: CDNOW master transactions'
+    """
+    path = CARDS_FOLDER / f"{name}.md"
+    if not path.is_file():
+        known = ", ".join(sorted(card.stem for card in CARDS_FOLDER.glob("*.md")))
+        raise ValueError(f"no data card for {name!r}; the twins are: {known}")
+    return path.read_text(encoding="utf-8")
+
+
 def make_bunch(
     name: str,
-    seed: int,
+    random_state: int,
     options: Mapping[str, object],
     tables: Mapping[str, pd.DataFrame],
     ground_truth: Bunch,
     extra_tables: Mapping[str, pd.DataFrame] | None = None,
+    schema: Mapping[str, Mapping[str, object]] | None = None,
 ) -> Bunch:
-    """Conform the tables of twin ``name`` to their schemas and wrap everything in a Bunch.
+    """Conform the tables of twin ``name`` to their schema and wrap everything in a Bunch.
 
     ``tables`` holds the main table under ``"frame"`` and one entry for each
-    side table of the schema; ``extra_tables`` holds side tables that have no
-    schema (German Credit's cost matrix, for example) and are passed through.
+    side table of the schema (the real dataset's, unless ``schema`` is given
+    for a twin without a real counterpart); ``extra_tables`` holds side
+    tables that have no schema (German Credit's cost matrix, for example).
     """
-    from smartmkt_helpers.simulate.cards import data_card  # cards import the twins' constants
-
-    expected = set(SCHEMAS[name])
-    if set(tables) != expected:
-        raise RuntimeError(f"{name}: tables {sorted(tables)} differ from the schema's {sorted(expected)}")
-    conformed = {part: conform(table, name, part) for part, table in tables.items()}
+    schemas = {name: schema} if schema is not None else SCHEMAS
+    if set(tables) != set(schemas[name]):
+        raise RuntimeError(f"{name}: tables {sorted(tables)} differ from the schema's {sorted(schemas[name])}")
+    conformed = {part: conform(table, name, part, schemas=schemas) for part, table in tables.items()}
     mirrored = DATASETS[name].title if name in DATASETS else "no real dataset (a course-made benchmark)"
     return Bunch(
         **conformed,
@@ -142,10 +145,10 @@ def make_bunch(
         DESCR=data_card(name),
         source="simulated",
         citation=(
-            f"Simulated twin generated by smartmkt_helpers.simulate (seed={seed}); "
+            f"Simulated twin generated by smartmkt_helpers.simulate (random_state={random_state}); "
             f"mirrors: {mirrored}."
         ),
-        seed=seed,
+        random_state=random_state,
         name=name,
         options=dict(options),
     )

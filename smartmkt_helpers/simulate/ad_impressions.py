@@ -11,7 +11,7 @@ so that bidding and auction chapters can use it.
 
 Examples
 --------
->>> twin = simulate_ad_impressions(seed=0, num_rows=5_000)
+>>> twin = simulate_ad_impressions(random_state=0, n_rows=5_000)
 >>> sorted(twin.ground_truth.token_weights)[:3]
 ['C1', 'C10', 'C2']
 >>> bool(abs(twin.frame["click"].mean() - twin.ground_truth.rows["p_click"].mean()) < 0.01)
@@ -24,9 +24,10 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.simulate._common import (
-    check_count,
-    check_number,
+        check_number,
+    check_random_state,
     hashed_tokens,
     make_bunch,
     sigmoid,
@@ -38,6 +39,16 @@ NAME = "ad-impressions"
 DEFAULT_NUM_ROWS = 100_000
 NUMERIC_COLUMNS = ("I1", "I2", "I3", "I4", "I5")
 CATEGORICAL_COLUMNS = tuple(f"C{i}" for i in range(1, 11))
+#: Columns and dtypes of the log (there is no real dataset to share a schema with).
+SCHEMA = {
+    "frame": {
+        "click": "int8",
+        **{column: "float64" for column in NUMERIC_COLUMNS},
+        **{column: "str" for column in CATEGORICAL_COLUMNS},
+        "hour": "int8",
+        "market_price": "float64",
+    },
+}
 #: Number of distinct tokens of each categorical column, and the Zipf exponent of their frequencies.
 CARDINALITIES = (3, 7, 12, 25, 60, 120, 250, 500, 800, 1_000)
 TOKEN_FREQUENCY_EXPONENT = 1.1
@@ -71,17 +82,17 @@ MARKET_PRICE_LOG_SD = 0.6
 
 
 def simulate_ad_impressions(
-    seed: int = 0,
-    num_rows: int = DEFAULT_NUM_ROWS,
+    random_state: int | None = 0,
+    n_rows: int = DEFAULT_NUM_ROWS,
     interaction_scale: float = DEFAULT_INTERACTION_SCALE,
 ) -> Bunch:
     """A Criteo-like impression log with a known click-through function (see its data card).
 
     Parameters
     ----------
-    seed : int
+    random_state : int or None
         Seed of the simulation.
-    num_rows : int
+    n_rows : int
         Number of impressions.
     interaction_scale : float
         Scale of the pairwise (factorisation-machine) terms of the click
@@ -98,13 +109,14 @@ def simulate_ad_impressions(
         ``token_factors`` (per interacting column, a DataFrame token x factor),
         ``interaction_scale`` and ``market_price_model``.
     """
-    n = check_count("num_rows", num_rows)
+    random_state = check_random_state(random_state)
+    n = positive_int(n_rows, "n_rows")
     interaction_scale = check_number("interaction_scale", interaction_scale, 0.0, MAX_INTERACTION_SCALE)
 
-    # The model: tokens, their weights and latent factors (independent of num_rows).
-    rng = stream(seed, NAME, "model")
+    # The model: tokens, their weights and latent factors (independent of n_rows).
+    rng = stream(random_state, NAME, "model")
     tokens = {
-        column: np.array(hashed_tokens(seed, column, cardinality, digits=8))
+        column: np.array(hashed_tokens(random_state, column, cardinality, digits=8))
         for column, cardinality in zip(CATEGORICAL_COLUMNS, CARDINALITIES)
     }
     weights = {
@@ -121,7 +133,7 @@ def simulate_ad_impressions(
     weights = {column: weights[column] - frequency[column] @ weights[column] for column in CATEGORICAL_COLUMNS}
 
     # The impressions.
-    rng = stream(seed, NAME, "rows")
+    rng = stream(random_state, NAME, "rows")
     codes = {column: rng.choice(len(tokens[column]), n, p=frequency[column]) for column in CATEGORICAL_COLUMNS}
     counts = {}
     for column, mean, missing in zip(NUMERIC_COLUMNS, NUMERIC_MEANS, NUMERIC_MISSING):
@@ -140,7 +152,7 @@ def simulate_ad_impressions(
     logit = BIAS + token_part + numeric_part + interaction_part
     p_click = sigmoid(logit)
 
-    rng = stream(seed, NAME, "outcomes")
+    rng = stream(random_state, NAME, "outcomes")
     click = rng.random(n) < p_click
     market_price = np.round(
         np.exp(MARKET_PRICE_LOG_MEDIAN + MARKET_PRICE_LOGIT_SLOPE * (logit - BIAS))
@@ -176,5 +188,5 @@ def simulate_ad_impressions(
             "log_sd": MARKET_PRICE_LOG_SD,
         }),
     )
-    options = {"num_rows": n, "interaction_scale": interaction_scale}
-    return make_bunch(NAME, seed, options, {"frame": frame}, ground_truth)
+    options = {"n_rows": n, "interaction_scale": interaction_scale}
+    return make_bunch(NAME, random_state, options, {"frame": frame}, ground_truth, schema=SCHEMA)

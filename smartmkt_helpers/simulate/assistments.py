@@ -15,7 +15,7 @@ switch time directly gives the exact BKT process without a loop over steps.
 
 Examples
 --------
->>> twin = simulate_assistments(seed=0, num_students=200)
+>>> twin = simulate_assistments(random_state=0, n_students=200)
 >>> twin.frame.groupby("student_id")["step"].min().eq(0).all()
 np.True_
 >>> twin.ground_truth.skills.columns.tolist()
@@ -28,11 +28,14 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from smartmkt_helpers.simulate._common import check_count, check_number, make_bunch, sigmoid, stream
+from smartmkt_helpers._checks import positive_int
+from smartmkt_helpers.simulate._common import check_number, check_random_state, make_bunch, sigmoid, stream
 
 NAME = "assistments-2009"
 DEFAULT_NUM_STUDENTS = 4_151
 DEFAULT_NUM_SKILLS = 110
+#: Skill ids are stored as int16.
+MAX_SKILLS = 32_000
 DEFAULT_TRAIN_SHARE = 2_921 / 4_151
 #: Answers per student: log-normal (median 23) clipped to [1, MAX_LENGTH].
 LENGTH_LOG_MEDIAN, LENGTH_LOG_SD, MAX_LENGTH = np.log(23.0), 1.6, 1_261
@@ -55,20 +58,20 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 
 def simulate_assistments(
-    seed: int = 0,
-    num_students: int = DEFAULT_NUM_STUDENTS,
-    num_skills: int = DEFAULT_NUM_SKILLS,
+    random_state: int | None = 0,
+    n_students: int = DEFAULT_NUM_STUDENTS,
+    n_skills: int = DEFAULT_NUM_SKILLS,
     train_share: float = DEFAULT_TRAIN_SHARE,
 ) -> Bunch:
     """Simulated twin of the ASSISTments 2009 knowledge-tracing data (see its data card).
 
     Parameters
     ----------
-    seed : int
+    random_state : int or None
         Seed of the simulation.
-    num_students : int
+    n_students : int
         Number of students (numbered from 0, the training students first).
-    num_skills : int
+    n_skills : int
         Number of skills (numbered from 1).
     train_share : float
         Share of students in the training split.
@@ -84,49 +87,52 @@ def simulate_assistments(
         met the skill before), ``skills`` (the per-skill BKT parameters) and
         ``students`` (``student_id``, ``split``, ``ability``).
     """
-    n = check_count("num_students", num_students)
-    num_skills = check_count("num_skills", num_skills, maximum=32_000)
+    random_state = check_random_state(random_state)
+    n = positive_int(n_students, "n_students")
+    n_skills = positive_int(n_skills, "n_skills")
+    if n_skills > MAX_SKILLS:
+        raise ValueError(f"n_skills must be at most {MAX_SKILLS:,}, got {n_skills}")
     train_share = check_number("train_share", train_share, 0.0, 1.0)
 
-    rng = stream(seed, NAME, "skills")
+    rng = stream(random_state, NAME, "skills")
     skills = pd.DataFrame({
-        "skill_id": np.arange(1, num_skills + 1),
-        "prior": rng.beta(*PRIOR_BETA, num_skills),
-        "learn": rng.beta(*LEARN_BETA, num_skills),
-        "guess": np.minimum(rng.beta(*GUESS_BETA, num_skills), MAX_GUESS),
-        "slip": rng.beta(*SLIP_BETA, num_skills),
+        "skill_id": np.arange(1, n_skills + 1),
+        "prior": rng.beta(*PRIOR_BETA, n_skills),
+        "learn": rng.beta(*LEARN_BETA, n_skills),
+        "guess": np.minimum(rng.beta(*GUESS_BETA, n_skills), MAX_GUESS),
+        "slip": rng.beta(*SLIP_BETA, n_skills),
     })
-    popularity = rng.lognormal(0, SKILL_POPULARITY_LOG_SD, num_skills)
+    popularity = rng.lognormal(0, SKILL_POPULARITY_LOG_SD, n_skills)
     popularity /= popularity.sum()
 
     # Sequences: lengths, then runs of one skill.
-    rng = stream(seed, NAME, "sequences")
+    rng = stream(random_state, NAME, "sequences")
     ability = rng.normal(0, ABILITY_SD, n)
     length = np.clip(np.round(rng.lognormal(LENGTH_LOG_MEDIAN, LENGTH_LOG_SD, n)), 1, MAX_LENGTH).astype(int)
     student = np.repeat(np.arange(n), length)
     step = np.arange(len(student)) - np.repeat(np.cumsum(length) - length, length)
     new_run = (step == 0) | (rng.random(len(student)) < NEW_RUN_PROBABILITY)
     run = np.cumsum(new_run) - 1
-    skill = rng.choice(num_skills, size=run[-1] + 1, p=popularity)[run]
+    skill = rng.choice(n_skills, size=run[-1] + 1, p=popularity)[run]
 
     # Opportunities: how often the student met the skill before this answer.
-    pair = student.astype(np.int64) * num_skills + skill
+    pair = student.astype(np.int64) * n_skills + skill
     opportunity = pd.Series(pair).groupby(pair).cumcount().to_numpy()
     pair_codes, pair_index = np.unique(pair, return_inverse=True)
 
     # BKT, exactly: known from the start, or learnt after a geometric number of opportunities.
-    pair_student = pair_codes // num_skills
-    pair_skill = pair_codes % num_skills
+    pair_student = pair_codes // n_skills
+    pair_skill = pair_codes % n_skills
     prior = sigmoid(_logit(skills["prior"].to_numpy()[pair_skill]) + ability[pair_student])
     learn = sigmoid(_logit(skills["learn"].to_numpy()[pair_skill]) + ability[pair_student])
-    rng = stream(seed, NAME, "knowledge")
+    rng = stream(random_state, NAME, "knowledge")
     known_at_start = rng.random(len(pair_codes)) < prior
     learnt_after = rng.geometric(learn)  # known from this opportunity on
     mastered = known_at_start[pair_index] | (opportunity >= learnt_after[pair_index])
     guess = skills["guess"].to_numpy()[skill]
     slip = skills["slip"].to_numpy()[skill]
     p_correct = np.where(mastered, 1 - slip, guess)
-    correct = stream(seed, NAME, "answers").random(len(student)) < p_correct
+    correct = stream(random_state, NAME, "answers").random(len(student)) < p_correct
     p_mastered = 1 - (1 - prior[pair_index]) * (1 - learn[pair_index]) ** opportunity
 
     num_train = int(round(train_share * n))
@@ -148,5 +154,5 @@ def simulate_assistments(
         skills=skills,
         students=pd.DataFrame({"student_id": np.arange(n), "split": split, "ability": ability}),
     )
-    options = {"num_students": n, "num_skills": num_skills, "train_share": train_share}
-    return make_bunch(NAME, seed, options, {"frame": frame}, ground_truth)
+    options = {"n_students": n, "n_skills": n_skills, "train_share": train_share}
+    return make_bunch(NAME, random_state, options, {"frame": frame}, ground_truth)

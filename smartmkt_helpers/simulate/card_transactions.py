@@ -1,6 +1,6 @@
 """Card transactions of the shop's customers, with rare frauds of known patterns.
 
-Each customer of :class:`~smartmkt_helpers.simulate.shop.Shop` (same seed)
+Each customer of :class:`~smartmkt_helpers.simulate.shop.Shop` (same ``random_state``)
 has a normal spending profile: how often they use the card, their usual
 basket, the merchant categories they visit (tied to their shop
 preferences), how much they buy online, the hour of the day they shop, how
@@ -13,7 +13,7 @@ fraudster's transactions follow one of two known patterns:
 
 Examples
 --------
->>> twin = simulate_card_transactions(seed=0, num_customers=2_000)
+>>> twin = simulate_card_transactions(random_state=0, n_customers=2_000)
 >>> bool(0 < twin.frame["is_fraud"].mean() < 0.01)
 True
 >>> twin.ground_truth.rows["fraud_pattern"].cat.categories.tolist()
@@ -24,15 +24,40 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import CategoricalDtype
 from sklearn.utils import Bunch
 
-from smartmkt_helpers.data.schema import SCHEMAS
-from smartmkt_helpers.simulate._common import SECONDS_PER_DAY, check_count, choose_per_row, make_bunch, stream
+from smartmkt_helpers._checks import positive_int
+from smartmkt_helpers.simulate._common import (
+    SECONDS_PER_DAY,
+        check_random_state,
+    choose_per_row,
+    make_bunch,
+    stream,
+)
 from smartmkt_helpers.simulate.shop import CATEGORIES, SEGMENT_NAMES, Shop
 
 NAME = "card-transactions"
 DEFAULT_NUM_CUSTOMERS = 10_000
-MERCHANT_CATEGORIES = tuple(SCHEMAS[NAME]["frame"]["merchant_category"].categories)
+MERCHANT_CATEGORIES = (
+    "grocery", "restaurants", "fuel", "apparel", "electronics", "home & garden",
+    "health & beauty", "entertainment", "travel", "digital goods",
+)
+#: Columns and dtypes of the table (there is no real dataset to share a schema with).
+SCHEMA = {
+    "frame": {
+        "transaction_id": "int32",
+        "customer_id": "int32",
+        "timestamp": "datetime64[s]",
+        "amount": "float64",
+        "merchant_category": CategoricalDtype(list(MERCHANT_CATEGORIES)),
+        "channel": CategoricalDtype(["online", "in-store"]),
+        "hour": "int8",
+        "distance_from_home_km": "float64",
+        "is_foreign": "int8",
+        "is_fraud": "int8",
+    },
+}
 FRAUD_PATTERNS = ("none", "card testing", "account takeover")
 #: Base share of each merchant category, and which shop categories raise it.
 MERCHANT_SHARES = np.array([0.25, 0.15, 0.10, 0.08, 0.05, 0.07, 0.08, 0.07, 0.03, 0.12])
@@ -76,11 +101,11 @@ FRAUD_FOREIGN_PROBABILITY = {"card testing": 0.6, "account takeover": 0.85}
 MAX_AMOUNT = 20_000.0
 
 
-def _profiles(seed: int, shop: Shop) -> pd.DataFrame:
+def _profiles(random_state: int, shop: Shop) -> pd.DataFrame:
     """Each customer's normal spending profile."""
     customers = shop.customers
     n = len(customers)
-    rng = stream(seed, NAME, "profiles")
+    rng = stream(random_state, NAME, "profiles")
     session_rate = customers["session_rate"].to_numpy()
     rate = (
         TRANSACTIONS_PER_WEEK * np.sqrt(session_rate / session_rate.mean())
@@ -106,14 +131,14 @@ def _profiles(seed: int, shop: Shop) -> pd.DataFrame:
     return profile
 
 
-def simulate_card_transactions(seed: int = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
+def simulate_card_transactions(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
     """Card transactions of the shop's customers over its period (see the data card).
 
     Parameters
     ----------
-    seed : int
-        Seed of the simulation (the shop's customers are ``Shop(seed)``'s).
-    num_customers : int
+    random_state : int or None
+        Seed of the simulation (the shop's customers are ``Shop(random_state)``'s).
+    n_customers : int
         Number of card holders; about 10 transactions each.
 
     Returns
@@ -124,16 +149,17 @@ def simulate_card_transactions(seed: int = 0, num_customers: int = DEFAULT_NUM_C
         ``incident_id``, -1 for legitimate payments) and ``customers`` (each
         customer's normal spending profile and ``compromised_by``).
     """
-    n = check_count("num_customers", num_customers)
-    shop = Shop(seed, num_customers=n)
+    random_state = check_random_state(random_state)
+    n = positive_int(n_customers, "n_customers")
+    shop = Shop(random_state, n_customers=n)
     customers = shop.customers
-    profile = _profiles(seed, shop)
+    profile = _profiles(random_state, shop)
     start_day = np.maximum(customers["signup_day"].to_numpy(), 0).astype(float)
-    end_day = np.minimum(customers["churn_day"].to_numpy(), shop.num_days)
+    end_day = np.minimum(customers["churn_day"].to_numpy(), shop.n_days)
     active_days = np.clip(end_day - start_day, 0, None)
 
     # Legitimate payments.
-    rng = stream(seed, NAME, "legitimate")
+    rng = stream(random_state, NAME, "legitimate")
     owner = np.repeat(np.arange(n), rng.poisson(profile["transactions_per_week"].to_numpy() / 7 * active_days))
     m = len(owner)
     day = np.floor(start_day[owner] + rng.random(m) * active_days[owner])
@@ -162,7 +188,7 @@ def simulate_card_transactions(seed: int = 0, num_customers: int = DEFAULT_NUM_C
     })
 
     # Frauds.
-    rng = stream(seed, NAME, "fraud")
+    rng = stream(random_state, NAME, "fraud")
     draw = rng.random(n)
     eligible = active_days > 1
     testing = eligible & (draw < CARD_TESTING_SHARE)
@@ -198,7 +224,7 @@ def simulate_card_transactions(seed: int = 0, num_customers: int = DEFAULT_NUM_C
         }),
         customers=profile,
     )
-    return make_bunch(NAME, seed, {"num_customers": n}, {"frame": frame}, ground_truth)
+    return make_bunch(NAME, random_state, {"n_customers": n}, {"frame": frame}, ground_truth, schema=SCHEMA)
 
 
 def _card_testing(

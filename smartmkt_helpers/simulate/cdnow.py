@@ -1,6 +1,6 @@
 """Twin of the CDNOW purchase log: a Pareto/NBD-like buy-till-you-die process.
 
-The customers are the shop's customers (same seed), acquired in the first
+The customers are the shop's customers (same ``random_state``), acquired in the first
 quarter of 1997 by a first purchase. While alive, a customer buys at their
 own rate (the shop's heavy-tailed purchase rate, scaled), and each week they
 may churn for good (the shop's churn hazard, scaled). Nobody observes the
@@ -8,7 +8,7 @@ churn: that is the point of the buy-till-you-die models the twin is for.
 
 Examples
 --------
->>> twin = simulate_cdnow(seed=0, num_customers=2_000)
+>>> twin = simulate_cdnow(random_state=0, n_customers=2_000)
 >>> twin.frame["customer_id"].nunique()
 2000
 >>> twin.frame["date"].min() >= pd.Timestamp("1997-01-01")
@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from smartmkt_helpers.simulate._common import check_count, make_bunch, stream
+from smartmkt_helpers._checks import positive_int
+from smartmkt_helpers.simulate._common import check_random_state, make_bunch, stream
 from smartmkt_helpers.simulate.shop import SEGMENT_NAMES, Shop
 
 NAME = "cdnow"
@@ -45,14 +46,14 @@ UNIT_PRICE_CUSTOMER_LOG_SD = 0.15
 UNIT_PRICE_PURCHASE_LOG_SD = 0.25
 
 
-def simulate_cdnow(seed: int = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
+def simulate_cdnow(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
     """Simulated twin of the CDNOW master purchase log (see its data card).
 
     Parameters
     ----------
-    seed : int
+    random_state : int or None
         Seed of the simulation.
-    num_customers : int
+    n_customers : int
         Size of the cohort acquired in January to March 1997.
 
     Returns
@@ -65,10 +66,11 @@ def simulate_cdnow(seed: int = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS) ->
         ``dropout_date``, ``alive_at_end``, ``mean_quantity``,
         ``mean_amount`` per purchase) and ``parameters``.
     """
-    n = check_count("num_customers", num_customers)
-    shop = Shop(seed, num_customers=n)
+    random_state = check_random_state(random_state)
+    n = positive_int(n_customers, "n_customers")
+    shop = Shop(random_state, n_customers=n)
     customers = shop.customers
-    rng = stream(seed, NAME, "life")
+    rng = stream(random_state, NAME, "life")
     day_weights = np.concatenate([
         np.full(days, share / days) for (_, days), share in zip(ACQUISITION_MONTHS, ACQUISITION_MONTH_SHARES)
     ])
@@ -86,7 +88,7 @@ def simulate_cdnow(seed: int = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS) ->
     day = acquisition_day[owner] + np.floor(offset).astype(np.int64)
 
     # Quantity and amount.
-    rng = stream(seed, NAME, "baskets")
+    rng = stream(random_state, NAME, "baskets")
     success = rng.beta(*QUANTITY_BETA, n)
     quantity = np.minimum(rng.geometric(success[owner]), MAX_QUANTITY)
     unit_median = (
@@ -124,4 +126,4 @@ def simulate_cdnow(seed: int = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS) ->
         "unit_price_purchase_log_sd": UNIT_PRICE_PURCHASE_LOG_SD,
     })
     ground_truth = Bunch(customers=truth, parameters=parameters)
-    return make_bunch(NAME, seed, {"num_customers": n}, {"frame": frame}, ground_truth)
+    return make_bunch(NAME, random_state, {"n_customers": n}, {"frame": frame}, ground_truth)

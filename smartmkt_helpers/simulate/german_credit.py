@@ -9,7 +9,7 @@ the true model's form, so a chapter can compare estimates with the truth.
 
 Examples
 --------
->>> twin = simulate_german_credit(seed=0)
+>>> twin = simulate_german_credit(random_state=0)
 >>> twin.frame.shape
 (1000, 21)
 >>> twin.cost_matrix.loc["bad", "good"]
@@ -24,12 +24,19 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.data.schema import (
     GERMAN_CREDIT_ATTRIBUTES,
-    GERMAN_CREDIT_LABELS,
     german_credit_cost_matrix,
+    german_credit_labels,
 )
-from smartmkt_helpers.simulate._common import check_count, choose_per_row, make_bunch, sigmoid, stream
+from smartmkt_helpers.simulate._common import (
+    check_random_state,
+    choose_per_row,
+    make_bunch,
+    sigmoid,
+    stream,
+)
 
 NAME = "german-credit"
 DEFAULT_NUM_APPLICANTS = 1_000
@@ -94,7 +101,7 @@ def design_matrix(frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> frame = simulate_german_credit(seed=0, num_applicants=5).frame
+    >>> frame = simulate_german_credit(random_state=0, n_applicants=5).frame
     >>> list(design_matrix(frame).columns[:3])
     ['checking_status_A12', 'checking_status_A13', 'checking_status_A14']
     """
@@ -125,24 +132,14 @@ def true_coefficients() -> pd.Series:
     return pd.Series(coefficients, name="coefficient")
 
 
-def attribute_labels() -> pd.DataFrame:
-    """German Credit's code-to-label table (attribute, code, label), from ``german.doc``."""
-    rows = [
-        (attribute, code, label)
-        for attribute, labels in GERMAN_CREDIT_LABELS.items()
-        for code, label in labels.items()
-    ]
-    return pd.DataFrame(rows, columns=["attribute", "code", "label"]).astype("str")
-
-
-def simulate_german_credit(seed: int = 0, num_applicants: int = DEFAULT_NUM_APPLICANTS) -> Bunch:
+def simulate_german_credit(random_state: int | None = 0, n_applicants: int = DEFAULT_NUM_APPLICANTS) -> Bunch:
     """Simulated twin of Statlog German Credit (see its data card).
 
     Parameters
     ----------
-    seed : int
+    random_state : int or None
         Seed of the simulation.
-    num_applicants : int
+    n_applicants : int
         Number of applicants.
 
     Returns
@@ -155,8 +152,9 @@ def simulate_german_credit(seed: int = 0, num_applicants: int = DEFAULT_NUM_APPL
         ``coefficients`` (a Series named like the design's columns, plus
         ``intercept``).
     """
-    n = check_count("num_applicants", num_applicants)
-    rng = stream(seed, NAME, "applicants")
+    random_state = check_random_state(random_state)
+    n = positive_int(n_applicants, "n_applicants")
+    rng = stream(random_state, NAME, "applicants")
     standing = rng.normal(size=n)
     frame = pd.DataFrame(index=range(n))
     for name, codes in GERMAN_CREDIT_ATTRIBUTES:
@@ -181,7 +179,7 @@ def simulate_german_credit(seed: int = 0, num_applicants: int = DEFAULT_NUM_APPL
     coefficients = true_coefficients()
     logit = coefficients["intercept"] + design.to_numpy() @ coefficients[design.columns].to_numpy()
     p_default = sigmoid(logit)
-    bad = stream(seed, NAME, "outcomes").random(n) < p_default
+    bad = stream(random_state, NAME, "outcomes").random(n) < p_default
     frame["risk"] = np.where(bad, "bad", "good")
 
     ground_truth = Bunch(
@@ -189,5 +187,5 @@ def simulate_german_credit(seed: int = 0, num_applicants: int = DEFAULT_NUM_APPL
         design=design,
         coefficients=coefficients,
     )
-    extra = {"attribute_labels": attribute_labels(), "cost_matrix": german_credit_cost_matrix()}
-    return make_bunch(NAME, seed, {"num_applicants": n}, {"frame": frame}, ground_truth, extra)
+    extra = {"attribute_labels": german_credit_labels(), "cost_matrix": german_credit_cost_matrix()}
+    return make_bunch(NAME, random_state, {"n_applicants": n}, {"frame": frame}, ground_truth, extra)

@@ -1,7 +1,7 @@
 """Twin of Hillstrom's e-mail test: a randomised campaign with known uplift.
 
 The customers are the shop's customers who bought in the past twelve
-months (:class:`~smartmkt_helpers.simulate.shop.Shop`, same seed). Their
+months (:class:`~smartmkt_helpers.simulate.shop.Shop`, same ``random_state``). Their
 features are summaries of their simulated history, they are split into
 three equal random arms, and whether they visit, buy and how much they
 spend follows a logistic model in which the effect of each e-mail differs
@@ -9,7 +9,7 @@ from customer to customer.
 
 Examples
 --------
->>> twin = simulate_hillstrom(seed=0, num_customers=3_000)
+>>> twin = simulate_hillstrom(random_state=0, n_customers=3_000)
 >>> twin.frame["segment"].value_counts().sort_index().tolist()
 [1000, 1000, 1000]
 >>> bool(twin.ground_truth.rows["uplift_visit_mens"].mean() > 0)
@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 from sklearn.utils import Bunch
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.data.schema import HILLSTROM_ARMS, HILLSTROM_HISTORY_SEGMENTS
-from smartmkt_helpers.simulate._common import check_count, make_bunch, sigmoid, stream
+from smartmkt_helpers.simulate._common import check_random_state, make_bunch, sigmoid, stream
 from smartmkt_helpers.simulate.shop import DEFAULT_NUM_DAYS, SEGMENT_NAMES, Shop
 
 NAME = "hillstrom"
@@ -76,32 +78,32 @@ SPEND_LOG_SD = 0.6
 ARM_KEYS = ("mens", "womens", "none")  # in the order of HILLSTROM_ARMS
 
 
-def _shop_buyers(seed: int, num_customers: int) -> pd.DataFrame:
-    """The first ``num_customers`` shop customers who bought in the past year.
+def _shop_buyers(random_state: int, n_customers: int) -> pd.DataFrame:
+    """The first ``n_customers`` shop customers who bought in the past year.
 
     A customer with purchase rate ``r`` (per week) bought in the past year with
     probability ``1 - exp(-52 r)``; a shop large enough to hold that many
     buyers is simulated and its buyers kept in order.
     """
-    size = int(num_customers * 2.2) + 1_000
+    size = int(n_customers * 2.2) + 1_000
     while True:
-        shop = Shop(seed, num_customers=size)
+        shop = Shop(random_state, n_customers=size)
         rate = shop.customers["purchase_rate"].to_numpy()
-        bought = stream(seed, NAME, "selection").random(size) < -np.expm1(-WEEKS_PER_YEAR * rate)
-        if bought.sum() >= num_customers:
-            keep = np.flatnonzero(bought)[:num_customers]
+        bought = stream(random_state, NAME, "selection").random(size) < -np.expm1(-WEEKS_PER_YEAR * rate)
+        if bought.sum() >= n_customers:
+            keep = np.flatnonzero(bought)[:n_customers]
             return shop.customers.iloc[keep].reset_index(drop=True)
         size *= 2  # pragma: no cover - the first shop is large enough in practice
 
 
-def simulate_hillstrom(seed: int = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
+def simulate_hillstrom(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
     """Simulated twin of the Hillstrom e-mail test (see its data card).
 
     Parameters
     ----------
-    seed : int
+    random_state : int or None
         Seed of the simulation.
-    num_customers : int
+    n_customers : int
         Number of customers, split into three equal random arms.
 
     Returns
@@ -114,10 +116,11 @@ def simulate_hillstrom(seed: int = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS
         ``uplift_conversion_mens``, ``uplift_conversion_womens``,
         ``expected_spend``) and ``coefficients`` (the model's constants).
     """
-    num_customers = check_count("num_customers", num_customers, minimum=3)
-    customers = _shop_buyers(seed, num_customers)
-    n = num_customers
-    rng = stream(seed, NAME, "features")
+    random_state = check_random_state(random_state)
+    n_customers = positive_int(n_customers, "n_customers", minimum=3)
+    customers = _shop_buyers(random_state, n_customers)
+    n = n_customers
+    rng = stream(random_state, NAME, "features")
     rate = np.maximum(customers["purchase_rate"].to_numpy(), 1e-4)
     segment_names = customers["segment"].astype(str).to_numpy()
     campaign_day = DEFAULT_NUM_DAYS  # the campaign runs at the end of the shop's period
@@ -178,12 +181,12 @@ def simulate_hillstrom(seed: int = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS
     expected_spend = _clipped_lognormal_mean(spend_median, SPEND_LOG_SD, lower, upper)
 
     # Randomised thirds, then outcomes.
-    rng = stream(seed, NAME, "assignment")
+    rng = stream(random_state, NAME, "assignment")
     arm = rng.permutation(np.arange(n) % 3)
     arm_key = np.array(ARM_KEYS)[arm]
     p_visit_assigned = np.choose(arm, [p_visit[key] for key in ARM_KEYS])
     p_buy_assigned = np.choose(arm, [p_buy_given_visit[key] for key in ARM_KEYS])
-    rng = stream(seed, NAME, "outcomes")
+    rng = stream(random_state, NAME, "outcomes")
     visit = rng.random(n) < p_visit_assigned
     conversion = visit & (rng.random(n) < p_buy_assigned)
     spend = np.where(
@@ -232,13 +235,11 @@ def simulate_hillstrom(seed: int = 0, num_customers: int = DEFAULT_NUM_CUSTOMERS
         **{f"conversion_email[{arm}]": value for arm, value in CONVERSION_EMAIL.items()},
     })
     ground_truth = Bunch(rows=rows, coefficients=coefficients)
-    return make_bunch(NAME, seed, {"num_customers": n}, {"frame": frame}, ground_truth)
+    return make_bunch(NAME, random_state, {"n_customers": n}, {"frame": frame}, ground_truth)
 
 
 def _clipped_lognormal_mean(median: np.ndarray, log_sd: float, lower: float, upper: float) -> np.ndarray:
     """E[clip(X, lower, upper)] for X log-normal with the given median and log-sd."""
-    from scipy.stats import norm
-
     mu = np.log(median)
     a = (np.log(lower) - mu) / log_sd
     b = (np.log(upper) - mu) / log_sd

@@ -10,7 +10,7 @@ ambiguous; the label is always the intent the customer needs handled.
 
 Examples
 --------
->>> messages = simulate_messages(num_messages=500, seed=0)
+>>> messages = simulate_messages(n_messages=500, random_state=0)
 >>> list(messages.columns)
 ['message_id', 'text', 'intent', 'second_intent', 'num_typos']
 >>> messages["intent"].cat.categories.tolist() == list(INTENTS)
@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from smartmkt_helpers.simulate._common import check_count, check_number, check_seed, stream
+from smartmkt_helpers._checks import positive_int
+from smartmkt_helpers.simulate._common import check_number, check_random_state, stream
 
 __all__ = ["INTENTS", "simulate_messages"]
 
@@ -134,8 +135,8 @@ def _typo(word: str, rng: np.random.Generator) -> str:
 
 
 def simulate_messages(
-    num_messages: int = 4_000,
-    seed: int = 0,
+    n_messages: int = 4_000,
+    random_state: int | None = 0,
     *,
     typo_rate: float = 0.05,
     ambiguous_share: float = 0.1,
@@ -144,9 +145,9 @@ def simulate_messages(
 
     Parameters
     ----------
-    num_messages : int
+    n_messages : int
         Number of messages.
-    seed : int
+    random_state : int or None
         Seed of every random choice.
     typo_rate : float
         Probability that a word of three letters or more gets a typo.
@@ -162,20 +163,20 @@ def simulate_messages(
 
     Examples
     --------
-    >>> simulate_messages(3, seed=1)["text"].str.len().gt(5).all()
+    >>> simulate_messages(3, random_state=1)["text"].str.len().gt(5).all()
     np.True_
     """
-    num_messages = check_count("num_messages", num_messages)
-    seed = check_seed(seed)
+    n_messages = positive_int(n_messages, "n_messages")
+    random_state = check_random_state(random_state)
     typo_rate = check_number("typo_rate", typo_rate, 0.0, 1.0)
     ambiguous_share = check_number("ambiguous_share", ambiguous_share, 0.0, 1.0)
-    rng = stream(seed, "messages")
-    intent = rng.choice(len(INTENTS), size=num_messages, p=INTENT_SHARES)
-    ambiguous = rng.random(num_messages) < ambiguous_share
-    second = (intent + rng.integers(1, len(INTENTS), num_messages)) % len(INTENTS)
+    rng = stream(random_state, "messages")
+    intent = rng.choice(len(INTENTS), size=n_messages, p=INTENT_SHARES)
+    ambiguous = rng.random(n_messages) < ambiguous_share
+    second = (intent + rng.integers(1, len(INTENTS), n_messages)) % len(INTENTS)
 
     texts, typo_counts = [], []
-    for index in range(num_messages):
+    for index in range(n_messages):
         name = INTENTS[intent[index]]
         phrase = PHRASES[name][int(rng.integers(len(PHRASES[name])))]
         text = phrase.format(
@@ -216,7 +217,7 @@ def simulate_messages(
 
     second_intent = pd.Categorical.from_codes(np.where(ambiguous, second, -1), categories=list(INTENTS))
     return pd.DataFrame({
-        "message_id": np.arange(1, num_messages + 1, dtype=np.int32),
+        "message_id": np.arange(1, n_messages + 1, dtype=np.int32),
         "text": texts,
         "intent": pd.Categorical.from_codes(intent, categories=list(INTENTS)),
         "second_intent": second_intent,

@@ -1,6 +1,6 @@
 """Twin of MovieLens 100K: ratings from a known latent-factor model.
 
-The users are shop customers (same seed) who joined the rating feature,
+The users are shop customers (same ``random_state``) who joined the rating feature,
 more often men, as in MovieLens. Every user and every movie has a latent
 factor vector; a movie's factors come from its genres, a user's from their
 segment, so the true genre preferences of each user are known. Which
@@ -10,7 +10,7 @@ ordered-logit model around the true score.
 
 Examples
 --------
->>> twin = simulate_movielens(seed=0, num_users=100, num_items=300, num_ratings=4_000)
+>>> twin = simulate_movielens(random_state=0, n_users=100, n_items=300, n_ratings=4_000)
 >>> bool(twin.frame.groupby("user_id").size().min() >= 20)
 True
 >>> twin.ground_truth.expected_ratings.shape
@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.data.schema import MOVIELENS_GENRES, MOVIELENS_OCCUPATIONS
 from smartmkt_helpers.simulate._common import (
-    check_count,
+    check_random_state,
     choose_per_row,
     make_bunch,
     sigmoid,
@@ -35,7 +36,7 @@ from smartmkt_helpers.simulate._common import (
 from smartmkt_helpers.simulate.shop import SEGMENT_NAMES, SEGMENTS, Shop
 
 NAME = "movielens-100k"
-DEFAULT_SIZES = {"num_users": 943, "num_items": 1_682, "num_ratings": 100_000}
+DEFAULT_SIZES = {"n_users": 943, "n_items": 1_682, "n_ratings": 100_000}
 MINIMUM_RATINGS_PER_USER = 20
 #: The ratings span 1997-09-20 to 1998-04-22, like MovieLens 100K's.
 FIRST_RATING = pd.Timestamp("1997-09-20")
@@ -78,30 +79,21 @@ SELECTION_SCORE = 0.6
 POPULARITY_BIAS_LINK = 0.8
 
 
-def _check_sizes(num_users: int, num_items: int, num_ratings: int) -> tuple[int, int, int]:
-    num_users = check_count("num_users", num_users)
-    num_items = check_count("num_items", num_items, minimum=2 * MINIMUM_RATINGS_PER_USER)
-    low = MINIMUM_RATINGS_PER_USER * num_users
-    high = num_users * num_items // 2
-    num_ratings = check_count("num_ratings", num_ratings, minimum=low, maximum=high)
-    return num_users, num_items, num_ratings
-
-
-def _raters(seed: int, num_users: int) -> pd.DataFrame:
-    """The first ``num_users`` shop customers who join the rating site."""
-    size = 3 * num_users + 100
+def _raters(random_state: int, n_users: int) -> pd.DataFrame:
+    """The first ``n_users`` shop customers who join the rating site."""
+    size = 3 * n_users + 100
     while True:
-        customers = Shop(seed, num_customers=size).customers
+        customers = Shop(random_state, n_customers=size).customers
         weight = customers["gender"].astype(str).map(JOIN_WEIGHT).to_numpy()
-        joined = stream(seed, NAME, "join").random(size) < weight
-        if joined.sum() >= num_users:
-            return customers.iloc[np.flatnonzero(joined)[:num_users]].reset_index(drop=True)
+        joined = stream(random_state, NAME, "join").random(size) < weight
+        if joined.sum() >= n_users:
+            return customers.iloc[np.flatnonzero(joined)[:n_users]].reset_index(drop=True)
         size *= 2  # pragma: no cover
 
 
-def _ratings_per_user(rng: np.random.Generator, activity: np.ndarray, num_items: int, total: int) -> np.ndarray:
+def _ratings_per_user(rng: np.random.Generator, activity: np.ndarray, n_items: int, total: int) -> np.ndarray:
     """At least 20 ratings each, the rest shared out by heavy-tailed activity, capped."""
-    cap = num_items // 2
+    cap = n_items // 2
     counts = np.full(len(activity), MINIMUM_RATINGS_PER_USER)
     weights = activity / activity.sum()
     for _ in range(20):  # redistribute what the cap cuts off; converges in a few rounds
@@ -115,20 +107,20 @@ def _ratings_per_user(rng: np.random.Generator, activity: np.ndarray, num_items:
 
 
 def simulate_movielens(
-    seed: int = 0,
-    num_users: int = DEFAULT_SIZES["num_users"],
-    num_items: int = DEFAULT_SIZES["num_items"],
-    num_ratings: int = DEFAULT_SIZES["num_ratings"],
+    random_state: int | None = 0,
+    n_users: int = DEFAULT_SIZES["n_users"],
+    n_items: int = DEFAULT_SIZES["n_items"],
+    n_ratings: int = DEFAULT_SIZES["n_ratings"],
 ) -> Bunch:
     """Simulated twin of MovieLens 100K (see its data card).
 
     Parameters
     ----------
-    seed : int
+    random_state : int or None
         Seed of the simulation.
-    num_users, num_items : int
+    n_users, n_items : int
         Numbers of users and movies.
-    num_ratings : int
+    n_ratings : int
         Total number of ratings, at least 20 per user.
 
     Returns
@@ -145,49 +137,55 @@ def simulate_movielens(
         ``global_mean``. The movie table is ``twin.movies``, as in the
         real dataset's Bunch.
     """
-    num_users, num_items, num_ratings = _check_sizes(num_users, num_items, num_ratings)
-    customers = _raters(seed, num_users)
-    users = _users_table(seed, customers)
-    items, genres = _items_table(seed, num_items)
+    random_state = check_random_state(random_state)
+    n_users = positive_int(n_users, "n_users")
+    n_items = positive_int(n_items, "n_items", minimum=2 * MINIMUM_RATINGS_PER_USER)
+    n_ratings = positive_int(n_ratings, "n_ratings", minimum=MINIMUM_RATINGS_PER_USER * n_users)
+    if n_ratings > n_users * n_items // 2:
+        raise ValueError(f"n_ratings must be at most {n_users * n_items // 2:,} (half the user-item pairs), "
+                         f"got {n_ratings}")
+    customers = _raters(random_state, n_users)
+    users = _users_table(random_state, customers)
+    items, genres = _items_table(random_state, n_items)
 
     # Latent factors.
-    rng = stream(seed, NAME, "factors")
+    rng = stream(random_state, NAME, "factors")
     genre_factors = rng.normal(0, GENRE_FACTOR_SD, (len(MOVIELENS_GENRES), NUM_FACTORS))
     segment_factors = rng.normal(0, SEGMENT_FACTOR_SD, (len(SEGMENTS), NUM_FACTORS))
     segment = customers["segment"].cat.codes.to_numpy()
-    user_factors = segment_factors[segment] + rng.normal(0, USER_FACTOR_SD, (num_users, NUM_FACTORS))
+    user_factors = segment_factors[segment] + rng.normal(0, USER_FACTOR_SD, (n_users, NUM_FACTORS))
     genre_count = genres.sum(axis=1, keepdims=True)
     item_factors = genres @ genre_factors / np.sqrt(genre_count) + rng.normal(
-        0, ITEM_FACTOR_NOISE_SD, (num_items, NUM_FACTORS)
+        0, ITEM_FACTOR_NOISE_SD, (n_items, NUM_FACTORS)
     )
-    user_bias = rng.normal(0, USER_BIAS_SD, num_users)
-    item_bias = rng.normal(0, ITEM_BIAS_SD, num_items)
+    user_bias = rng.normal(0, USER_BIAS_SD, n_users)
+    item_bias = rng.normal(0, ITEM_BIAS_SD, n_items)
     score = GLOBAL_MEAN + user_bias[:, None] + item_bias[None, :] + user_factors @ item_factors.T
     expected_ratings = _expected_rating(score)
 
     # Popularity: Zipf ranks, ordered mostly by item bias (good movies are seen more).
-    rank_key = POPULARITY_BIAS_LINK * item_bias / ITEM_BIAS_SD + rng.normal(size=num_items)
-    popularity = np.empty(num_items)
-    popularity[np.argsort(-rank_key)] = zipf_weights(num_items, POPULARITY_EXPONENT, POPULARITY_OFFSET)
+    rank_key = POPULARITY_BIAS_LINK * item_bias / ITEM_BIAS_SD + rng.normal(size=n_items)
+    popularity = np.empty(n_items)
+    popularity[np.argsort(-rank_key)] = zipf_weights(n_items, POPULARITY_EXPONENT, POPULARITY_OFFSET)
 
     # Who rates what: Gumbel top-k sampling without replacement.
-    rng = stream(seed, NAME, "selection")
-    activity = customers["purchase_rate"].to_numpy() ** 0.8 * rng.lognormal(0, 0.5, num_users)
-    counts = _ratings_per_user(rng, activity, num_items, num_ratings)
+    rng = stream(random_state, NAME, "selection")
+    activity = customers["purchase_rate"].to_numpy() ** 0.8 * rng.lognormal(0, 0.5, n_users)
+    counts = _ratings_per_user(rng, activity, n_items, n_ratings)
     keys = np.log(popularity)[None, :] + SELECTION_SCORE * score + rng.gumbel(size=score.shape)
     ranking = np.argsort(-keys, axis=1)
-    chosen = np.arange(num_items)[None, :] < counts[:, None]
-    user_index = np.repeat(np.arange(num_users), counts)
+    chosen = np.arange(n_items)[None, :] < counts[:, None]
+    user_index = np.repeat(np.arange(n_users), counts)
     item_index = ranking[chosen]
 
     # Ratings and their times.
-    rng = stream(seed, NAME, "ratings")
+    rng = stream(random_state, NAME, "ratings")
     pair_score = score[user_index, item_index]
     at_most = sigmoid(CUT_POINTS[None, :] - pair_score[:, None])
     rating = 1 + (rng.random(len(pair_score))[:, None] > at_most).sum(axis=1)
     span = (LAST_RATING - FIRST_RATING).total_seconds()
-    user_start = rng.random(num_users) ** 1.3 * span
-    spread = rng.lognormal(np.log(2 * 86_400), 2.0, num_users)  # seconds
+    user_start = rng.random(n_users) ** 1.3 * span
+    spread = rng.lognormal(np.log(2 * 86_400), 2.0, n_users)  # seconds
     offset = rng.exponential(spread[user_index])
     room = span - user_start[user_index]
     offset = np.where(offset < room, offset, rng.random(len(offset)) * room)  # late ones: uniform till the end
@@ -201,8 +199,8 @@ def simulate_movielens(
         "rating": rating[order],
         "timestamp": timestamp[order],
     })
-    user_ids = np.arange(1, num_users + 1)
-    item_ids = np.arange(1, num_items + 1)
+    user_ids = np.arange(1, n_users + 1)
+    item_ids = np.arange(1, n_items + 1)
     factor_names = [f"factor_{k}" for k in range(NUM_FACTORS)]
     ground_truth = Bunch(
         rows=pd.DataFrame({
@@ -225,9 +223,9 @@ def simulate_movielens(
         cut_points=CUT_POINTS.copy(),
         global_mean=GLOBAL_MEAN,
     )
-    options = {"num_users": num_users, "num_items": num_items, "num_ratings": num_ratings}
+    options = {"n_users": n_users, "n_items": n_items, "n_ratings": n_ratings}
     tables = {"frame": frame, "users": users, "movies": items}
-    return make_bunch(NAME, seed, options, tables, ground_truth)
+    return make_bunch(NAME, random_state, options, tables, ground_truth)
 
 
 def _expected_rating(score: np.ndarray) -> np.ndarray:
@@ -235,8 +233,8 @@ def _expected_rating(score: np.ndarray) -> np.ndarray:
     return 1 + sigmoid(score[..., None] - CUT_POINTS).sum(axis=-1)
 
 
-def _users_table(seed: int, customers: pd.DataFrame) -> pd.DataFrame:
-    rng = stream(seed, NAME, "users")
+def _users_table(random_state: int, customers: pd.DataFrame) -> pd.DataFrame:
+    rng = stream(random_state, NAME, "users")
     n = len(customers)
     age = np.clip(customers["age"].to_numpy().astype(int) - 4, 7, 73)
     weights = np.tile(OCCUPATION_SHARES, (n, 1))
@@ -255,20 +253,20 @@ def _users_table(seed: int, customers: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _items_table(seed: int, num_items: int) -> tuple[pd.DataFrame, np.ndarray]:
-    rng = stream(seed, NAME, "items")
-    genres = rng.random((num_items, len(MOVIELENS_GENRES))) < GENRE_SHARES
+def _items_table(random_state: int, n_items: int) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = stream(random_state, NAME, "items")
+    genres = rng.random((n_items, len(MOVIELENS_GENRES))) < GENRE_SHARES
     none = ~genres.any(axis=1)
-    fallback = rng.choice(len(MOVIELENS_GENRES), size=num_items, p=GENRE_SHARES / GENRE_SHARES.sum())
+    fallback = rng.choice(len(MOVIELENS_GENRES), size=n_items, p=GENRE_SHARES / GENRE_SHARES.sum())
     genres[np.flatnonzero(none), fallback[none]] = True
-    recent = rng.random(num_items) < RECENT_SHARE
-    old_year = OLDEST_YEAR + np.floor((RECENT_YEARS[0] - OLDEST_YEAR) * rng.beta(2.5, 1.0, num_items))
-    year = np.where(recent, rng.choice(RECENT_YEARS, num_items, p=RECENT_YEAR_SHARES), old_year).astype(int)
+    recent = rng.random(n_items) < RECENT_SHARE
+    old_year = OLDEST_YEAR + np.floor((RECENT_YEARS[0] - OLDEST_YEAR) * rng.beta(2.5, 1.0, n_items))
+    year = np.where(recent, rng.choice(RECENT_YEARS, n_items, p=RECENT_YEAR_SHARES), old_year).astype(int)
     # Recent movies carry a day of release; older ones, like MovieLens's, 1 January.
-    day_of_year = np.where(year >= 1996, rng.integers(0, 365, num_items), 0)
+    day_of_year = np.where(year >= 1996, rng.integers(0, 365, n_items), 0)
     day_of_year = np.where(year == 1998, day_of_year % 100, day_of_year)
     release = pd.to_datetime(pd.Series(year).astype(str) + "-01-01") + pd.to_timedelta(day_of_year, unit="D")
-    item_ids = np.arange(1, num_items + 1)
+    item_ids = np.arange(1, n_items + 1)
     items = pd.DataFrame({
         "item_id": item_ids,
         "title": "Item " + pd.Series(item_ids).astype(str) + " (" + pd.Series(year).astype(str) + ")",

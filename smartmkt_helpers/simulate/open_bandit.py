@@ -10,7 +10,7 @@ policy's true value can be computed.
 
 Examples
 --------
->>> twin = simulate_open_bandit(seed=0, num_rows=2_000)
+>>> twin = simulate_open_bandit(random_state=0, n_rows=2_000)
 >>> float(twin.frame["propensity_score"].iloc[0])
 0.0125
 >>> twin.ground_truth.p_click_all.shape
@@ -23,14 +23,14 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.data.schema import (
     OPEN_BANDIT_ITEMS,
     OPEN_BANDIT_POLICIES,
     OPEN_BANDIT_POSITIONS,
 )
 from smartmkt_helpers.simulate._common import (
-    check_choice,
-    check_count,
+    check_random_state,
     choose_per_row,
     hashed_tokens,
     make_bunch,
@@ -76,16 +76,18 @@ PRIOR_IMPRESSIONS = 1_000
 MONTE_CARLO_DRAWS = 5_000
 
 
-def simulate_open_bandit(seed: int = 0, policy: str = "random", num_rows: int = DEFAULT_NUM_ROWS) -> Bunch:
+def simulate_open_bandit(
+    random_state: int | None = 0, policy: str = "random", n_rows: int = DEFAULT_NUM_ROWS
+) -> Bunch:
     """Simulated twin of an Open Bandit Dataset sample (see its data card).
 
     Parameters
     ----------
-    seed : int
+    random_state : int or None
         Seed of the simulation.
     policy : {"random", "bts"}
         The logging policy: uniform random, or Bernoulli Thompson sampling.
-    num_rows : int
+    n_rows : int
         Number of logged slots.
 
     Returns
@@ -103,12 +105,14 @@ def simulate_open_bandit(seed: int = 0, policy: str = "random", num_rows: int = 
         ``intercept`` and, for ``bts``, ``posteriors`` (alpha and beta of
         every item on every day).
     """
-    policy = check_choice("policy", policy, OPEN_BANDIT_POLICIES)
-    n = check_count("num_rows", num_rows)
-    model = _click_model(seed)
+    random_state = check_random_state(random_state)
+    if policy not in OPEN_BANDIT_POLICIES:
+        raise ValueError(f"policy must be one of {list(OPEN_BANDIT_POLICIES)}, got {policy!r}")
+    n = positive_int(n_rows, "n_rows")
+    model = _click_model(random_state)
 
     # Contexts: time, position, user features, affinities.
-    rng = stream(seed, NAME, policy, "contexts")
+    rng = stream(random_state, NAME, policy, "contexts")
     day = np.sort(rng.integers(0, NUM_DAYS, n))
     hour = rng.choice(24, n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
     microseconds = ((day * 24 + hour) * 3600 + rng.random(n) * 3600) * 1e6
@@ -134,7 +138,7 @@ def simulate_open_bandit(seed: int = 0, policy: str = "random", num_rows: int = 
     p_click_all = sigmoid(logit_all)
 
     # The logging policy.
-    rng = stream(seed, NAME, policy, "logging")
+    rng = stream(random_state, NAME, policy, "logging")
     posteriors = None
     if policy == "random":
         action_probabilities = np.full((n, OPEN_BANDIT_ITEMS), 1 / OPEN_BANDIT_ITEMS)
@@ -182,21 +186,21 @@ def simulate_open_bandit(seed: int = 0, policy: str = "random", num_rows: int = 
     if posteriors is not None:
         ground_truth["posteriors"] = posteriors
     tables = {"frame": frame, "item_context": model["item_context"]}
-    twin = make_bunch(NAME, seed, {"policy": policy, "num_rows": n}, tables, ground_truth)
+    twin = make_bunch(NAME, random_state, {"policy": policy, "n_rows": n}, tables, ground_truth)
     twin["policy"] = policy  # as in the real dataset's Bunch
     return twin
 
 
-def _click_model(seed: int) -> dict:
+def _click_model(random_state: int) -> dict:
     """Items, user-feature vocabularies and the click model's parameters (shared by both policies)."""
-    rng = stream(seed, NAME, "model")
+    rng = stream(random_state, NAME, "model")
     price = rng.lognormal(0, 0.5, OPEN_BANDIT_ITEMS)
     item_context = pd.DataFrame({
         "item_id": np.arange(OPEN_BANDIT_ITEMS),
         "item_feature_0": (price - price.mean()) / price.std(),
     })
     for index, cardinality in enumerate(ITEM_FEATURE_CARDINALITIES, start=1):
-        tokens = np.array(hashed_tokens(seed, f"item_feature_{index}", cardinality))
+        tokens = np.array(hashed_tokens(random_state, f"item_feature_{index}", cardinality))
         item_context[f"item_feature_{index}"] = tokens[
             rng.choice(cardinality, OPEN_BANDIT_ITEMS, p=zipf_weights(cardinality, 0.8))
         ]
@@ -212,7 +216,8 @@ def _click_model(seed: int) -> dict:
         "item_factors": rng.normal(0, FACTOR_SD, (OPEN_BANDIT_ITEMS, NUM_FACTORS)),
         "item_appeal": np.exp(item_effects) / np.exp(item_effects).mean(),
         "user_feature_tokens": [
-            hashed_tokens(seed, f"user_feature_{f}", len(shares)) for f, shares in enumerate(USER_FEATURE_SHARES)
+            hashed_tokens(random_state, f"user_feature_{f}", len(shares))
+            for f, shares in enumerate(USER_FEATURE_SHARES)
         ],
         "user_feature_effects": [effects - share @ effects for effects, share in zip(feature_effects, shares)],
         "user_feature_factors": [factors - share @ factors for factors, share in zip(feature_factors, shares)],

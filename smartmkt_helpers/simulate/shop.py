@@ -10,12 +10,12 @@ browsing sessions through the marketing funnel (impression, click, view,
 cart, purchase).
 
 Customers are drawn attribute by attribute from independent random streams,
-so customer 17 of ``Shop(seed=0)`` is the same person whatever the number
+so customer 17 of ``Shop(random_state=0)`` is the same person whatever the number
 of customers.
 
 Examples
 --------
->>> shop = Shop(seed=0, num_customers=500, num_products=100)
+>>> shop = Shop(random_state=0, n_customers=500, n_products=100)
 >>> shop.customers.shape[0], shop.products.shape[0]
 (500, 100)
 >>> list(shop.events().columns)
@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import CategoricalDtype
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.simulate._common import (
     SECONDS_PER_DAY,
-    check_count,
-    check_seed,
+        check_random_state,
     choose_per_row,
     sigmoid,
     stream,
@@ -164,15 +164,15 @@ class Shop:
 
     Parameters
     ----------
-    seed : int
-        Seed of every random draw; the same seed gives the same shop.
-    num_customers : int
+    random_state : int or None
+        Seed of every random draw; the same value gives the same shop.
+    n_customers : int
         Number of customers.
-    num_products : int
+    n_products : int
         Number of products in the catalogue.
     start : str
         First day of the simulated period (``YYYY-MM-DD``).
-    num_days : int
+    n_days : int
         Length of the simulated period in days.
     session_order : float, default 0.0
         Probability that a product shown after the first of a session is the
@@ -207,26 +207,26 @@ class Shop:
 
     Examples
     --------
-    >>> shop = Shop(seed=1, num_customers=1_000)
+    >>> shop = Shop(random_state=1, n_customers=1_000)
     >>> shop.customers["segment"].cat.categories.tolist()[:2]
     ['loyal regulars', 'bargain hunters']
-    >>> Shop(seed=1, num_customers=50).customers.equals(shop.customers.head(50))
+    >>> Shop(random_state=1, n_customers=50).customers.equals(shop.customers.head(50))
     True
     """
 
     def __init__(
         self,
-        seed: int = 0,
-        num_customers: int = 10_000,
-        num_products: int = 1_000,
+        random_state: int | None = 0,
+        n_customers: int = 10_000,
+        n_products: int = 1_000,
         start: str = DEFAULT_START,
-        num_days: int = DEFAULT_NUM_DAYS,
+        n_days: int = DEFAULT_NUM_DAYS,
         session_order: float = 0.0,
     ) -> None:
-        self.seed = check_seed(seed)
-        self.num_customers = check_count("num_customers", num_customers)
-        self.num_products = check_count("num_products", num_products, minimum=len(CATEGORIES))
-        self.num_days = check_count("num_days", num_days)
+        self.random_state = check_random_state(random_state)
+        self.n_customers = positive_int(n_customers, "n_customers")
+        self.n_products = positive_int(n_products, "n_products", minimum=len(CATEGORIES))
+        self.n_days = positive_int(n_days, "n_days")
         try:
             self.start = pd.Timestamp(start).normalize()
         except (TypeError, ValueError):
@@ -243,16 +243,16 @@ class Shop:
     def __repr__(self) -> str:
         order = f", session_order={self.session_order:g}" if self.session_order else ""
         return (
-            f"Shop(seed={self.seed}, num_customers={self.num_customers}, "
-            f"num_products={self.num_products}, start='{self.start.date()}', "
-            f"num_days={self.num_days}{order})"
+            f"Shop(random_state={self.random_state}, n_customers={self.n_customers}, "
+            f"n_products={self.n_products}, start='{self.start.date()}', "
+            f"n_days={self.n_days}{order})"
         )
 
     def _rng(self, *names: str) -> np.random.Generator:
-        return stream(self.seed, "shop", *names)
+        return stream(self.random_state, "shop", *names)
 
     def _make_customers(self) -> tuple[pd.DataFrame, np.ndarray]:
-        n = self.num_customers
+        n = self.n_customers
         segment = self._rng("customers", "segment").choice(
             len(SEGMENTS), size=n, p=_segment_table("share")
         )
@@ -283,7 +283,7 @@ class Shop:
         is_new = self._rng("customers", "is_new").random(n) < by_segment("new_share")
         signup_day = np.where(
             is_new,
-            self._rng("customers", "new_signup").integers(0, self.num_days, n),
+            self._rng("customers", "new_signup").integers(0, self.n_days, n),
             -self._rng("customers", "old_signup").integers(1, SIGNUP_HISTORY_DAYS, n),
         )
         weekly_churn = np.minimum(
@@ -316,14 +316,14 @@ class Shop:
             "signup_day": signup_day.astype(np.int32),
             "weekly_churn": weekly_churn,
             "churn_day": churn_day,
-            "churned": churn_day < self.num_days,
+            "churned": churn_day < self.n_days,
         })
         for index, category in enumerate(CATEGORIES):
             customers[f"preference_{category}"] = preferences[:, index]
         return customers, preferences
 
     def _make_products(self) -> pd.DataFrame:
-        n = self.num_products
+        n = self.n_products
         rng = self._rng("products")
         category = np.sort(rng.choice(len(CATEGORIES), size=n, p=CATEGORY_SHARES))
         category[: len(CATEGORIES)] = np.arange(len(CATEGORIES))  # every category stocked
@@ -387,7 +387,7 @@ class Shop:
 
         Examples
         --------
-        >>> log = Shop(seed=0, num_customers=300).events()
+        >>> log = Shop(random_state=0, n_customers=300).events()
         >>> log["event"].cat.ordered, log["timestamp"].is_monotonic_increasing
         (True, True)
         """
@@ -399,12 +399,12 @@ class Shop:
         customers = self.customers
         # Sessions: an inhomogeneous Poisson process by thinning a homogeneous one.
         active_start = np.maximum(customers["signup_day"].to_numpy(), 0).astype(float)
-        active_end = np.minimum(customers["churn_day"].to_numpy(), self.num_days)
+        active_end = np.minimum(customers["churn_day"].to_numpy(), self.n_days)
         active_days = np.clip(active_end - active_start, 0, None)
         peak_ratio = WEEKDAY_WEIGHTS.max() / WEEKDAY_WEIGHTS.mean()
         rng = self._rng("events", "sessions")
         expected = customers["session_rate"].to_numpy() / 7 * active_days * peak_ratio
-        session_customer = np.repeat(np.arange(self.num_customers), rng.poisson(expected))
+        session_customer = np.repeat(np.arange(self.n_customers), rng.poisson(expected))
         day = np.floor(
             active_start[session_customer] + rng.random(len(session_customer)) * active_days[session_customer]
         ).astype(np.int64)
