@@ -54,7 +54,7 @@ def main() -> int:
         seconds, bunch = median_seconds(lambda name=name: data.load(name), args.repeats)
         rows.append({"task": "load real", "name": name, "rows": len(bunch.frame), "seconds": seconds})
     seconds, events = median_seconds(lambda: simulate.Shop(random_state=0).events(), args.repeats)
-    rows.append({"task": "simulate", "name": "Shop(seed=0).events()", "rows": len(events), "seconds": seconds})
+    rows.append({"task": "simulate", "name": "Shop(random_state=0).events()", "rows": len(events), "seconds": seconds})
     for name in simulate.TWINS:
         seconds, bunch = median_seconds(lambda name=name: simulate.simulate(name, random_state=0), args.repeats)
         rows.append({"task": "simulate", "name": name, "rows": len(bunch.frame), "seconds": seconds})
