@@ -57,8 +57,7 @@ class TestResult:
     """The difference between a treated and a control group.
 
     ``effect`` is mean(treated) - mean(control), in the outcome's units;
-    ``ci_low`` and ``ci_high`` bound it at ``confidence``; ``relative_lift``
-    is the effect divided by the control mean (NaN when that mean is 0).
+    ``ci_low`` and ``ci_high`` bound it at ``confidence``.
     """
 
     effect: float
@@ -72,12 +71,6 @@ class TestResult:
     num_treated: int
     num_control: int
     method: str
-
-    @property
-    def relative_lift(self) -> float:
-        if self.control_mean == 0:
-            return float("nan")
-        return self.effect / self.control_mean
 
     def __str__(self) -> str:
         level = f"{self.confidence:.0%}"

@@ -11,7 +11,6 @@ from smartmkt_helpers.ads.targeting import (
     LookalikeExpander,
     choose_targets,
     compare_policies,
-    incremental_value,
 )
 
 
@@ -124,11 +123,10 @@ def test_estimate_is_the_difference_in_means_times_the_number_targeted():
 
 def test_estimate_is_close_to_the_truth_and_the_interval_covers_it():
     outcome, treatment, responsive = _test_log(n=60_000)
-    value = incremental_value(outcome, treatment, responsive, n_bootstrap=300)
+    value = compare_policies(outcome, treatment, {"policy": responsive}, n_bootstrap=300).loc["policy"]
     truth = 0.2 * responsive.sum()
     assert value["lower"] < truth < value["upper"]
     assert value["std_error"] == pytest.approx(np.sqrt(responsive.sum() * 0.5), rel=0.5)
-    assert set(value.index) == {"targeted", "estimate", "std_error", "lower", "upper"}
 
 
 def test_compare_policies_ranks_and_is_reproducible():
@@ -161,7 +159,7 @@ def test_compare_policies_rejects_bad_inputs():
     with pytest.raises(ValueError, match="confidence"):
         compare_policies(outcome, treatment, {"p": responsive}, confidence=1.5)
     with pytest.raises(ValueError, match="treatment must be 0"):
-        incremental_value(outcome, treatment + 1, responsive)
+        compare_policies(outcome, treatment + 1, {"p": responsive})
 
 
 # --------------------------------------------------------------------------

@@ -26,7 +26,6 @@ def test_difference_in_means_by_hand():
     assert result.standard_error == pytest.approx(standard_error)
     assert result.ci_high - result.ci_low == pytest.approx(2 * 1.959964 * standard_error, rel=1e-6)
     assert result.p_value == pytest.approx(2 * stats.norm.sf(0.5 / standard_error))
-    assert result.relative_lift == pytest.approx(0.5 / 0.25)
     assert (result.num_treated, result.num_control) == (4, 4)
 
 

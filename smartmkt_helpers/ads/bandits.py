@@ -122,12 +122,6 @@ class _Bandit:
                 "update() or partial_fit() first"
             )
 
-    def reset(self) -> _Bandit:
-        """Forget everything learned; the next call starts afresh."""
-        for name in ("state_", "rng_", "t_", "counts_", "sums_"):
-            self.__dict__.pop(name, None)
-        return self
-
     # ----- the public, one-at-a-time interface -----------------------------------
     def _check_context(self, context: Any, n_rows: int | None = None) -> np.ndarray | None:
         if not self._needs_context:
@@ -295,8 +289,8 @@ class UCB1(_Bandit):
     Examples
     --------
     >>> policy = UCB1(n_arms=2).partial_fit([0, 1, 0, 1], [1, 0, 1, 0])
-    >>> policy.upper_bounds_().round(3).tolist()
-    [2.177, 1.177]
+    >>> policy.values_.tolist(), policy.select_arm()
+    ([1.0, 0.0], 0)
     """
 
     def __init__(self, n_arms: int, exploration: float = 2.0, random_state: int | None = None):
@@ -312,11 +306,6 @@ class UCB1(_Bandit):
         safe = np.maximum(counts, 1)
         bound = sums / safe + np.sqrt(self.exploration * np.log(max(t, 1)) / safe)
         return np.where(counts > 0, bound, np.inf)
-
-    def upper_bounds_(self) -> np.ndarray:
-        """Each arm's current upper confidence bound (inf if never shown)."""
-        self._check_started()
-        return self._bounds(self.counts_, self.sums_, self.t_)
 
     def _choose(self, state, t, rng, contexts):
         return _argmax_random_ties(self._bounds(state["counts"], state["sums"], t), rng)

@@ -42,7 +42,6 @@ from scipy import stats
 __all__ = [
     "ipw",
     "snipw",
-    "doubly_robust",
     "off_policy_summary",
     "empirical_policy",
 ]
@@ -129,28 +128,6 @@ def snipw(rewards: Any, logging_probs: Any, target_probs: Any) -> float:
     return _snipw_terms(rewards, logging_probs, target_probs)[0]
 
 
-def doubly_robust(rewards: Any, logging_probs: Any, target_probs: Any,
-                  q_logged: Any, q_target: Any) -> float:
-    """Doubly robust estimate: ``mean(q_target_i + w_i (r_i - q_logged_i))``.
-
-    Parameters
-    ----------
-    rewards, logging_probs, target_probs : array-like, shape (n,)
-        As for :func:`ipw`.
-    q_logged : array-like, shape (n,)
-        The reward model's prediction for the logged action in each row.
-    q_target : array-like, shape (n,)
-        The reward model's expected reward of the target policy in each
-        row's context: ``sum_a pi(a | x_i) q(x_i, a)``.
-
-    Examples
-    --------
-    >>> doubly_robust([1, 0], [0.5, 0.5], [1.0, 0.0], [0.5, 0.5], [0.5, 0.5])
-    1.0
-    """
-    return float(_dr_terms(rewards, logging_probs, target_probs, q_logged, q_target).mean())
-
-
 def _bootstrap(terms: np.ndarray, n_bootstrap: int, confidence: float,
                rng: np.random.Generator, ratio_weights: np.ndarray | None = None,
                ratio_rewards: np.ndarray | None = None) -> tuple[float, float]:
@@ -187,8 +164,8 @@ def off_policy_summary(
     rewards, logging_probs, target_probs : array-like, shape (n,)
         As for :func:`ipw`.
     q_logged, q_target : array-like, shape (n,), optional
-        Reward-model predictions for :func:`doubly_robust`; give both or
-        neither.
+        Reward-model predictions for the doubly robust estimate
+        ``mean(q_target_i + w_i (r_i - q_logged_i))``; give both or neither.
     confidence : float, default 0.95
         Coverage of the intervals.
     n_bootstrap : int, default 0

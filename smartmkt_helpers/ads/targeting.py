@@ -9,9 +9,9 @@
 - :func:`choose_targets` spends a budget on the customers with the highest
   score per unit cost, skipping those whose score is not positive (with an
   uplift score, the customers an e-mail would put off).
-- :func:`incremental_value` and :func:`compare_policies` estimate, from a
-  randomised test, how many extra outcomes (visits, dollars) a targeting
-  policy brings compared with contacting nobody, with bootstrap intervals.
+- :func:`compare_policies` estimates, from a randomised test, how many
+  extra outcomes (visits, dollars) each targeting policy brings compared
+  with contacting nobody, with bootstrap intervals.
 
 Examples
 --------
@@ -34,7 +34,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from smartmkt_helpers.ads.uplift import _as_treatment, _as_vector, _check_X
 
-__all__ = ["LookalikeExpander", "choose_targets", "compare_policies", "incremental_value"]
+__all__ = ["LookalikeExpander", "choose_targets", "compare_policies"]
 
 _BOOTSTRAP_CHUNK = 100
 
@@ -299,32 +299,3 @@ def compare_policies(
         "upper": np.nanquantile(draws, 1 - alpha, axis=0),
         "p_best": np.bincount(best, minlength=len(names)) / len(draws),
     }, index=pd.Index(names, name="policy"))
-
-
-def incremental_value(
-    outcome: Any,
-    treatment: Any,
-    targeted: Any,
-    *,
-    n_bootstrap: int = 1000,
-    confidence: float = 0.9,
-    random_state: int = 0,
-) -> pd.Series:
-    """Incremental outcomes of one targeting policy, with a bootstrap interval.
-
-    The one-policy case of :func:`compare_policies` (same arguments, with
-    ``targeted`` the policy's mask); returns ``targeted``, ``estimate``,
-    ``std_error``, ``lower`` and ``upper``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> outcome = np.array([1, 0, 1, 0, 0, 0] * 50)
-    >>> treatment = np.array([1, 1, 1, 0, 0, 0] * 50)
-    >>> value = incremental_value(outcome, treatment, np.ones(300, bool), n_bootstrap=100)
-    >>> round(float(value["estimate"]), 1)
-    200.0
-    """
-    table = compare_policies(outcome, treatment, {"policy": targeted}, n_bootstrap=n_bootstrap,
-                             confidence=confidence, random_state=random_state)
-    return table.iloc[0].drop("p_best").rename(None)
