@@ -37,6 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from smartmkt_helpers._checks import positive_int
+
 __all__ = [
     "TestResult",
     "adjust_p_values",
@@ -151,14 +153,14 @@ def bootstrap_difference(
     control,
     *,
     confidence: float = 0.95,
-    num_resamples: int = 2000,
-    seed: int = 0,
+    n_resamples: int = 2000,
+    random_state: int | None = 0,
 ) -> TestResult:
     """Difference of two group means with a percentile bootstrap interval.
 
     Each resample draws both groups again with replacement, keeping their
     sizes. The p-value is the two-sided share of resampled differences on
-    the far side of zero, so it cannot be smaller than 1 / num_resamples.
+    the far side of zero, so it cannot be smaller than 1 / n_resamples.
 
     Examples
     --------
@@ -167,20 +169,19 @@ def bootstrap_difference(
     (2.5, True)
     """
     _check_confidence(confidence)
-    if int(num_resamples) != num_resamples or num_resamples < 100:
-        raise ValueError(f"num_resamples must be an integer of at least 100, got {num_resamples}")
+    n_resamples = positive_int(n_resamples, "n_resamples", minimum=100)
     treated = _outcomes(treated, "treated")
     control = _outcomes(control, "control")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     # Resampled means from counts of each observation: one multinomial draw
     # per resample instead of materialising every resampled group.
-    treated_means = rng.multinomial(treated.size, np.full(treated.size, 1 / treated.size), num_resamples) @ treated
-    control_means = rng.multinomial(control.size, np.full(control.size, 1 / control.size), num_resamples) @ control
+    treated_means = rng.multinomial(treated.size, np.full(treated.size, 1 / treated.size), n_resamples) @ treated
+    control_means = rng.multinomial(control.size, np.full(control.size, 1 / control.size), n_resamples) @ control
     differences = treated_means / treated.size - control_means / control.size
     tail = (1 - confidence) / 2
     low, high = np.quantile(differences, [tail, 1 - tail])
     below, above = (differences <= 0).mean(), (differences >= 0).mean()
-    p_value = float(min(1.0, 2 * max(min(below, above), 1 / num_resamples)))
+    p_value = float(min(1.0, 2 * max(min(below, above), 1 / n_resamples)))
     return TestResult(
         effect=float(treated.mean() - control.mean()),
         standard_error=float(differences.std(ddof=1)),
@@ -192,7 +193,7 @@ def bootstrap_difference(
         control_mean=float(control.mean()),
         num_treated=treated.size,
         num_control=control.size,
-        method=f"percentile bootstrap, {num_resamples} resamples",
+        method=f"percentile bootstrap, {n_resamples} resamples",
     )
 
 
@@ -490,7 +491,7 @@ def team_draft_interleave(
     ranking_b,
     length: int = 10,
     *,
-    seed: int = 0,
+    random_state: int | None = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Team-draft interleaving of two rankers' lists, for many users at once.
 
@@ -507,7 +508,7 @@ def team_draft_interleave(
         row; item numbers are column positions, 0 to n_items - 1).
     length : int
         Length of the interleaved list.
-    seed : int
+    random_state : int, optional
         Seed of the coin flips.
 
     Returns
@@ -522,7 +523,7 @@ def team_draft_interleave(
     >>> import numpy as np
     >>> a = np.array([[0, 1, 2, 3]])
     >>> b = np.array([[1, 0, 3, 2]])
-    >>> items, from_b = team_draft_interleave(a, b, length=4, seed=0)
+    >>> items, from_b = team_draft_interleave(a, b, length=4, random_state=0)
     >>> sorted(items[0].tolist()), int(from_b.sum())
     ([0, 1, 2, 3], 2)
     """
@@ -542,7 +543,7 @@ def team_draft_interleave(
     in_list = np.zeros((n_users, n_items), dtype=bool)
     items = np.zeros((n_users, length), dtype=int)
     from_b = np.zeros((n_users, length), dtype=bool)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     users = np.arange(n_users)
     for position in range(length):
         coin = rng.random(n_users) < 0.5

@@ -196,7 +196,7 @@ def laplace_mechanism(
     epsilon: float,
     *,
     sensitivity: float = 1.0,
-    seed: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = None,
 ) -> np.ndarray:
     """Counts plus Laplace noise of scale ``sensitivity / epsilon``.
 
@@ -212,7 +212,7 @@ def laplace_mechanism(
     absolute value ``sensitivity / epsilon``.
 
     .. warning::
-       Leave ``seed`` at ``None`` for a real release: the noise then comes
+       Leave ``random_state`` at ``None`` for a real release: the noise then comes
        from the operating system's entropy. With a known seed anyone can
        draw the same noise again and subtract it, and the guarantee is gone;
        a seed is for teaching and tests only. This function is a teaching
@@ -229,7 +229,7 @@ def laplace_mechanism(
     sensitivity : float, default 1
         Largest total change one person can make to ``counts`` (L1 norm)
         under the chosen neighbour relation (see above).
-    seed : None, int or numpy.random.Generator, default None
+    random_state : None, int or numpy.random.Generator, default None
         ``None`` draws fresh noise from the operating system's entropy. An
         int or a Generator makes the noise reproducible, which only a
         lesson or a test should want.
@@ -239,7 +239,7 @@ def laplace_mechanism(
     A fixed seed, so that this example prints the same numbers every time
     (never do this for a real release):
 
-    >>> noisy = laplace_mechanism([120, 45, 8], epsilon=1.0, seed=0)
+    >>> noisy = laplace_mechanism([120, 45, 8], epsilon=1.0, random_state=0)
     >>> noisy.round(2).tolist()
     [120.32, 44.38, 5.5]
     """
@@ -253,5 +253,5 @@ def laplace_mechanism(
             raise TypeError(f"{name} must be a number, got {type(value).__name__}")
         if not np.isfinite(value) or value <= 0:
             raise ValueError(f"{name} must be a finite number > 0, got {value}")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
     return true_counts + rng.laplace(0.0, sensitivity / epsilon, size=true_counts.shape)

@@ -26,6 +26,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from smartmkt_helpers._checks import columns
 
 __all__ = [
     "build_sessions",
@@ -59,7 +63,7 @@ def build_sessions(
     col_session: str = "session_id",
     col_customer: str = "customer_id",
     col_item: str = "product_id",
-    col_time: str = "timestamp",
+    col_timestamp: str = "timestamp",
 ) -> pd.DataFrame:
     """One row per session: the distinct items in the order first seen.
 
@@ -71,7 +75,7 @@ def build_sessions(
     ----------
     events : DataFrame
         The event log, one row per event.
-    col_session, col_customer, col_item, col_time : str
+    col_session, col_customer, col_item, col_timestamp : str
         Column names.
 
     Returns
@@ -89,23 +93,19 @@ def build_sessions(
     >>> build_sessions(log)[["session_id", "length"]].to_dict("records")
     [{'session_id': 4, 'length': 2}]
     """
-    if not isinstance(events, pd.DataFrame):
-        raise TypeError(f"events must be a pandas DataFrame, got {type(events).__name__}")
-    columns = [col_session, col_customer, col_item, col_time]
-    missing = [column for column in columns if column not in events.columns]
-    if missing:
-        raise ValueError(f"events has no column(s) {', '.join(map(repr, missing))}")
+    wanted = [col_session, col_customer, col_item, col_timestamp]
+    columns(events, wanted, "events")
     if len(events) == 0:
         raise ValueError("events is empty")
-    if events[columns].isna().any().any():
-        raise ValueError("events has missing values in " + ", ".join(columns))
-    ordered = events[columns].sort_values([col_session, col_time], kind="stable")
+    if events[wanted].isna().any().any():
+        raise ValueError("events has missing values in " + ", ".join(wanted))
+    ordered = events[wanted].sort_values([col_session, col_timestamp], kind="stable")
     ordered = ordered.drop_duplicates([col_session, col_item])
     grouped = ordered.groupby(col_session, sort=False)
     sessions = pd.DataFrame({
         col_session: grouped[col_session].first().to_numpy(),
         col_customer: grouped[col_customer].first().to_numpy(),
-        "start": grouped[col_time].first().to_numpy(),
+        "start": grouped[col_timestamp].first().to_numpy(),
         "length": grouped.size().to_numpy(),
         "items": grouped[col_item].agg(list).to_numpy(),
     })
@@ -180,7 +180,7 @@ def session_prefixes(
     return pad_sessions(prefixes, max_length), np.asarray(targets, dtype=np.int32)
 
 
-class TransitionRecommender:
+class TransitionRecommender(BaseEstimator):
     """Score the next item by counts of consecutive-item transitions.
 
     ``transitions_[a, b]`` counts how often item ``b`` directly followed
@@ -239,8 +239,7 @@ class TransitionRecommender:
 
         Column 0, the padding id, scores ``-inf``.
         """
-        if not hasattr(self, "transitions_"):
-            raise ValueError("this TransitionRecommender is not fitted yet: call fit first")
+        check_is_fitted(self, "transitions_")
         last = np.asarray(last_items)
         if last.ndim != 1 or last.size == 0:
             raise ValueError("last_items must be a non-empty 1-d sequence of item ids")

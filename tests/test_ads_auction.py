@@ -60,9 +60,9 @@ def test_rival_bids_shape_scale_and_seed():
     p = np.full(20_000, 0.02)
     bids = auction.rival_bids(p, num_bidders=3, value_per_click=1.0, noise_sd=0.0, value_sd=0.0)
     np.testing.assert_allclose(bids, 20.0)
-    noisy = auction.rival_bids(p, num_bidders=3, value_per_click=1.0, seed=1)
+    noisy = auction.rival_bids(p, num_bidders=3, value_per_click=1.0, random_state=1)
     assert noisy.shape == (20_000, 3)
-    np.testing.assert_array_equal(noisy, auction.rival_bids(p, num_bidders=3, value_per_click=1.0, seed=1))
+    np.testing.assert_array_equal(noisy, auction.rival_bids(p, num_bidders=3, value_per_click=1.0, random_state=1))
     assert np.median(noisy) == pytest.approx(20.0, rel=0.3)
 
 

@@ -78,7 +78,7 @@ def test_summary_table_and_bootstrap():
     q_logged = ctr[contexts, actions][0]
     q_target = (target * ctr).sum(axis=1)[contexts][0]
     normal = off_policy_summary(rewards[0], p, pi, q_logged, q_target)
-    boot = off_policy_summary(rewards[0], p, pi, q_logged, q_target, n_bootstrap=300, random_state=0)
+    boot = off_policy_summary(rewards[0], p, pi, q_logged, q_target, n_resamples=300, random_state=0)
     assert list(normal.index) == ["IPW", "SNIPW", "DR"]
     assert (normal["ci_lower"] < normal["estimate"]).all()
     assert (normal["estimate"] < normal["ci_upper"]).all()
@@ -125,14 +125,14 @@ def test_bad_summary_and_policy_input_is_rejected():
         off_policy_summary([1, 0], [0.5, 0.5], [1, 0], q_logged=[0.1, 0.1])
     with pytest.raises(ValueError, match="confidence"):
         off_policy_summary([1, 0], [0.5, 0.5], [1, 0], confidence=1.5)
-    with pytest.raises(ValueError, match="n_bootstrap"):
-        off_policy_summary([1, 0], [0.5, 0.5], [1, 0], n_bootstrap=-1)
+    with pytest.raises(ValueError, match="n_resamples"):
+        off_policy_summary([1, 0], [0.5, 0.5], [1, 0], n_resamples=-1)
     with pytest.raises(ValueError, match="q_logged"):
         off_policy_summary([1, 0], [0.5, 0.5], [1, 0], q_logged=[0.1], q_target=[0.1, 0.1])
     log = pd.DataFrame({"item_id": [0, 5], "position": [1, 1]})
     with pytest.raises(ValueError, match="item_id"):
         empirical_policy(log, n_actions=3)
-    with pytest.raises(ValueError, match="missing the column"):
+    with pytest.raises(ValueError, match="has no column"):
         empirical_policy(log.drop(columns="position"), n_actions=6)
     with pytest.raises(ValueError, match="empty"):
         empirical_policy(log.iloc[:0], n_actions=6)

@@ -43,6 +43,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from smartmkt_helpers._checks import columns, positive_int
 
 __all__ = [
     "FieldHasher",
@@ -92,15 +96,7 @@ def _hash(tokens: np.ndarray, num_buckets: int) -> np.ndarray:
     return (hashed % np.uint64(num_buckets)).astype(np.int64)
 
 
-def _check_positive_int(name: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
-class FieldHasher:
+class FieldHasher(TransformerMixin, BaseEstimator):
     """Hash each field of an impression log into one index of a shared space.
 
     Every field (column) of a row becomes one token, ``"<column>=<value>"``,
@@ -144,7 +140,7 @@ class FieldHasher:
 
     def fit(self, frame: pd.DataFrame, y: Any = None) -> FieldHasher:
         """Check the columns and the settings; hashing learns nothing."""
-        _check_positive_int("num_buckets", self.num_buckets, minimum=2)
+        positive_int(self.num_buckets, "num_buckets", minimum=2)
         if isinstance(self.categorical_columns, str) or isinstance(self.numeric_columns, str):
             raise TypeError("categorical_columns and numeric_columns must be lists of column names")
         fields = list(self.categorical_columns) + list(self.numeric_columns)
@@ -157,18 +153,13 @@ class FieldHasher:
         return self
 
     def _check_frame(self, frame: pd.DataFrame, fields: list[str]) -> None:
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
-        missing = [column for column in fields if column not in frame.columns]
-        if missing:
-            raise ValueError(f"frame is missing the column(s) {', '.join(missing)}")
+        columns(frame, fields, "frame")
         if len(frame) == 0:
             raise ValueError("frame has no rows")
 
     def transform(self, frame: pd.DataFrame) -> np.ndarray:
         """Return an integer array (rows x fields) of bucket indices."""
-        if not hasattr(self, "fields_"):
-            raise RuntimeError("call fit before transform")
+        check_is_fitted(self, "fields_")
         self._check_frame(frame, self.fields_)
         columns = []
         for column in self.fields_:
@@ -179,10 +170,6 @@ class FieldHasher:
                 values = np.where(pd.isna(values), MISSING_TOKEN, values.astype(str)).astype(object)
             columns.append(_hash(column + "=" + values, self.num_buckets))
         return np.column_stack(columns)
-
-    def fit_transform(self, frame: pd.DataFrame, y: Any = None) -> np.ndarray:
-        """Fit, then transform ``frame``."""
-        return self.fit(frame).transform(frame)
 
 
 def _check_indices(indices: Any, num_buckets: int, name: str = "X") -> np.ndarray:
@@ -215,7 +202,7 @@ def one_hot(indices: Any, num_buckets: int) -> sp.csr_matrix:
     >>> one_hot(np.array([[0, 3], [1, 3]]), 4).toarray().tolist()
     [[1.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.0, 1.0]]
     """
-    num_buckets = _check_positive_int("num_buckets", num_buckets, minimum=2)
+    num_buckets = positive_int(num_buckets, "num_buckets", minimum=2)
     values = _check_indices(indices, num_buckets, "indices")
     rows = np.repeat(np.arange(values.shape[0]), values.shape[1])
     data = np.ones(values.size)
@@ -274,12 +261,12 @@ def pairwise_interactions(embeddings):
 def _check_architecture(
     num_fields: int, num_buckets: int, embedding_dim: int, hidden_units: Sequence[int]
 ) -> list[int]:
-    _check_positive_int("num_fields", num_fields)
-    _check_positive_int("num_buckets", num_buckets, minimum=2)
-    _check_positive_int("embedding_dim", embedding_dim)
+    positive_int(num_fields, "num_fields")
+    positive_int(num_buckets, "num_buckets", minimum=2)
+    positive_int(embedding_dim, "embedding_dim")
     if isinstance(hidden_units, (str, numbers.Number)):
         raise TypeError("hidden_units must be a sequence of layer widths, for example (64, 32)")
-    return [_check_positive_int("hidden_units", units) for units in hidden_units]
+    return [positive_int(units, "hidden_units") for units in hidden_units]
 
 
 def _regularizer(keras, l2):
@@ -418,7 +405,7 @@ def _intercept_shift(logits: np.ndarray, rate: float, iterations: int = 20) -> f
     return float(shift)
 
 
-class _KerasCTRClassifier:
+class _KerasCTRClassifier(ClassifierMixin, BaseEstimator):
     _build = None  # set by the subclasses
 
     def __init__(
@@ -433,7 +420,7 @@ class _KerasCTRClassifier:
         batch_size: int = 1024,
         refit_intercept: bool = True,
         patience: int = 1,
-        seed: int = 0,
+        random_state: int = 0,
     ) -> None:
         self.num_buckets = num_buckets
         self.embedding_dim = embedding_dim
@@ -444,7 +431,7 @@ class _KerasCTRClassifier:
         self.batch_size = batch_size
         self.refit_intercept = refit_intercept
         self.patience = patience
-        self.seed = seed
+        self.random_state = random_state
 
     def fit(self, X: Any, y: Any, *, validation_data: tuple[Any, Any] | None = None) -> _KerasCTRClassifier:
         """Train on hashed indices ``X`` (rows x fields) and clicks ``y`` (0/1).
@@ -454,17 +441,17 @@ class _KerasCTRClassifier:
         weights of the best epoch are kept (at most ``epochs`` epochs): the
         number of epochs is chosen on validation, never on the test data.
         """
-        num_buckets = _check_positive_int("num_buckets", self.num_buckets, minimum=2)
+        num_buckets = positive_int(self.num_buckets, "num_buckets", minimum=2)
         indices = _check_indices(X, num_buckets)
         labels = _check_labels(y, indices.shape[0])
-        epochs = _check_positive_int("epochs", self.epochs)
-        batch_size = _check_positive_int("batch_size", self.batch_size)
+        epochs = positive_int(self.epochs, "epochs")
+        batch_size = positive_int(self.batch_size, "batch_size")
         if not self.learning_rate > 0:
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
         if self.l2 < 0:
             raise ValueError(f"l2 must be non-negative, got {self.l2}")
         keras = _keras()
-        keras.utils.set_random_seed(self.seed)
+        keras.utils.set_random_seed(self.random_state)
         self.model_ = type(self)._build(
             indices.shape[1], num_buckets, embedding_dim=self.embedding_dim,
             hidden_units=self.hidden_units, l2=self.l2, base_rate=float(labels.mean()),
@@ -480,7 +467,7 @@ class _KerasCTRClassifier:
             if validation_indices.shape[1] != indices.shape[1]:
                 raise ValueError(f"X_val has {validation_indices.shape[1]} fields, X has {indices.shape[1]}")
             validation_labels = _check_labels(validation_data[1], validation_indices.shape[0])
-            patience = _check_positive_int("patience", self.patience)
+            patience = positive_int(self.patience, "patience")
             fit_options["validation_data"] = (validation_indices.astype("int32"), validation_labels)
             fit_options["callbacks"] = [keras.callbacks.EarlyStopping(
                 monitor="val_loss", patience=patience, restore_best_weights=True)]
@@ -504,13 +491,16 @@ class _KerasCTRClassifier:
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Return an array (rows x 2): probabilities of no click and of a click."""
-        if not hasattr(self, "model_"):
-            raise RuntimeError("call fit before predict_proba")
+        check_is_fitted(self, "model_")
         indices = _check_indices(X, self.num_buckets)
         if indices.shape[1] != self.n_fields_:
             raise ValueError(f"X has {indices.shape[1]} fields, but the model was fitted on {self.n_fields_}")
         p_click = 1 / (1 + np.exp(-(self._logits(indices) + self.intercept_shift_)))
         return np.column_stack([1 - p_click, p_click])
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Return 1 where a click is more likely than not, else 0."""
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
 
 class WideAndDeepClassifier(_KerasCTRClassifier):
@@ -541,7 +531,7 @@ class WideAndDeepClassifier(_KerasCTRClassifier):
         With ``fit(..., validation_data=...)``: epochs without a better
         validation loss before training stops (the best epoch's weights are
         kept).
-    seed : int
+    random_state : int, default 0
         Seeds Keras, NumPy and Python before the weights are drawn.
 
     Attributes
@@ -652,7 +642,7 @@ def calibration_table(y_true: Any, y_prob: Any, *, num_bins: int = 10) -> pd.Dat
         raise ValueError("y_true must hold clicks as 0 and 1")
     if probabilities.min() < 0 or probabilities.max() > 1:
         raise ValueError("y_prob must hold probabilities between 0 and 1")
-    num_bins = _check_positive_int("num_bins", num_bins)
+    num_bins = positive_int(num_bins, "num_bins")
     if num_bins > len(labels):
         raise ValueError(f"num_bins ({num_bins}) is larger than the number of rows ({len(labels)})")
     order = np.argsort(probabilities, kind="stable")

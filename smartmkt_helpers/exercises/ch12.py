@@ -58,7 +58,7 @@ def _overlap_noise_scale(
 @register("12.3")
 def _tpr_gap_by_sex(answer: Any, *, decisions: pd.DataFrame) -> CheckResult:
     require_columns(decisions, ["sex", "approved", "good"], "decisions")
-    rates = group_rates(decisions, group_col="sex")
+    rates = group_rates(decisions, col_group="sex")
     missing = {"female", "male"} - set(rates.index)
     if missing:
         raise ValueError(f"decisions has no {', '.join(sorted(missing))} applicants in 'sex'")

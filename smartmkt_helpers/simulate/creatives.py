@@ -17,7 +17,7 @@ customer, which lets a chapter check the creatives a model composes.
 
 Examples
 --------
->>> twin = simulate_creatives(num_impressions=2_000, seed=0)
+>>> twin = simulate_creatives(num_impressions=2_000, random_state=0)
 >>> twin.impressions.shape[0], twin.creatives.shape[0]
 (2000, 48)
 >>> ctr = true_ctr(twin.creatives.iloc[:1], twin.impressions.iloc[:3],
@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
+
+from smartmkt_helpers._checks import positive_int
 
 __all__ = [
     "WORDS", "IMAGE_STYLES", "CALLS_TO_ACTION", "SEGMENTS", "AGE_BANDS", "DEVICES",
@@ -53,14 +54,6 @@ HEADLINE_LENGTH = 3
 BASE_LOGIT = -3.6
 CREATIVE_COLUMNS = ["word_1", "word_2", "word_3", "image_style", "call_to_action"]
 CUSTOMER_COLUMNS = ["segment", "age_band", "device"]
-
-
-def _check_count(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return int(value)
 
 
 def _click_model(rng: np.random.Generator) -> Bunch:
@@ -138,7 +131,7 @@ def true_ctr(creatives: pd.DataFrame, customers: pd.DataFrame, ground_truth: Bun
 
     Examples
     --------
-    >>> twin = simulate_creatives(num_impressions=100, seed=0)
+    >>> twin = simulate_creatives(num_impressions=100, random_state=0)
     >>> customer = pd.DataFrame({"segment": ["bargain hunters"],
     ...                          "age_band": ["18-29"], "device": ["mobile"]})
     >>> bool(0 < true_ctr(twin.creatives, customer, twin.ground_truth).max() < 1)
@@ -181,7 +174,7 @@ def all_creatives() -> pd.DataFrame:
 
 
 def simulate_creatives(num_impressions: int = 400_000, num_creatives: int = 48,
-                       seed: int = 0) -> Bunch:
+                       random_state: int = 0) -> Bunch:
     """An impression log of creatives shown to customers, with known CTR.
 
     The shop has run ``num_creatives`` hand-made creatives (random
@@ -194,7 +187,7 @@ def simulate_creatives(num_impressions: int = 400_000, num_creatives: int = 48,
         Rows of the log.
     num_creatives : int, default 48
         Creatives that were run.
-    seed : int, default 0
+    random_state : int, default 0
         Seed of everything.
 
     Returns
@@ -209,15 +202,15 @@ def simulate_creatives(num_impressions: int = 400_000, num_creatives: int = 48,
 
     Examples
     --------
-    >>> twin = simulate_creatives(num_impressions=500, seed=1)
+    >>> twin = simulate_creatives(num_impressions=500, random_state=1)
     >>> sorted(twin.impressions.columns)[:3]
     ['age_band', 'call_to_action', 'click']
     """
-    num_impressions = _check_count(num_impressions, "num_impressions")
-    num_creatives = _check_count(num_creatives, "num_creatives")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 6]))
+    num_impressions = positive_int(num_impressions, "num_impressions")
+    num_creatives = positive_int(num_creatives, "num_creatives")
+    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral) or random_state < 0:
+        raise ValueError(f"random_state must be a non-negative integer, got {random_state!r}")
+    rng = np.random.default_rng([random_state, 6])
     model = _click_model(rng)
     pool = all_creatives()
     if num_creatives > len(pool):
