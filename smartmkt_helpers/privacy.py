@@ -16,6 +16,8 @@ versions for reuse:
 Examples
 --------
 >>> import pandas as pd
+
+from smartmkt_helpers._checks import columns, positive_int
 >>> table = pd.DataFrame({"age": [31, 33, 35, 52], "region": list("aaab")})
 >>> k_anonymity(table, ["age", "region"])
 1
@@ -36,6 +38,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from smartmkt_helpers._checks import columns, positive_int
 
 __all__ = [
     "equivalence_classes",
@@ -86,8 +90,7 @@ def pseudonymise(values: Any, key: bytes | str, *, length: int = 16) -> np.ndarr
     ['f69cf485', 'f69cf485', 'adde5a9b']
     """
     secret = _key_bytes(key)
-    if isinstance(length, bool) or not isinstance(length, numbers.Integral):
-        raise TypeError(f"length must be an integer, got {type(length).__name__}")
+    length = positive_int(length, "length")
     if not 4 <= length <= 64:
         raise ValueError(f"length must be between 4 and 64 hex digits, got {length}")
     series = pd.Series(np.asarray(values, dtype=object).ravel())
@@ -104,19 +107,15 @@ def pseudonymise(values: Any, key: bytes | str, *, length: int = 16) -> np.ndarr
 
 
 def _check_quasi_identifiers(frame: Any, quasi_identifiers: Sequence[str]) -> list[str]:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
     if isinstance(quasi_identifiers, str):
         quasi_identifiers = [quasi_identifiers]
-    columns = list(quasi_identifiers)
-    if not columns:
+    wanted = list(quasi_identifiers)
+    if not wanted:
         raise ValueError("quasi_identifiers is empty: name at least one column")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"frame is missing the quasi-identifier column(s) {', '.join(map(str, missing))}")
+    columns(frame, wanted, "frame")
     if frame.empty:
         raise ValueError("frame is empty")
-    return columns
+    return wanted
 
 
 def equivalence_classes(frame: pd.DataFrame, quasi_identifiers: Sequence[str]) -> pd.DataFrame:
@@ -174,10 +173,7 @@ def generalise_numeric(values: Any, width: int, *, origin: int = 0) -> pd.Series
     >>> generalise_numeric([19, 20, 34], width=10).tolist()
     ['10-19', '20-29', '30-39']
     """
-    if isinstance(width, bool) or not isinstance(width, numbers.Integral):
-        raise TypeError(f"width must be an integer, got {type(width).__name__}")
-    if width < 1:
-        raise ValueError(f"width must be at least 1, got {width}")
+    width = positive_int(width, "width")
     numbers_in = pd.Series(values)
     if numbers_in.empty:
         raise ValueError("values is empty")

@@ -314,7 +314,7 @@ def test_exercise_9_3_per_day_budget(alert_log):
     table = finance.alert_budget_table(alert_log, [5])
     assert check_exercise("9.3", int(table["caught"].iloc[0]), test_log=log, scores=scores)
     assert not check_exercise("9.3", 99, test_log=log, scores=scores)
-    with pytest.raises(ValueError, match="missing the column"):
+    with pytest.raises(ValueError, match="has no column"):
         check_exercise("9.3", 1, test_log=log.drop(columns="is_fraud"), scores=scores)
 
 

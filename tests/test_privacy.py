@@ -80,7 +80,7 @@ def test_k_anonymity_counts_missing_values_as_a_class():
 
 
 def test_equivalence_classes_reject_bad_input(table):
-    with pytest.raises(ValueError, match="missing the quasi-identifier column"):
+    with pytest.raises(ValueError, match="has no column"):
         privacy.equivalence_classes(table, ["sex", "zip"])
     with pytest.raises(ValueError, match="empty"):
         privacy.equivalence_classes(table, [])

@@ -64,7 +64,6 @@ __all__ = [
 #: Key of pandas' SipHash: fixed, so that a token hashes to the same bucket
 #: on every machine and in every run.
 HASH_KEY = "smartmkt-ctr-key"
-_HASH_KEY = HASH_KEY
 MISSING_TOKEN = "missing"
 
 
@@ -92,7 +91,7 @@ def bucketize_counts(values: Any) -> np.ndarray:
 
 
 def _hash(tokens: np.ndarray, num_buckets: int) -> np.ndarray:
-    hashed = pd.util.hash_array(np.asarray(tokens, dtype=object), hash_key=_HASH_KEY)
+    hashed = pd.util.hash_array(np.asarray(tokens, dtype=object), hash_key=HASH_KEY)
     return (hashed % np.uint64(num_buckets)).astype(np.int64)
 
 

@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from smartmkt_helpers.exercises import register, require_columns
+from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 from smartmkt_helpers.fairness import group_rates
 from smartmkt_helpers.privacy import generalise_numeric, k_anonymity
-from smartmkt_helpers.workshop import CheckResult, check_answer
 
 _RELEASE_COLUMNS = ["age", "personal_status_sex", "housing"]
 
