@@ -100,9 +100,9 @@ class DKTArrays(NamedTuple):
     """Padded arrays for a knowledge-tracing network, one row per window.
 
     ``inputs[i, t]`` is the previous answer as an interaction id
-    (``skill + correct * num_skills``, so 1 to ``2 * num_skills``), or the
-    start token ``2 * num_skills + 1`` at the first position of a window;
-    ``skills[i, t]`` the skill asked at ``t`` (1 to ``num_skills``);
+    (``skill + correct * n_skills``, so 1 to ``2 * n_skills``), or the
+    start token ``2 * n_skills + 1`` at the first position of a window;
+    ``skills[i, t]`` the skill asked at ``t`` (1 to ``n_skills``);
     ``targets[i, t]`` whether that answer was right; ``mask[i, t]`` is 1 on
     real answers and 0 on padding (where the other arrays hold 0);
     ``rows[i, t]`` is the position of the answer in the input frame, -1 on
@@ -118,7 +118,7 @@ class DKTArrays(NamedTuple):
 
 def dkt_arrays(
     answers: pd.DataFrame,
-    num_skills: int,
+    n_skills: int,
     max_length: int = 100,
     *,
     batch_multiple: int = 1,
@@ -139,8 +139,8 @@ def dkt_arrays(
     ----------
     answers : pandas.DataFrame
         One row per answer with the student, step, skill and correctness.
-    num_skills : int
-        Skill ids run from 1 to ``num_skills`` (0 is kept for padding).
+    n_skills : int
+        Skill ids run from 1 to ``n_skills`` (0 is kept for padding).
     max_length : int, default 100
         Answers per window.
     batch_multiple : int, default 1
@@ -159,7 +159,7 @@ def dkt_arrays(
     --------
     >>> log = pd.DataFrame({"student_id": [7, 7, 7, 9], "step": [0, 1, 2, 0],
     ...                     "skill_id": [2, 2, 1, 1], "correct": [0, 1, 1, 1]})
-    >>> arrays = dkt_arrays(log, num_skills=2, max_length=2)
+    >>> arrays = dkt_arrays(log, n_skills=2, max_length=2)
     >>> arrays.inputs.tolist()
     [[5, 2], [5, 0], [5, 0]]
     >>> arrays.skills.tolist(), arrays.mask.tolist()[1]
@@ -167,14 +167,14 @@ def dkt_arrays(
     """
     wanted = [col_student, col_step, col_skill, col_correct]
     _check_answers(answers, wanted)
-    num_skills = positive_int(num_skills, "num_skills")
+    n_skills = positive_int(n_skills, "n_skills")
     max_length = positive_int(max_length, "max_length")
     batch_multiple = positive_int(batch_multiple, "batch_multiple")
     skill = answers[col_skill].to_numpy()
     correct = answers[col_correct].to_numpy()
-    if skill.min() < 1 or skill.max() > num_skills:
+    if skill.min() < 1 or skill.max() > n_skills:
         raise ValueError(
-            f"{col_skill} must lie in 1..num_skills={num_skills}, "
+            f"{col_skill} must lie in 1..n_skills={n_skills}, "
             f"got values from {skill.min()} to {skill.max()}"
         )
     _check_correct(correct, col_correct)
@@ -191,9 +191,9 @@ def dkt_arrays(
 
     num_rows = int(window[-1]) + 1
     num_rows += (-num_rows) % batch_multiple
-    interaction = skill + correct * num_skills
+    interaction = skill + correct * n_skills
     previous = np.r_[0, interaction[:-1]]
-    previous = np.where(time == 0, 2 * num_skills + 1, previous)
+    previous = np.where(time == 0, 2 * n_skills + 1, previous)
 
     shape = (num_rows, max_length)
     inputs = np.zeros(shape, np.int32)
@@ -371,9 +371,9 @@ class BayesianKnowledgeTracing(BaseEstimator):
         answers, correct_rows = self._check(answers)
         seq = _pair_sequences(answers)
         correct = correct_rows[seq.order]  # in sequence order from here on
-        num_skills, eps = len(seq.skills), 1e-6
-        prior, learn = np.full(num_skills, 0.5), np.full(num_skills, 0.1)
-        guess, slip = np.full(num_skills, 0.2), np.full(num_skills, 0.1)
+        n_skills, eps = len(seq.skills), 1e-6
+        prior, learn = np.full(n_skills, 0.5), np.full(n_skills, 0.1)
+        guess, slip = np.full(n_skills, 0.2), np.full(n_skills, 0.1)
         identity = _PairSequences(np.arange(len(correct)), seq.start, seq.length, seq.skill,
                                   seq.skills)
         answer_skill = np.repeat(seq.skill, seq.length)
@@ -397,10 +397,10 @@ class BayesianKnowledgeTracing(BaseEstimator):
                 from_unknown[rows] = (1 - after[rows]) * learn_a[rows] * smoothed[nxt] / predicted_next
             smoothed = np.clip(smoothed, 0.0, 1.0)
             unknown = 1 - smoothed
-            count = lambda w: np.bincount(answer_skill, weights=w, minlength=num_skills)  # noqa: E731
+            count = lambda w: np.bincount(answer_skill, weights=w, minlength=n_skills)  # noqa: E731
             old = np.concatenate([prior, learn, guess, slip])
-            prior = np.bincount(seq.skill, weights=smoothed[seq.start], minlength=num_skills) / \
-                np.maximum(np.bincount(seq.skill, minlength=num_skills), 1)
+            prior = np.bincount(seq.skill, weights=smoothed[seq.start], minlength=n_skills) / \
+                np.maximum(np.bincount(seq.skill, minlength=n_skills), 1)
             learn = count(np.where(is_last, 0.0, from_unknown)) / np.maximum(
                 count(np.where(is_last, 0.0, unknown)), eps)
             guess = count(unknown * correct) / np.maximum(count(unknown), eps)
@@ -480,14 +480,14 @@ def _log_likelihood_on_grid(
     return right @ log_p.T + wrong @ log_q.T
 
 
-def _check_responses(responses: Any, num_items: int | None = None) -> np.ndarray:
+def _check_responses(responses: Any, n_items: int | None = None) -> np.ndarray:
     r = np.asarray(responses, dtype=float)
     if r.ndim != 2:
         raise ValueError(f"responses must be 2-D (persons x items), got {r.ndim}-D")
     if r.shape[0] == 0 or r.shape[1] == 0:
         raise ValueError("responses is empty: give at least one person and one item")
-    if num_items is not None and r.shape[1] != num_items:
-        raise ValueError(f"responses has {r.shape[1]} item columns, the item bank has {num_items}")
+    if n_items is not None and r.shape[1] != n_items:
+        raise ValueError(f"responses has {r.shape[1]} item columns, the item bank has {n_items}")
     seen = r[~np.isnan(r)]
     if not np.isin(seen, (0.0, 1.0)).all():
         raise ValueError("responses must hold 0, 1 or NaN (item not asked)")
@@ -584,9 +584,9 @@ class ItemResponseModel(BaseEstimator):
         observed = right + wrong
         if (observed.sum(axis=0) == 0).any():
             raise ValueError("every item needs at least one answer; drop items nobody answered")
-        num_items = r.shape[1]
-        a = np.ones(num_items)
-        c = np.zeros(num_items)  # intercept: logit = a * theta + c, b = -c / a
+        n_items = r.shape[1]
+        a = np.ones(n_items)
+        c = np.zeros(n_items)  # intercept: logit = a * theta + c, b = -c / a
         log_prior = -(grid**2) / 2
         for iteration in range(1, max_iter + 1):  # noqa: B007 - read after the loop
             log_post = _log_likelihood_on_grid(right, wrong, a, -c / a, grid) + log_prior

@@ -325,13 +325,13 @@ def sample_size_uplift_difference(
 def power_proportions(
     baseline_rate: float,
     minimum_detectable_effect: float,
-    num_per_group,
+    n_per_group,
     *,
     alpha: float = 0.05,
 ) -> np.ndarray | float:
     """Chance that a two-sided test of two proportions detects a true lift.
 
-    The inverse of :func:`sample_size_proportions`: given ``num_per_group``
+    The inverse of :func:`sample_size_proportions`: given ``n_per_group``
     customers in each group (a number or an array of them), the power
     Phi((|effect| sqrt(n) - z_alpha/2 sqrt(2 pbar (1 - pbar))) / sqrt(p0 q0 + p1 q1)),
     ignoring the negligible chance of significance in the wrong direction.
@@ -353,9 +353,9 @@ def power_proportions(
             f"got {minimum_detectable_effect}")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
-    sizes = np.asarray(num_per_group, dtype=float)
+    sizes = np.asarray(n_per_group, dtype=float)
     if np.isnan(sizes).any() or (sizes < 1).any():
-        raise ValueError("num_per_group must be at least 1 customer per group")
+        raise ValueError("n_per_group must be at least 1 customer per group")
     z_alpha = stats.norm.ppf(1 - alpha / 2)
     pooled = (baseline_rate + treated_rate) / 2
     spread = math.sqrt(baseline_rate * (1 - baseline_rate) + treated_rate * (1 - treated_rate))

@@ -30,7 +30,7 @@ def learnable():
 
 
 def test_hasher_is_deterministic_and_field_aware(log):
-    hasher = ctr.FieldHasher(["site", "ad"], numeric_columns=["visits"], num_buckets=2**12)
+    hasher = ctr.FieldHasher(["site", "ad"], numeric_columns=["visits"], n_buckets=2**12)
     first = hasher.fit_transform(log)
     assert first.shape == (4, 3)
     assert first.dtype == np.int64
@@ -40,12 +40,12 @@ def test_hasher_is_deterministic_and_field_aware(log):
     assert first[0, 1] == first[3, 1]              # same ad, same bucket
     # the same value in two different fields is hashed as two different tokens
     both = pd.DataFrame({"x": ["v"], "y": ["v"]})
-    pair = ctr.FieldHasher(["x", "y"], num_buckets=2**20).fit_transform(both)
+    pair = ctr.FieldHasher(["x", "y"], n_buckets=2**20).fit_transform(both)
     assert pair[0, 0] != pair[0, 1]
 
 
 def test_missing_values_get_their_own_token(log):
-    hashed = ctr.FieldHasher(["site"], numeric_columns=["visits"], num_buckets=2**16).fit_transform(log)
+    hashed = ctr.FieldHasher(["site"], numeric_columns=["visits"], n_buckets=2**16).fit_transform(log)
     assert hashed[3, 0] not in hashed[:3, 0]        # missing site
     assert hashed[2, 1] not in np.delete(hashed[:, 1], 2)  # missing count
 
@@ -63,7 +63,7 @@ def test_hasher_rejects_bad_input(log):
     with pytest.raises(ValueError, match="no rows"):
         ctr.FieldHasher(["site"]).fit(log.iloc[:0])
     with pytest.raises(ValueError, match="at least 2"):
-        ctr.FieldHasher(["site"], num_buckets=1).fit(log)
+        ctr.FieldHasher(["site"], n_buckets=1).fit(log)
     with pytest.raises(TypeError, match="lists of column names"):
         ctr.FieldHasher("site").fit(log)
     with pytest.raises(ValueError, match="listed twice"):
@@ -139,7 +139,7 @@ def test_networks_reject_bad_input(learnable):
 def test_calibration_table():
     y = np.array([0, 0, 0, 1, 0, 1])
     p = np.array([0.1, 0.1, 0.2, 0.6, 0.5, 0.9])
-    table = ctr.calibration_table(y, p, num_bins=3)
+    table = ctr.calibration_table(y, p, n_bins=3)
     assert table["impressions"].tolist() == [2, 2, 2]
     np.testing.assert_allclose(table["predicted"], [0.1, 0.35, 0.75])
     np.testing.assert_allclose(table["observed"], [0.0, 0.0, 1.0])
@@ -148,7 +148,7 @@ def test_calibration_table():
     with pytest.raises(ValueError, match="between 0 and 1"):
         ctr.calibration_table(y, p + 1)
     with pytest.raises(ValueError, match="larger than the number of rows"):
-        ctr.calibration_table(y, p, num_bins=10)
+        ctr.calibration_table(y, p, n_bins=10)
     with pytest.raises(ValueError, match="NaN"):
         ctr.calibration_table(y, np.where(p > 0.8, np.nan, p))
     with pytest.raises(ValueError, match="empty"):

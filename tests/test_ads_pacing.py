@@ -21,12 +21,12 @@ def day():
 
 
 def test_spend_plan_follows_traffic():
-    plan = pacing.spend_plan([1, 1, 1, 13], num_steps=48)
+    plan = pacing.spend_plan([1, 1, 1, 13], n_steps=48)
     assert plan.shape == (48,)
     assert plan.sum() == pytest.approx(1.0)
     assert plan[2] == pytest.approx(0.375) and plan[26] == pytest.approx(0.125)
     with pytest.raises(ValueError, match="multiple of 24"):
-        pacing.spend_plan([1], num_steps=50)
+        pacing.spend_plan([1], n_steps=50)
     with pytest.raises(ValueError, match=r"\[0, 24\)"):
         pacing.spend_plan([24.0])
 
@@ -88,8 +88,8 @@ def test_hindsight_multiplier_spends_the_budget(day):
     [
         (dict(budget=0), ValueError, "budget must be a positive"),
         (dict(budget=1.0, strategy="fast"), ValueError, "strategy must be one of"),
-        (dict(budget=1.0, num_steps=10), ValueError, "num_steps must be at least 24"),
-        (dict(budget=1.0, num_steps=50), ValueError, "multiple of 24"),
+        (dict(budget=1.0, n_steps=10), ValueError, "n_steps must be at least 24"),
+        (dict(budget=1.0, n_steps=50), ValueError, "multiple of 24"),
         (dict(budget=1.0, plan=np.ones(5)), ValueError, "plan has 5 steps"),
         (dict(budget=1.0, gain=-1), ValueError, "gain"),
         (dict(budget=1.0, strategy="throttle", bounds=(0.5, 0.1)), ValueError, "bounds"),

@@ -27,7 +27,7 @@ def log() -> pd.DataFrame:
 
 
 def test_dkt_arrays_encode_previous_answer_and_targets(log):
-    arrays = education.dkt_arrays(log, num_skills=3, max_length=4)
+    arrays = education.dkt_arrays(log, n_skills=3, max_length=4)
     start = 2 * 3 + 1
     # student 1: (1, wrong), (2, right), (1, right), (1, right)
     assert arrays.inputs[0].tolist() == [start, 1, 2 + 3, 1 + 3]
@@ -40,7 +40,7 @@ def test_dkt_arrays_encode_previous_answer_and_targets(log):
 
 
 def test_dkt_arrays_rows_point_back_to_every_answer_once(log):
-    arrays = education.dkt_arrays(log, num_skills=3, max_length=3)
+    arrays = education.dkt_arrays(log, n_skills=3, max_length=3)
     real = arrays.rows[arrays.mask > 0]
     assert sorted(real.tolist()) == list(range(len(log)))
     np.testing.assert_array_equal(
@@ -48,13 +48,13 @@ def test_dkt_arrays_rows_point_back_to_every_answer_once(log):
 
 
 def test_dkt_arrays_windows_restart_from_the_start_token(log):
-    arrays = education.dkt_arrays(log, num_skills=3, max_length=2)
+    arrays = education.dkt_arrays(log, n_skills=3, max_length=2)
     assert arrays.inputs.shape == (3, 2)
     assert (arrays.inputs[:, 0] == 7).all()
 
 
 def test_dkt_arrays_pads_rows_to_a_batch_multiple(log):
-    arrays = education.dkt_arrays(log, num_skills=3, max_length=4, batch_multiple=8)
+    arrays = education.dkt_arrays(log, n_skills=3, max_length=4, batch_multiple=8)
     assert arrays.inputs.shape == (8, 4)
     assert arrays.mask[2:].sum() == 0
 
@@ -64,8 +64,8 @@ def test_dkt_arrays_pads_rows_to_a_batch_multiple(log):
     [
         (lambda f: f.drop(columns="step"), ValueError, "has no column"),
         (lambda f: f.iloc[:0], ValueError, "empty"),
-        (lambda f: f.assign(skill_id=f["skill_id"] + 5), ValueError, "1..num_skills"),
-        (lambda f: f.assign(skill_id=0), ValueError, "1..num_skills"),
+        (lambda f: f.assign(skill_id=f["skill_id"] + 5), ValueError, "1..n_skills"),
+        (lambda f: f.assign(skill_id=0), ValueError, "1..n_skills"),
         (lambda f: f.assign(correct=2), ValueError, "only 0 and 1"),
         (lambda f: f.assign(correct=np.nan), ValueError, "NaN"),
         (lambda f: f.to_numpy(), TypeError, "DataFrame"),
@@ -73,16 +73,16 @@ def test_dkt_arrays_pads_rows_to_a_batch_multiple(log):
 )
 def test_dkt_arrays_rejects_bad_answers(log, change, error, match):
     with pytest.raises(error, match=match):
-        education.dkt_arrays(change(log), num_skills=3)
+        education.dkt_arrays(change(log), n_skills=3)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"num_skills": 0}, ValueError, "num_skills"),
-        ({"num_skills": 3, "max_length": 0}, ValueError, "max_length"),
-        ({"num_skills": 3.5}, TypeError, "num_skills"),
-        ({"num_skills": 3, "batch_multiple": 0}, ValueError, "batch_multiple"),
+        ({"n_skills": 0}, ValueError, "n_skills"),
+        ({"n_skills": 3, "max_length": 0}, ValueError, "max_length"),
+        ({"n_skills": 3.5}, TypeError, "n_skills"),
+        ({"n_skills": 3, "batch_multiple": 0}, ValueError, "batch_multiple"),
     ],
 )
 def test_dkt_arrays_rejects_bad_sizes(log, kwargs, error, match):
@@ -235,10 +235,10 @@ def test_adaptive_test_is_reproducible():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"num_questions": 11}, ValueError, "larger than the item bank"),
-        ({"num_questions": 0}, ValueError, "num_questions"),
-        ({"num_questions": 2, "rule": "greedy"}, ValueError, "rule must be"),
-        ({"num_questions": 2, "true_difficulty": np.zeros(3)}, ValueError, "true_difficulty has 3 values"),
+        ({"n_questions": 11}, ValueError, "larger than the item bank"),
+        ({"n_questions": 0}, ValueError, "n_questions"),
+        ({"n_questions": 2, "rule": "greedy"}, ValueError, "rule must be"),
+        ({"n_questions": 2, "true_difficulty": np.zeros(3)}, ValueError, "true_difficulty has 3 values"),
     ],
 )
 def test_adaptive_test_rejects_bad_arguments(kwargs, error, match):

@@ -32,7 +32,7 @@ ADS_AND_CASES = [
     (bandits.ThompsonSampling(2, random_state=0), lambda m: m.partial_fit([0, 1], [1, 0]), lambda m: m.alpha_),
     (bandits.LinUCB(2, alpha=0.5), lambda m: m.partial_fit([0, 1], [1, 0], [[1, 0], [0, 1]]),
      lambda m: m.theta_),
-    (ctr.FieldHasher(["site"], numeric_columns=["visits"], num_buckets=64), lambda m: m.fit(_LOG),
+    (ctr.FieldHasher(["site"], numeric_columns=["visits"], n_buckets=64), lambda m: m.fit(_LOG),
      lambda m: m.transform(_LOG)),
     (ctr.WideAndDeepClassifier(16, hidden_units=(4,), epochs=1, batch_size=100), lambda m: m.fit(_HASHED, _Y),
      lambda m: m.predict_proba(_HASHED)),
@@ -45,7 +45,7 @@ ADS_AND_CASES = [
     (education.BayesianKnowledgeTracing(max_iter=3), lambda m: m.fit(_ANSWERS), lambda m: m.predict_proba(_ANSWERS)),
     (education.ItemResponseModel(model="rasch", max_iter=5), lambda m: m.fit(_RESPONSES),
      lambda m: m.predict_proba([0.0])),
-    (TransitionRecommender(num_items=5), lambda m: m.fit(_SESSIONS), lambda m: m.predict_scores([1])),
+    (TransitionRecommender(n_items=5), lambda m: m.fit(_SESSIONS), lambda m: m.predict_scores([1])),
 ]
 
 

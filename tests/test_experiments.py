@@ -190,7 +190,7 @@ def test_power_bad_inputs():
         power_proportions(1.5, 0.01, 100)
     with pytest.raises(ValueError, match="minimum_detectable_effect"):
         power_proportions(0.1, 0.0, 100)
-    with pytest.raises(ValueError, match="num_per_group"):
+    with pytest.raises(ValueError, match="n_per_group"):
         power_proportions(0.1, 0.01, [0, 10])
     with pytest.raises(ValueError, match="alpha"):
         power_proportions(0.1, 0.01, 10, alpha=5)

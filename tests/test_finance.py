@@ -192,14 +192,14 @@ def test_alert_budget_rejects_non_frames():
 
 
 def test_questionnaire_shapes_scale_and_determinism():
-    answers, truth = robo_adviser.simulate_risk_questionnaire(300, num_occasions=2, random_state=3)
+    answers, truth = robo_adviser.simulate_risk_questionnaire(300, n_occasions=2, random_state=3)
     assert answers.shape == (600, 2 + len(robo_adviser.QUESTIONNAIRE))
     values = answers[robo_adviser.QUESTIONNAIRE["question"]].to_numpy()
     assert values.min() >= 1 and values.max() <= 5
     assert set(truth["true_profile"].unique()) == {"cautious", "balanced", "adventurous"}
-    again, _ = robo_adviser.simulate_risk_questionnaire(300, num_occasions=2, random_state=3)
+    again, _ = robo_adviser.simulate_risk_questionnaire(300, n_occasions=2, random_state=3)
     pd.testing.assert_frame_equal(answers, again)
-    other, _ = robo_adviser.simulate_risk_questionnaire(300, num_occasions=2, random_state=4)
+    other, _ = robo_adviser.simulate_risk_questionnaire(300, n_occasions=2, random_state=4)
     assert not answers.equals(other)
 
 
@@ -214,7 +214,7 @@ def test_questionnaire_answers_follow_the_latent_traits():
 
 
 def test_questionnaire_without_noise_is_repeatable_across_occasions():
-    answers, _ = robo_adviser.simulate_risk_questionnaire(50, num_occasions=2, answer_noise=0, random_state=0)
+    answers, _ = robo_adviser.simulate_risk_questionnaire(50, n_occasions=2, answer_noise=0, random_state=0)
     first = answers[answers["occasion"] == 1].drop(columns="occasion").reset_index(drop=True)
     second = answers[answers["occasion"] == 2].drop(columns="occasion").reset_index(drop=True)
     pd.testing.assert_frame_equal(first, second)
@@ -223,16 +223,16 @@ def test_questionnaire_without_noise_is_repeatable_across_occasions():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"num_customers": 0}, ValueError, "num_customers must be at least 1"),
-        ({"num_customers": 2.5}, TypeError, "num_customers must be an integer"),
-        ({"num_occasions": 0}, ValueError, "num_occasions"),
+        ({"n_customers": 0}, ValueError, "n_customers must be at least 1"),
+        ({"n_customers": 2.5}, TypeError, "n_customers must be an integer"),
+        ({"n_occasions": 0}, ValueError, "n_occasions"),
         ({"answer_noise": -1}, ValueError, "answer_noise"),
         ({"random_state": -1}, ValueError, "random_state"),
     ],
 )
 def test_questionnaire_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
-        robo_adviser.simulate_risk_questionnaire(**{"num_customers": 10, **kwargs})
+        robo_adviser.simulate_risk_questionnaire(**{"n_customers": 10, **kwargs})
 
 
 def test_asset_returns_are_reproducible_and_roughly_as_assumed():
@@ -244,7 +244,7 @@ def test_asset_returns_are_reproducible_and_roughly_as_assumed():
     assert returns["equities"].mean() > returns["bonds"].mean() > returns["cash"].mean()
     with pytest.raises(ValueError, match="degrees_of_freedom must be > 2"):
         robo_adviser.simulate_asset_returns(12, degrees_of_freedom=2)
-    with pytest.raises(ValueError, match="num_months"):
+    with pytest.raises(ValueError, match="n_months"):
         robo_adviser.simulate_asset_returns(0)
 
 

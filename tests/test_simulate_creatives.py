@@ -18,13 +18,13 @@ from smartmkt_helpers.simulate.creatives import (
 
 @pytest.fixture(scope="module")
 def twin():
-    return simulate_creatives(num_impressions=50_000, num_creatives=20, random_state=3)
+    return simulate_creatives(n_impressions=50_000, n_creatives=20, random_state=3)
 
 
 def test_twin_is_reproducible(twin):
-    again = simulate_creatives(num_impressions=50_000, num_creatives=20, random_state=3)
+    again = simulate_creatives(n_impressions=50_000, n_creatives=20, random_state=3)
     pd.testing.assert_frame_equal(twin.impressions, again.impressions)
-    other = simulate_creatives(num_impressions=50_000, num_creatives=20, random_state=4)
+    other = simulate_creatives(n_impressions=50_000, n_creatives=20, random_state=4)
     assert not twin.creatives.equals(other.creatives)
 
 
@@ -58,12 +58,12 @@ def test_encodings_have_one_hot_structure(twin):
 
 
 def test_bad_input_is_rejected(twin):
-    with pytest.raises(ValueError, match="num_impressions"):
-        simulate_creatives(num_impressions=0)
-    with pytest.raises(TypeError, match="num_creatives"):
-        simulate_creatives(num_creatives=2.5)
+    with pytest.raises(ValueError, match="n_impressions"):
+        simulate_creatives(n_impressions=0)
+    with pytest.raises(TypeError, match="n_creatives"):
+        simulate_creatives(n_creatives=2.5)
     with pytest.raises(ValueError, match="at most"):
-        simulate_creatives(num_creatives=10_000)
+        simulate_creatives(n_creatives=10_000)
     with pytest.raises(ValueError, match="random_state"):
         simulate_creatives(random_state=-1)
     bad = twin.creatives.copy()

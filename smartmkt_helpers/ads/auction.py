@@ -85,13 +85,13 @@ def bid_from_value(p_click: Any, value_per_click: float, *, multiplier: float = 
 def rival_bids(
     p_click: Any,
     *,
-    num_bidders: int,
+    n_bidders: int,
     value_per_click: float,
     noise_sd: float = 0.5,
     value_sd: float = 0.3,
     random_state: int | None = 0,
 ) -> np.ndarray:
-    """Simulate the CPM bids of ``num_bidders`` competing value bidders.
+    """Simulate the CPM bids of ``n_bidders`` competing value bidders.
 
     Each rival bids its own value of a click times its own, noisy estimate
     of the click probability: ``value_j x p_click x LogNormal(0, noise_sd^2)``,
@@ -101,24 +101,24 @@ def rival_bids(
     Returns
     -------
     numpy.ndarray
-        Shape (impressions, num_bidders).
+        Shape (impressions, n_bidders).
 
     Examples
     --------
-    >>> rival_bids([0.01, 0.02, 0.03], num_bidders=4, value_per_click=1.0).shape
+    >>> rival_bids([0.01, 0.02, 0.03], n_bidders=4, value_per_click=1.0).shape
     (3, 4)
     """
     p = _non_negative(p_click, "p_click")
     if (p > 1).any():
         raise ValueError("p_click must hold probabilities between 0 and 1")
-    if isinstance(num_bidders, bool) or not isinstance(num_bidders, numbers.Integral) or num_bidders < 1:
-        raise ValueError(f"num_bidders must be a positive integer, got {num_bidders!r}")
+    if isinstance(n_bidders, bool) or not isinstance(n_bidders, numbers.Integral) or n_bidders < 1:
+        raise ValueError(f"n_bidders must be a positive integer, got {n_bidders!r}")
     value = _check_non_negative_number("value_per_click", value_per_click)
     noise_sd = _check_non_negative_number("noise_sd", noise_sd)
     value_sd = _check_non_negative_number("value_sd", value_sd)
     rng = np.random.default_rng(random_state)
-    values = value * rng.lognormal(0.0, value_sd, num_bidders)
-    estimates = p[:, None] * rng.lognormal(0.0, noise_sd, (len(p), num_bidders))
+    values = value * rng.lognormal(0.0, value_sd, n_bidders)
+    estimates = p[:, None] * rng.lognormal(0.0, noise_sd, (len(p), n_bidders))
     return values[None, :] * estimates * IMPRESSIONS_PER_CPM
 
 

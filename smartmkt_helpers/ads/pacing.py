@@ -17,7 +17,7 @@ is measured against (:func:`hindsight_bid_multiplier`).
 
 Examples
 --------
->>> spend_plan([0, 0, 12, 23], num_steps=24)[[0, 12, 23]].tolist()
+>>> spend_plan([0, 0, 12, 23], n_steps=24)[[0, 12, 23]].tolist()
 [0.5, 0.25, 0.25]
 """
 
@@ -50,7 +50,7 @@ def _non_negative(values: Any, name: str) -> np.ndarray:
     return array
 
 
-def spend_plan(hours: Any, *, num_steps: int = 96) -> np.ndarray:
+def spend_plan(hours: Any, *, n_steps: int = 96) -> np.ndarray:
     """Share of the daily budget to spend in each step, from past traffic.
 
     Counts past impressions per hour of the day, spreads each hour evenly
@@ -58,18 +58,18 @@ def spend_plan(hours: Any, *, num_steps: int = 96) -> np.ndarray:
 
     Examples
     --------
-    >>> spend_plan([0, 0, 12, 23], num_steps=24)[[0, 12, 23]].tolist()
+    >>> spend_plan([0, 0, 12, 23], n_steps=24)[[0, 12, 23]].tolist()
     [0.5, 0.25, 0.25]
     """
-    num_steps = positive_int(num_steps, "num_steps", minimum=HOURS_PER_DAY)
-    if num_steps % HOURS_PER_DAY:
-        raise ValueError(f"num_steps must be a positive multiple of 24 (steps per day), got {num_steps}")
+    n_steps = positive_int(n_steps, "n_steps", minimum=HOURS_PER_DAY)
+    if n_steps % HOURS_PER_DAY:
+        raise ValueError(f"n_steps must be a positive multiple of 24 (steps per day), got {n_steps}")
     hours = _non_negative(hours, "hours")
     if (hours >= HOURS_PER_DAY).any():
         raise ValueError("hours must be hours of the day in [0, 24)")
     hours = np.floor(hours).astype(int)
     per_hour = np.bincount(hours, minlength=HOURS_PER_DAY).astype(float)
-    plan = np.repeat(per_hour, num_steps // HOURS_PER_DAY)
+    plan = np.repeat(per_hour, n_steps // HOURS_PER_DAY)
     return plan / plan.sum()
 
 

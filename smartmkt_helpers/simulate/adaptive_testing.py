@@ -10,7 +10,7 @@ answer.
 Examples
 --------
 >>> bank_a, bank_b = np.ones(30), np.linspace(-2, 2, 30)
->>> log = simulate_adaptive_test([0.0, 1.5], bank_a, bank_b, num_questions=5)
+>>> log = simulate_adaptive_test([0.0, 1.5], bank_a, bank_b, n_questions=5)
 >>> log.shape, int(log["question"].max())
 ((10, 7), 5)
 """
@@ -43,7 +43,7 @@ def simulate_adaptive_test(
     true_ability: Any,
     discrimination: Any,
     difficulty: Any,
-    num_questions: int,
+    n_questions: int,
     *,
     rule: str = "max-information",
     true_discrimination: Any = None,
@@ -65,7 +65,7 @@ def simulate_adaptive_test(
     discrimination, difficulty : array-like of shape (n_items,)
         The item bank the test uses (for choosing items and for the EAP
         estimates).
-    num_questions : int
+    n_questions : int
         Questions per examinee.
     rule : {"max-information", "fixed", "random"}
     true_discrimination, true_difficulty : array-like of shape (n_items,), optional
@@ -83,7 +83,7 @@ def simulate_adaptive_test(
     Examples
     --------
     >>> bank_a, bank_b = np.ones(30), np.linspace(-2, 2, 30)
-    >>> log = simulate_adaptive_test([0.0, 1.5], bank_a, bank_b, num_questions=5)
+    >>> log = simulate_adaptive_test([0.0, 1.5], bank_a, bank_b, n_questions=5)
     >>> log.shape, int(log["question"].max())
     ((10, 7), 5)
     """
@@ -91,10 +91,10 @@ def simulate_adaptive_test(
     theta = np.atleast_1d(np.asarray(true_ability, dtype=float))
     if theta.ndim != 1 or theta.size == 0 or not np.isfinite(theta).all():
         raise ValueError("true_ability must be a non-empty 1-D array of finite numbers")
-    num_questions = positive_int(num_questions, "num_questions")
-    if num_questions > len(a):
+    n_questions = positive_int(n_questions, "n_questions")
+    if n_questions > len(a):
         raise ValueError(
-            f"num_questions={num_questions} is larger than the item bank ({len(a)} items)"
+            f"n_questions={n_questions} is larger than the item bank ({len(a)} items)"
         )
     if rule not in ("max-information", "fixed", "random"):
         raise ValueError(f"rule must be 'max-information', 'fixed' or 'random', got {rule!r}")
@@ -110,7 +110,7 @@ def simulate_adaptive_test(
     estimate = np.zeros(n)
     fixed_order = np.argsort(-fisher_information([0.0], a, b)[0], kind="stable")
     rows = []
-    for question in range(num_questions):
+    for question in range(n_questions):
         if rule == "max-information":
             info = fisher_information(estimate, a, b)
             info[~np.isnan(responses)] = -np.inf

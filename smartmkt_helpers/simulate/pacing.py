@@ -54,7 +54,7 @@ def simulate_day(
     budget: float,
     strategy: str = "bid_scaling",
     plan: Any = None,
-    num_steps: int = 96,
+    n_steps: int = 96,
     gain: float = 0.5,
     initial_control: float = 1.0,
     bounds: tuple[float, float] | None = None,
@@ -76,10 +76,10 @@ def simulate_day(
         The day's budget, in currency.
     strategy : {"none", "throttle", "bid_scaling"}
         ``"none"`` bids the full value until the budget runs out.
-    plan : array-like of shape (num_steps,), optional
+    plan : array-like of shape (n_steps,), optional
         Share of the budget to spend in each step (see :func:`spend_plan`);
         spread evenly over the day when omitted.
-    num_steps : int, default 96
+    n_steps : int, default 96
         Control steps per day (96: every 15 minutes).
     gain : float, default 0.5
         How strongly the controller reacts to a gap between plan and spend.
@@ -114,15 +114,15 @@ def simulate_day(
         raise ValueError(f"budget must be a positive number, got {budget!r}")
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}; got {strategy!r}")
-    num_steps = positive_int(num_steps, "num_steps", minimum=HOURS_PER_DAY)
-    if num_steps % HOURS_PER_DAY:
-        raise ValueError(f"num_steps must be a positive multiple of 24 (steps per day), got {num_steps}")
+    n_steps = positive_int(n_steps, "n_steps", minimum=HOURS_PER_DAY)
+    if n_steps % HOURS_PER_DAY:
+        raise ValueError(f"n_steps must be a positive multiple of 24 (steps per day), got {n_steps}")
     if plan is None:
-        shares = np.full(num_steps, 1.0 / num_steps)
+        shares = np.full(n_steps, 1.0 / n_steps)
     else:
         shares = _non_negative(plan, "plan")
-        if len(shares) != num_steps:
-            raise ValueError(f"plan has {len(shares)} steps but num_steps is {num_steps}")
+        if len(shares) != n_steps:
+            raise ValueError(f"plan has {len(shares)} steps but n_steps is {n_steps}")
         if shares.sum() <= 0:
             raise ValueError("plan must have a positive total")
         shares = shares / shares.sum()
@@ -135,13 +135,13 @@ def simulate_day(
 
     rng = np.random.default_rng(random_state)
     order = np.argsort(hours, kind="stable")
-    step_of = np.minimum((hours[order] / HOURS_PER_DAY * num_steps).astype(int), num_steps - 1)
-    boundaries = np.searchsorted(step_of, np.arange(num_steps + 1))
+    step_of = np.minimum((hours[order] / HOURS_PER_DAY * n_steps).astype(int), n_steps - 1)
+    boundaries = np.searchsorted(step_of, np.arange(n_steps + 1))
     won = np.zeros(len(value), dtype=bool)
     price = np.zeros(len(value))
     remaining = float(budget)
     rows = []
-    for step in range(num_steps):
+    for step in range(n_steps):
         rows_in_step = order[boundaries[step]:boundaries[step + 1]]
         planned = remaining * shares[step] / shares[step:].sum() if shares[step:].sum() > 0 else 0.0
         spent = 0.0
@@ -159,7 +159,7 @@ def simulate_day(
             price[rows_in_step] = np.where(step_won, result["price"].to_numpy(), 0.0)
             spent = float(cost[step_won].sum())
             remaining -= spent
-        rows.append((step * HOURS_PER_DAY / num_steps, control, planned, spent, int(won[rows_in_step].sum())))
+        rows.append((step * HOURS_PER_DAY / n_steps, control, planned, spent, int(won[rows_in_step].sum())))
         if strategy != "none" and planned > 0:
             control = float(np.clip(control * np.exp(gain * (planned - spent) / planned), low, high))
     steps = pd.DataFrame(rows, columns=["hour", "control", "planned_spend", "spend", "impressions"])

@@ -75,9 +75,9 @@ _PROFILES = ("cautious", "balanced", "adventurous")
 
 
 def simulate_risk_questionnaire(
-    num_customers: int = 2000,
+    n_customers: int = 2000,
     *,
-    num_occasions: int = 1,
+    n_occasions: int = 1,
     answer_noise: float = 0.6,
     random_state: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -89,7 +89,7 @@ def simulate_risk_questionnaire(
     :data:`QUESTIONNAIRE`): the answer is the latent value plus independent
     noise of standard deviation ``answer_noise``, cut into a 1-5 scale at
     -1.2, -0.4, 0.4 and 1.2. The noise is drawn again on every occasion, so
-    ``num_occasions=2`` simulates a test-retest study. The true profile
+    ``n_occasions=2`` simulates a test-retest study. The true profile
     follows the suitability rule that the weaker of the two governs:
     ``min(willingness, capacity)`` below -0.5 is cautious, above 0.5
     adventurous, balanced in between.
@@ -109,30 +109,30 @@ def simulate_risk_questionnaire(
     >>> sorted(truth["true_profile"].cat.categories)
     ['adventurous', 'balanced', 'cautious']
     """
-    num_customers = positive_int(num_customers, "num_customers")
-    num_occasions = positive_int(num_occasions, "num_occasions")
+    n_customers = positive_int(n_customers, "n_customers")
+    n_occasions = positive_int(n_occasions, "n_occasions")
     noise = _non_negative_number(answer_noise, "answer_noise")
     rng = np.random.default_rng([_seed(random_state), 9_2])
-    latent = rng.multivariate_normal([0.0, 0.0], [[1.0, 0.3], [0.3, 1.0]], size=num_customers)
+    latent = rng.multivariate_normal([0.0, 0.0], [[1.0, 0.3], [0.3, 1.0]], size=n_customers)
     weaker = latent.min(axis=1)
     profile = np.select([weaker < -0.5, weaker > 0.5], ["cautious", "adventurous"], "balanced")
     truth = pd.DataFrame({
-        "customer_id": np.arange(1, num_customers + 1, dtype=np.int32),
+        "customer_id": np.arange(1, n_customers + 1, dtype=np.int32),
         "willingness": latent[:, 0],
         "capacity": latent[:, 1],
         "true_profile": pd.Categorical(profile, categories=_PROFILES),
     })
     measures = (QUESTIONNAIRE["measures"] == "capacity").to_numpy().astype(int)
     per_question = latent[:, measures]                       # (customers, questions)
-    responses = per_question[None] + rng.normal(0, noise, (num_occasions,) + per_question.shape)
+    responses = per_question[None] + rng.normal(0, noise, (n_occasions,) + per_question.shape)
     scale = np.digitize(responses, [-1.2, -0.4, 0.4, 1.2]) + 1
     answers = pd.DataFrame(
         scale.reshape(-1, len(QUESTIONNAIRE)).astype(np.int8),
         columns=QUESTIONNAIRE["question"].tolist(),
     )
-    answers.insert(0, "occasion", np.repeat(np.arange(1, num_occasions + 1), num_customers)
+    answers.insert(0, "occasion", np.repeat(np.arange(1, n_occasions + 1), n_customers)
                    .astype(np.int8))
-    answers.insert(0, "customer_id", np.tile(truth["customer_id"].to_numpy(), num_occasions))
+    answers.insert(0, "customer_id", np.tile(truth["customer_id"].to_numpy(), n_occasions))
     return answers, truth
 
 
@@ -146,7 +146,7 @@ _CORRELATION = np.array([[1.0, 0.2, 0.0], [0.2, 1.0, 0.1], [0.0, 0.1, 1.0]])
 
 
 def simulate_asset_returns(
-    num_months: int = 240,
+    n_months: int = 240,
     *,
     degrees_of_freedom: float = 5.0,
     random_state: int = 0,
@@ -164,15 +164,15 @@ def simulate_asset_returns(
     >>> returns.shape, list(returns.columns)
     ((24, 3), ['cash', 'bonds', 'equities'])
     """
-    num_months = positive_int(num_months, "num_months")
+    n_months = positive_int(n_months, "n_months")
     dof = _non_negative_number(degrees_of_freedom, "degrees_of_freedom")
     if dof <= 2:
         raise ValueError(f"degrees_of_freedom must be > 2 (finite variance), got {dof}")
     rng = np.random.default_rng([_seed(random_state), 9_3])
     monthly_mean = ASSET_ASSUMPTIONS["annual_return"].to_numpy() / 12
     monthly_vol = ASSET_ASSUMPTIONS["annual_volatility"].to_numpy() / np.sqrt(12)
-    normal = rng.multivariate_normal(np.zeros(3), _CORRELATION, size=num_months)
-    scale = np.sqrt(rng.chisquare(dof, size=(num_months, 1)) / (dof - 2))
+    normal = rng.multivariate_normal(np.zeros(3), _CORRELATION, size=n_months)
+    scale = np.sqrt(rng.chisquare(dof, size=(n_months, 1)) / (dof - 2))
     returns = monthly_mean + monthly_vol * normal / scale
-    index = pd.period_range("2000-01", periods=num_months, freq="M")
+    index = pd.period_range("2000-01", periods=n_months, freq="M")
     return pd.DataFrame(returns, index=index, columns=ASSET_ASSUMPTIONS.index.tolist())
