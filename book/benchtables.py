@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from smartmkt_helpers.config import NOTEBOOK_BUDGET_SECONDS as BUDGET_SECONDS
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 NOTEBOOKS = ROOT / "notebooks"
-BUDGET_SECONDS = 60
 
 
 def read(name: str) -> pd.DataFrame:

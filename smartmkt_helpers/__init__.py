@@ -16,14 +16,14 @@ plumbing several chapters share, one module per concern:
 - ``features`` and ``clustering`` (customer profiles, chapter 2);
 - ``splits``, ``metrics`` and ``recommenders`` (chapters 3 and 4);
 - ``ads``: ``uplift``, ``targeting``, ``bandits``, ``off_policy``,
-  ``creatives``, ``ctr``, ``auction`` and ``pacing`` (chapters 5 to 7);
-- ``campaign``, ``experiments`` and ``sessions`` (chapter 8), ``finance``
-  (chapter 9), ``education`` (chapter 10);
+  ``ctr``, ``auction`` and ``pacing`` (chapters 5 to 7);
+- ``experiments`` and ``sessions`` (chapter 8), ``finance`` (chapter 9),
+  ``education`` (chapter 10);
 - ``evaluation`` (per-user metrics, diversity, popularity bias, intervals
   and paired tests, chapter 11; ``experiments`` adds power and
   interleaving), ``privacy`` and ``fairness`` (chapter 12);
-- ``environment`` (what the machine has), ``workshop`` and ``exercises``
-  (exercise self-checks).
+- ``environment`` (what the machine has) and ``exercises`` (exercise
+  self-checks and the answer checker).
 """
 
 import os as _os
@@ -32,7 +32,7 @@ from smartmkt_helpers.config import DEFAULT_KERAS_BACKEND as _DEFAULT_KERAS_BACK
 
 _os.environ.setdefault("KERAS_BACKEND", _DEFAULT_KERAS_BACKEND)
 
-from smartmkt_helpers.workshop import check_answer  # noqa: E402
+from smartmkt_helpers.exercises.checking import check_answer  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["check_answer", "__version__"]

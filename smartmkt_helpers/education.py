@@ -16,8 +16,6 @@ reusable, tested pieces:
   item-response model by marginal maximum likelihood (EM on a grid of
   abilities); :func:`estimate_ability` gives expected-a-posteriori (EAP)
   abilities and :func:`fisher_information` the information of each item;
-- :func:`simulate_adaptive_test` plays a computerised adaptive test (next
-  item by maximum information) or a fixed test for simulated examinees;
 - :func:`recommend_next_skill` picks the skill to practise next from
   predicted success probabilities ("almost learned" first).
 
@@ -38,6 +36,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 from scipy.special import expit
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from smartmkt_helpers._checks import columns, positive_int
 
 __all__ = [
     "BayesianKnowledgeTracing",
@@ -48,7 +50,6 @@ __all__ = [
     "fisher_information",
     "prior_counts",
     "recommend_next_skill",
-    "simulate_adaptive_test",
 ]
 
 #: Ability grid of the EM fit and of EAP estimates: standard-normal scale.
@@ -59,15 +60,11 @@ DEFAULT_GRID = np.linspace(-4.0, 4.0, 41)
 # input checks
 
 
-def _check_answers(answers: Any, columns: Sequence[str], name: str = "answers") -> pd.DataFrame:
-    if not isinstance(answers, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(answers).__name__}")
-    missing = [c for c in columns if c not in answers.columns]
-    if missing:
-        raise ValueError(f"{name} is missing the column(s) {', '.join(missing)}")
+def _check_answers(answers: Any, wanted: Sequence[str], name: str = "answers") -> pd.DataFrame:
+    columns(answers, wanted, name)
     if len(answers) == 0:
         raise ValueError(f"{name} is empty: there are no answers")
-    for column in columns:
+    for column in wanted:
         if answers[column].isna().any():
             raise ValueError(f"{name}[{column!r}] contains NaN")
     return answers
@@ -76,14 +73,6 @@ def _check_answers(answers: Any, columns: Sequence[str], name: str = "answers") 
 def _check_correct(values: np.ndarray, name: str) -> None:
     if not np.isin(values, (0, 1)).all():
         raise ValueError(f"{name} must hold only 0 and 1")
-
-
-def _check_positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def _item_parameters(discrimination: Any, difficulty: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -111,9 +100,9 @@ class DKTArrays(NamedTuple):
     """Padded arrays for a knowledge-tracing network, one row per window.
 
     ``inputs[i, t]`` is the previous answer as an interaction id
-    (``skill + correct * num_skills``, so 1 to ``2 * num_skills``), or the
-    start token ``2 * num_skills + 1`` at the first position of a window;
-    ``skills[i, t]`` the skill asked at ``t`` (1 to ``num_skills``);
+    (``skill + correct * n_skills``, so 1 to ``2 * n_skills``), or the
+    start token ``2 * n_skills + 1`` at the first position of a window;
+    ``skills[i, t]`` the skill asked at ``t`` (1 to ``n_skills``);
     ``targets[i, t]`` whether that answer was right; ``mask[i, t]`` is 1 on
     real answers and 0 on padding (where the other arrays hold 0);
     ``rows[i, t]`` is the position of the answer in the input frame, -1 on
@@ -129,14 +118,14 @@ class DKTArrays(NamedTuple):
 
 def dkt_arrays(
     answers: pd.DataFrame,
-    num_skills: int,
+    n_skills: int,
     max_length: int = 100,
     *,
     batch_multiple: int = 1,
-    student_col: str = "student_id",
-    step_col: str = "step",
-    skill_col: str = "skill_id",
-    correct_col: str = "correct",
+    col_student: str = "student_id",
+    col_step: str = "step",
+    col_skill: str = "skill_id",
+    col_correct: str = "correct",
 ) -> DKTArrays:
     """Turn an answer log into padded input and target arrays for DKT.
 
@@ -150,14 +139,14 @@ def dkt_arrays(
     ----------
     answers : pandas.DataFrame
         One row per answer with the student, step, skill and correctness.
-    num_skills : int
-        Skill ids run from 1 to ``num_skills`` (0 is kept for padding).
+    n_skills : int
+        Skill ids run from 1 to ``n_skills`` (0 is kept for padding).
     max_length : int, default 100
         Answers per window.
     batch_multiple : int, default 1
         Pad the number of rows with empty windows up to a multiple of this
         (a fixed batch size then compiles the network only once).
-    student_col, step_col, skill_col, correct_col : str
+    col_student, col_step, col_skill, col_correct : str
         Column names.
 
     Returns
@@ -170,28 +159,28 @@ def dkt_arrays(
     --------
     >>> log = pd.DataFrame({"student_id": [7, 7, 7, 9], "step": [0, 1, 2, 0],
     ...                     "skill_id": [2, 2, 1, 1], "correct": [0, 1, 1, 1]})
-    >>> arrays = dkt_arrays(log, num_skills=2, max_length=2)
+    >>> arrays = dkt_arrays(log, n_skills=2, max_length=2)
     >>> arrays.inputs.tolist()
     [[5, 2], [5, 0], [5, 0]]
     >>> arrays.skills.tolist(), arrays.mask.tolist()[1]
     ([[2, 2], [1, 0], [1, 0]], [1.0, 0.0])
     """
-    columns = [student_col, step_col, skill_col, correct_col]
-    _check_answers(answers, columns)
-    num_skills = _check_positive_int(num_skills, "num_skills")
-    max_length = _check_positive_int(max_length, "max_length")
-    batch_multiple = _check_positive_int(batch_multiple, "batch_multiple")
-    skill = answers[skill_col].to_numpy()
-    correct = answers[correct_col].to_numpy()
-    if skill.min() < 1 or skill.max() > num_skills:
+    wanted = [col_student, col_step, col_skill, col_correct]
+    _check_answers(answers, wanted)
+    n_skills = positive_int(n_skills, "n_skills")
+    max_length = positive_int(max_length, "max_length")
+    batch_multiple = positive_int(batch_multiple, "batch_multiple")
+    skill = answers[col_skill].to_numpy()
+    correct = answers[col_correct].to_numpy()
+    if skill.min() < 1 or skill.max() > n_skills:
         raise ValueError(
-            f"{skill_col} must lie in 1..num_skills={num_skills}, "
+            f"{col_skill} must lie in 1..n_skills={n_skills}, "
             f"got values from {skill.min()} to {skill.max()}"
         )
-    _check_correct(correct, correct_col)
+    _check_correct(correct, col_correct)
 
-    order = np.lexsort((answers[step_col].to_numpy(), answers[student_col].to_numpy()))
-    student = answers[student_col].to_numpy()[order]
+    order = np.lexsort((answers[col_step].to_numpy(), answers[col_student].to_numpy()))
+    student = answers[col_student].to_numpy()[order]
     skill = skill[order].astype(np.int32)
     correct = correct[order].astype(np.int32)
     new_student = np.r_[True, student[1:] != student[:-1]]
@@ -202,9 +191,9 @@ def dkt_arrays(
 
     num_rows = int(window[-1]) + 1
     num_rows += (-num_rows) % batch_multiple
-    interaction = skill + correct * num_skills
+    interaction = skill + correct * n_skills
     previous = np.r_[0, interaction[:-1]]
-    previous = np.where(time == 0, 2 * num_skills + 1, previous)
+    previous = np.where(time == 0, 2 * n_skills + 1, previous)
 
     shape = (num_rows, max_length)
     inputs = np.zeros(shape, np.int32)
@@ -223,10 +212,10 @@ def dkt_arrays(
 def prior_counts(
     answers: pd.DataFrame,
     *,
-    student_col: str = "student_id",
-    step_col: str = "step",
-    skill_col: str = "skill_id",
-    correct_col: str = "correct",
+    col_student: str = "student_id",
+    col_step: str = "step",
+    col_skill: str = "skill_id",
+    col_correct: str = "correct",
 ) -> pd.DataFrame:
     """Earlier successes and failures of the student on the skill of each answer.
 
@@ -245,13 +234,13 @@ def prior_counts(
     >>> prior_counts(log).to_numpy().tolist()
     [[0, 0], [1, 0], [0, 0], [1, 1]]
     """
-    columns = [student_col, step_col, skill_col, correct_col]
-    _check_answers(answers, columns)
-    _check_correct(answers[correct_col].to_numpy(), correct_col)
-    ordered = answers[columns].sort_values([student_col, step_col], kind="stable")
-    correct = ordered[correct_col].astype(np.int64)
-    group = ordered.groupby([student_col, skill_col], sort=False)
-    successes = correct.groupby([ordered[student_col], ordered[skill_col]]).cumsum() - correct
+    wanted = [col_student, col_step, col_skill, col_correct]
+    _check_answers(answers, wanted)
+    _check_correct(answers[col_correct].to_numpy(), col_correct)
+    ordered = answers[wanted].sort_values([col_student, col_step], kind="stable")
+    correct = ordered[col_correct].astype(np.int64)
+    group = ordered.groupby([col_student, col_skill], sort=False)
+    successes = correct.groupby([ordered[col_student], ordered[col_skill]]).cumsum() - correct
     seen = group.cumcount()
     counts = pd.DataFrame({"successes": successes, "failures": seen - successes})
     return counts.reindex(answers.index).astype(np.int64)
@@ -293,7 +282,7 @@ def _longer_than(length: np.ndarray, t: int) -> int:
     return int(np.searchsorted(-length, -t, side="left"))
 
 
-class BayesianKnowledgeTracing:
+class BayesianKnowledgeTracing(BaseEstimator):
     """Bayesian knowledge tracing (BKT) with four parameters per skill, fitted by EM.
 
     Each student either knows a skill or not. Before the first answer they
@@ -373,7 +362,7 @@ class BayesianKnowledgeTracing:
 
     def fit(self, answers: Any) -> BayesianKnowledgeTracing:
         """Fit the four parameters of every skill on a log of answers."""
-        max_iter = _check_positive_int(self.max_iter, "max_iter")
+        max_iter = positive_int(self.max_iter, "max_iter")
         if not self.tol > 0:
             raise ValueError(f"tol must be positive, got {self.tol}")
         for name in ("max_guess", "max_slip"):
@@ -382,9 +371,9 @@ class BayesianKnowledgeTracing:
         answers, correct_rows = self._check(answers)
         seq = _pair_sequences(answers)
         correct = correct_rows[seq.order]  # in sequence order from here on
-        num_skills, eps = len(seq.skills), 1e-6
-        prior, learn = np.full(num_skills, 0.5), np.full(num_skills, 0.1)
-        guess, slip = np.full(num_skills, 0.2), np.full(num_skills, 0.1)
+        n_skills, eps = len(seq.skills), 1e-6
+        prior, learn = np.full(n_skills, 0.5), np.full(n_skills, 0.1)
+        guess, slip = np.full(n_skills, 0.2), np.full(n_skills, 0.1)
         identity = _PairSequences(np.arange(len(correct)), seq.start, seq.length, seq.skill,
                                   seq.skills)
         answer_skill = np.repeat(seq.skill, seq.length)
@@ -408,10 +397,10 @@ class BayesianKnowledgeTracing:
                 from_unknown[rows] = (1 - after[rows]) * learn_a[rows] * smoothed[nxt] / predicted_next
             smoothed = np.clip(smoothed, 0.0, 1.0)
             unknown = 1 - smoothed
-            count = lambda w: np.bincount(answer_skill, weights=w, minlength=num_skills)  # noqa: E731
+            count = lambda w: np.bincount(answer_skill, weights=w, minlength=n_skills)  # noqa: E731
             old = np.concatenate([prior, learn, guess, slip])
-            prior = np.bincount(seq.skill, weights=smoothed[seq.start], minlength=num_skills) / \
-                np.maximum(np.bincount(seq.skill, minlength=num_skills), 1)
+            prior = np.bincount(seq.skill, weights=smoothed[seq.start], minlength=n_skills) / \
+                np.maximum(np.bincount(seq.skill, minlength=n_skills), 1)
             learn = count(np.where(is_last, 0.0, from_unknown)) / np.maximum(
                 count(np.where(is_last, 0.0, unknown)), eps)
             guess = count(unknown * correct) / np.maximum(count(unknown), eps)
@@ -434,8 +423,7 @@ class BayesianKnowledgeTracing:
         Returns an array in the row order of ``answers``. Skills not seen in
         training get the median parameters of the fitted skills.
         """
-        if not hasattr(self, "params_"):
-            raise ValueError("this BayesianKnowledgeTracing is not fitted yet: call fit first")
+        check_is_fitted(self, "params_")
         answers, correct = self._check(answers)
         params = self.params_.reindex(np.union1d(self.params_.index, answers["skill_id"].unique()))
         params = params.fillna(self.params_.median())
@@ -492,14 +480,14 @@ def _log_likelihood_on_grid(
     return right @ log_p.T + wrong @ log_q.T
 
 
-def _check_responses(responses: Any, num_items: int | None = None) -> np.ndarray:
+def _check_responses(responses: Any, n_items: int | None = None) -> np.ndarray:
     r = np.asarray(responses, dtype=float)
     if r.ndim != 2:
         raise ValueError(f"responses must be 2-D (persons x items), got {r.ndim}-D")
     if r.shape[0] == 0 or r.shape[1] == 0:
         raise ValueError("responses is empty: give at least one person and one item")
-    if num_items is not None and r.shape[1] != num_items:
-        raise ValueError(f"responses has {r.shape[1]} item columns, the item bank has {num_items}")
+    if n_items is not None and r.shape[1] != n_items:
+        raise ValueError(f"responses has {r.shape[1]} item columns, the item bank has {n_items}")
     seen = r[~np.isnan(r)]
     if not np.isin(seen, (0.0, 1.0)).all():
         raise ValueError("responses must hold 0, 1 or NaN (item not asked)")
@@ -538,7 +526,7 @@ def estimate_ability(
     return mean, sd
 
 
-class ItemResponseModel:
+class ItemResponseModel(BaseEstimator):
     """Rasch or 2PL item-response model fitted by marginal maximum likelihood.
 
     ``P(right | theta) = 1 / (1 + exp(-a_j (theta - b_j)))`` with ability
@@ -587,7 +575,7 @@ class ItemResponseModel:
         """Fit the item parameters to a persons x items array of 0, 1 and NaN."""
         if self.model not in ("2pl", "rasch"):
             raise ValueError(f"model must be '2pl' or 'rasch', got {self.model!r}")
-        max_iter = _check_positive_int(self.max_iter, "max_iter")
+        max_iter = positive_int(self.max_iter, "max_iter")
         if not self.tol > 0:
             raise ValueError(f"tol must be positive, got {self.tol}")
         r = _check_responses(responses)
@@ -596,9 +584,9 @@ class ItemResponseModel:
         observed = right + wrong
         if (observed.sum(axis=0) == 0).any():
             raise ValueError("every item needs at least one answer; drop items nobody answered")
-        num_items = r.shape[1]
-        a = np.ones(num_items)
-        c = np.zeros(num_items)  # intercept: logit = a * theta + c, b = -c / a
+        n_items = r.shape[1]
+        a = np.ones(n_items)
+        c = np.zeros(n_items)  # intercept: logit = a * theta + c, b = -c / a
         log_prior = -(grid**2) / 2
         for iteration in range(1, max_iter + 1):  # noqa: B007 - read after the loop
             log_post = _log_likelihood_on_grid(right, wrong, a, -c / a, grid) + log_prior
@@ -632,105 +620,16 @@ class ItemResponseModel:
         self.n_iter_ = iteration
         return self
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "difficulty_"):
-            raise ValueError("this ItemResponseModel is not fitted yet: call fit first")
-
     def predict_proba(self, theta: Any) -> np.ndarray:
         """Probability of a right answer for each ability (rows) and item (columns)."""
-        self._check_fitted()
+        check_is_fitted(self, "difficulty_")
         theta = np.atleast_1d(np.asarray(theta, dtype=float))
         return expit(self.discrimination_ * (theta[:, None] - self.difficulty_))
 
     def estimate_ability(self, responses: Any) -> tuple[np.ndarray, np.ndarray]:
         """EAP ability and posterior standard deviation with the fitted items."""
-        self._check_fitted()
+        check_is_fitted(self, "difficulty_")
         return estimate_ability(responses, self.discrimination_, self.difficulty_, grid=self.grid)
-
-
-# --------------------------------------------------------------------------
-# adaptive testing
-
-
-def simulate_adaptive_test(
-    true_ability: Any,
-    discrimination: Any,
-    difficulty: Any,
-    num_questions: int,
-    *,
-    rule: str = "max-information",
-    true_discrimination: Any = None,
-    true_difficulty: Any = None,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Give each simulated examinee a test and record the ability estimate after each answer.
-
-    ``rule="max-information"`` asks next the unused item with the largest
-    Fisher information at the current EAP estimate (a computerised adaptive
-    test); ``"fixed"`` asks everyone the same items, in the order that ranks
-    them by information at ability 0 (the best fixed form for an average
-    examinee); ``"random"`` draws unused items at random. Answers are drawn
-    from the true item parameters (by default the ones the test uses).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per examinee and question: ``examinee``, ``question``
-        (1, 2, ...), ``item``, ``correct``, ``estimate``, ``se`` (posterior
-        standard deviation) and ``true_ability``.
-
-    Examples
-    --------
-    >>> bank_a, bank_b = np.ones(30), np.linspace(-2, 2, 30)
-    >>> log = simulate_adaptive_test([0.0, 1.5], bank_a, bank_b, num_questions=5)
-    >>> log.shape, int(log["question"].max())
-    ((10, 7), 5)
-    """
-    a, b = _item_parameters(discrimination, difficulty)
-    theta = np.atleast_1d(np.asarray(true_ability, dtype=float))
-    if theta.ndim != 1 or theta.size == 0 or not np.isfinite(theta).all():
-        raise ValueError("true_ability must be a non-empty 1-D array of finite numbers")
-    num_questions = _check_positive_int(num_questions, "num_questions")
-    if num_questions > len(a):
-        raise ValueError(
-            f"num_questions={num_questions} is larger than the item bank ({len(a)} items)"
-        )
-    if rule not in ("max-information", "fixed", "random"):
-        raise ValueError(f"rule must be 'max-information', 'fixed' or 'random', got {rule!r}")
-    true_a, true_b = _item_parameters(
-        a if true_discrimination is None else true_discrimination,
-        b if true_difficulty is None else true_difficulty,
-    )
-    if len(true_a) != len(a):
-        raise ValueError("the true item parameters must describe the same items as the bank")
-
-    rng = np.random.default_rng(seed)
-    n = len(theta)
-    responses = np.full((n, len(a)), np.nan)
-    estimate = np.zeros(n)
-    fixed_order = np.argsort(-fisher_information([0.0], a, b)[0], kind="stable")
-    rows = []
-    for question in range(num_questions):
-        if rule == "max-information":
-            info = fisher_information(estimate, a, b)
-            info[~np.isnan(responses)] = -np.inf
-            item = info.argmax(axis=1)
-        elif rule == "fixed":
-            item = np.full(n, fixed_order[question])
-        else:
-            noise = rng.random((n, len(a)))
-            noise[~np.isnan(responses)] = -np.inf
-            item = noise.argmax(axis=1)
-        p_right = expit(true_a[item] * (theta - true_b[item]))
-        correct = (rng.random(n) < p_right).astype(float)
-        responses[np.arange(n), item] = correct
-        estimate, se = estimate_ability(responses, a, b)
-        rows.append(pd.DataFrame({
-            "examinee": np.arange(n), "question": question + 1, "item": item,
-            "correct": correct.astype(int), "estimate": estimate, "se": se,
-            "true_ability": theta,
-        }))
-    return pd.concat(rows, ignore_index=True)
 
 
 # --------------------------------------------------------------------------

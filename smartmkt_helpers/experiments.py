@@ -37,6 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from smartmkt_helpers._checks import positive_int
+
 __all__ = [
     "TestResult",
     "adjust_p_values",
@@ -57,8 +59,7 @@ class TestResult:
     """The difference between a treated and a control group.
 
     ``effect`` is mean(treated) - mean(control), in the outcome's units;
-    ``ci_low`` and ``ci_high`` bound it at ``confidence``; ``relative_lift``
-    is the effect divided by the control mean (NaN when that mean is 0).
+    ``ci_low`` and ``ci_high`` bound it at ``confidence``.
     """
 
     effect: float
@@ -72,12 +73,6 @@ class TestResult:
     num_treated: int
     num_control: int
     method: str
-
-    @property
-    def relative_lift(self) -> float:
-        if self.control_mean == 0:
-            return float("nan")
-        return self.effect / self.control_mean
 
     def __str__(self) -> str:
         level = f"{self.confidence:.0%}"
@@ -158,14 +153,14 @@ def bootstrap_difference(
     control,
     *,
     confidence: float = 0.95,
-    num_resamples: int = 2000,
-    seed: int = 0,
+    n_resamples: int = 2000,
+    random_state: int | None = 0,
 ) -> TestResult:
     """Difference of two group means with a percentile bootstrap interval.
 
     Each resample draws both groups again with replacement, keeping their
     sizes. The p-value is the two-sided share of resampled differences on
-    the far side of zero, so it cannot be smaller than 1 / num_resamples.
+    the far side of zero, so it cannot be smaller than 1 / n_resamples.
 
     Examples
     --------
@@ -174,20 +169,19 @@ def bootstrap_difference(
     (2.5, True)
     """
     _check_confidence(confidence)
-    if int(num_resamples) != num_resamples or num_resamples < 100:
-        raise ValueError(f"num_resamples must be an integer of at least 100, got {num_resamples}")
+    n_resamples = positive_int(n_resamples, "n_resamples", minimum=100)
     treated = _outcomes(treated, "treated")
     control = _outcomes(control, "control")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     # Resampled means from counts of each observation: one multinomial draw
     # per resample instead of materialising every resampled group.
-    treated_means = rng.multinomial(treated.size, np.full(treated.size, 1 / treated.size), num_resamples) @ treated
-    control_means = rng.multinomial(control.size, np.full(control.size, 1 / control.size), num_resamples) @ control
+    treated_means = rng.multinomial(treated.size, np.full(treated.size, 1 / treated.size), n_resamples) @ treated
+    control_means = rng.multinomial(control.size, np.full(control.size, 1 / control.size), n_resamples) @ control
     differences = treated_means / treated.size - control_means / control.size
     tail = (1 - confidence) / 2
     low, high = np.quantile(differences, [tail, 1 - tail])
     below, above = (differences <= 0).mean(), (differences >= 0).mean()
-    p_value = float(min(1.0, 2 * max(min(below, above), 1 / num_resamples)))
+    p_value = float(min(1.0, 2 * max(min(below, above), 1 / n_resamples)))
     return TestResult(
         effect=float(treated.mean() - control.mean()),
         standard_error=float(differences.std(ddof=1)),
@@ -199,7 +193,7 @@ def bootstrap_difference(
         control_mean=float(control.mean()),
         num_treated=treated.size,
         num_control=control.size,
-        method=f"percentile bootstrap, {num_resamples} resamples",
+        method=f"percentile bootstrap, {n_resamples} resamples",
     )
 
 
@@ -331,13 +325,13 @@ def sample_size_uplift_difference(
 def power_proportions(
     baseline_rate: float,
     minimum_detectable_effect: float,
-    num_per_group,
+    n_per_group,
     *,
     alpha: float = 0.05,
 ) -> np.ndarray | float:
     """Chance that a two-sided test of two proportions detects a true lift.
 
-    The inverse of :func:`sample_size_proportions`: given ``num_per_group``
+    The inverse of :func:`sample_size_proportions`: given ``n_per_group``
     customers in each group (a number or an array of them), the power
     Phi((|effect| sqrt(n) - z_alpha/2 sqrt(2 pbar (1 - pbar))) / sqrt(p0 q0 + p1 q1)),
     ignoring the negligible chance of significance in the wrong direction.
@@ -359,9 +353,9 @@ def power_proportions(
             f"got {minimum_detectable_effect}")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
-    sizes = np.asarray(num_per_group, dtype=float)
+    sizes = np.asarray(n_per_group, dtype=float)
     if np.isnan(sizes).any() or (sizes < 1).any():
-        raise ValueError("num_per_group must be at least 1 customer per group")
+        raise ValueError("n_per_group must be at least 1 customer per group")
     z_alpha = stats.norm.ppf(1 - alpha / 2)
     pooled = (baseline_rate + treated_rate) / 2
     spread = math.sqrt(baseline_rate * (1 - baseline_rate) + treated_rate * (1 - treated_rate))
@@ -497,7 +491,7 @@ def team_draft_interleave(
     ranking_b,
     length: int = 10,
     *,
-    seed: int = 0,
+    random_state: int | None = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Team-draft interleaving of two rankers' lists, for many users at once.
 
@@ -514,7 +508,7 @@ def team_draft_interleave(
         row; item numbers are column positions, 0 to n_items - 1).
     length : int
         Length of the interleaved list.
-    seed : int
+    random_state : int, optional
         Seed of the coin flips.
 
     Returns
@@ -529,7 +523,7 @@ def team_draft_interleave(
     >>> import numpy as np
     >>> a = np.array([[0, 1, 2, 3]])
     >>> b = np.array([[1, 0, 3, 2]])
-    >>> items, from_b = team_draft_interleave(a, b, length=4, seed=0)
+    >>> items, from_b = team_draft_interleave(a, b, length=4, random_state=0)
     >>> sorted(items[0].tolist()), int(from_b.sum())
     ([0, 1, 2, 3], 2)
     """
@@ -549,7 +543,7 @@ def team_draft_interleave(
     in_list = np.zeros((n_users, n_items), dtype=bool)
     items = np.zeros((n_users, length), dtype=int)
     from_b = np.zeros((n_users, length), dtype=bool)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     users = np.arange(n_users)
     for position in range(length):
         coin = rng.random(n_users) < 0.5

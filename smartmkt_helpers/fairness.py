@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from smartmkt_helpers._checks import zero_one
+from smartmkt_helpers._checks import columns, zero_one
 
 __all__ = ["apply_group_thresholds", "group_rates", "group_thresholds"]
 
@@ -46,9 +46,9 @@ def _zero_one(values: Any, name: str) -> np.ndarray:
 def group_rates(
     frame: pd.DataFrame,
     *,
-    group_col: str = "group",
-    decision_col: str = "approved",
-    label_col: str = "good",
+    col_group: str = "group",
+    col_decision: str = "approved",
+    col_label: str = "good",
 ) -> pd.DataFrame:
     """Base rate, approval rate, TPR and FPR of decisions, group by group.
 
@@ -67,17 +67,13 @@ def group_rates(
     >>> group_rates(table)["approval_rate"].round(3).tolist()
     [0.667, 0.0]
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in (group_col, decision_col, label_col) if c not in frame.columns]
-    if missing:
-        raise ValueError(f"frame is missing the column(s) {', '.join(missing)}")
-    if frame[group_col].isna().any():
-        raise ValueError(f"{group_col} contains missing groups")
-    approved = _zero_one(frame[decision_col].to_numpy(), decision_col)
-    good = _zero_one(frame[label_col].to_numpy(), label_col)
+    columns(frame, [col_group, col_decision, col_label], "frame")
+    if frame[col_group].isna().any():
+        raise ValueError(f"{col_group} contains missing groups")
+    approved = _zero_one(frame[col_decision].to_numpy(), col_decision)
+    good = _zero_one(frame[col_label].to_numpy(), col_label)
     parts = pd.DataFrame({
-        "group": frame[group_col].to_numpy(),
+        "group": frame[col_group].to_numpy(),
         "approved": approved,
         "good": good,
         "approved_good": approved * good,
@@ -95,7 +91,7 @@ def group_rates(
         "true_positive_rate": sums["approved_good"] / sums["good"].where(sums["good"] > 0),
         "false_positive_rate": sums["approved_bad"] / bad.where(bad > 0),
     })
-    rates.index.name = group_col
+    rates.index.name = col_group
     return rates
 
 

@@ -10,8 +10,9 @@ module keeps the pieces a later chapter or a workshop may reuse:
   (the threshold that minimises the cost on data);
 - fraud alerts: :func:`alert_budget_table`, precision and recall when an
   investigation team reviews the top ``N`` scored transactions of each day;
-- investment suggestions: :func:`simulate_risk_questionnaire`,
-  :func:`simulate_asset_returns` and :func:`portfolio_summary`.
+- investment suggestions: :func:`portfolio_summary` (the questionnaire
+  and the asset returns it is tried on are simulated in
+  :mod:`smartmkt_helpers.simulate.robo_adviser`).
 
 Conventions: the *positive* class is the one we act on (a bad credit risk,
 a fraud), coded 1; a case is flagged positive when its score is at least the
@@ -36,18 +37,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from smartmkt_helpers._checks import zero_one
+from smartmkt_helpers._checks import columns, zero_one
 
 __all__ = [
-    "QUESTIONNAIRE",
     "alert_budget_table",
     "bayes_threshold",
     "cost_curve",
     "cost_optimal_threshold",
     "expected_cost",
     "portfolio_summary",
-    "simulate_asset_returns",
-    "simulate_risk_questionnaire",
 ]
 
 
@@ -216,10 +214,10 @@ def alert_budget_table(
     frame: pd.DataFrame,
     alerts_per_day: Sequence[int] = (1, 2, 5, 10, 20),
     *,
-    score_col: str = "score",
-    label_col: str = "is_fraud",
-    time_col: str = "timestamp",
-    amount_col: str | None = None,
+    col_score: str = "score",
+    col_label: str = "is_fraud",
+    col_timestamp: str = "timestamp",
+    col_amount: str | None = None,
 ) -> pd.DataFrame:
     """Frauds caught when the ``N`` highest-scored cases of each day are reviewed.
 
@@ -228,14 +226,14 @@ def alert_budget_table(
     each calendar day are alerted (all of them on a day with fewer cases).
     Ranking within a day needs all of that day's scores, so the rule fits a
     review at the end of the day, not blocking a payment as it happens.
-    With ``amount_col``, the frauds are also weighed by their amounts.
+    With ``col_amount``, the frauds are also weighed by their amounts.
 
     Returns
     -------
     pandas.DataFrame
         One row per budget: ``alerts_per_day``, ``alerts``, ``caught``
         (frauds among the alerts), ``precision`` (caught / alerts) and
-        ``recall`` (caught / all frauds). With ``amount_col`` also
+        ``recall`` (caught / all frauds). With ``col_amount`` also
         ``amount_caught`` (the summed amount of the caught frauds) and
         ``amount_recall`` (that sum over the amount of all frauds).
 
@@ -250,12 +248,7 @@ def alert_budget_table(
     0       2       1     0.5
     1       4       2     1.0
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
-    wanted = (score_col, label_col, time_col) + ((amount_col,) if amount_col else ())
-    missing = [c for c in wanted if c not in frame.columns]
-    if missing:
-        raise ValueError(f"frame is missing the column(s) {', '.join(missing)}")
+    columns(frame, [col_score, col_label, col_timestamp] + ([col_amount] if col_amount else []), "frame")
     if frame.empty:
         raise ValueError("frame is empty")
     budgets = np.asarray(alerts_per_day)
@@ -263,11 +256,11 @@ def alert_budget_table(
         raise ValueError("alerts_per_day must be a non-empty list of integers")
     if (budgets < 1).any():
         raise ValueError(f"alerts_per_day must be >= 1, got {budgets.tolist()}")
-    labels = _binary_labels(frame[label_col].to_numpy(), label_col)
-    scores = _scores(frame[score_col].to_numpy(), score_col, labels.size)
-    if not pd.api.types.is_datetime64_any_dtype(frame[time_col]):
-        raise TypeError(f"{time_col} must hold datetimes, got {frame[time_col].dtype}")
-    day = frame[time_col].dt.normalize().to_numpy()
+    labels = _binary_labels(frame[col_label].to_numpy(), col_label)
+    scores = _scores(frame[col_score].to_numpy(), col_score, labels.size)
+    if not pd.api.types.is_datetime64_any_dtype(frame[col_timestamp]):
+        raise TypeError(f"{col_timestamp} must hold datetimes, got {frame[col_timestamp].dtype}")
+    day = frame[col_timestamp].dt.normalize().to_numpy()
     rank_in_day = pd.Series(scores).groupby(day).rank(method="first", ascending=False)
     rank_in_day = rank_in_day.to_numpy()
     alerted = rank_in_day[None, :] <= budgets[:, None]
@@ -280,10 +273,10 @@ def alert_budget_table(
         "precision": caught / np.maximum(alerts, 1),
         "recall": caught / max(int(labels.sum()), 1),
     })
-    if amount_col:
-        amounts = _scores(frame[amount_col].to_numpy(), amount_col, labels.size)
+    if col_amount:
+        amounts = _scores(frame[col_amount].to_numpy(), col_amount, labels.size)
         if (amounts < 0).any():
-            raise ValueError(f"{amount_col} must be >= 0")
+            raise ValueError(f"{col_amount} must be >= 0")
         fraud_amounts = amounts * labels
         table["amount_caught"] = alerted.astype(float) @ fraud_amounts
         table["amount_recall"] = table["amount_caught"] / max(fraud_amounts.sum(), 1e-12)
@@ -291,145 +284,7 @@ def alert_budget_table(
 
 
 # --------------------------------------------------------------------------
-# a toy robo-adviser: questionnaire, asset returns, portfolios
-
-#: The simulated questionnaire: column, what it asks, and what it measures
-#: (``willingness`` to take risk or ``capacity`` to bear losses).
-QUESTIONNAIRE = pd.DataFrame(
-    [
-        ("q1_fall_reaction", "If your savings fell 20% in a month, you would... "
-         "(1 sell everything - 5 buy more)", "willingness"),
-        ("q2_tradeoff", "Which matters more: safety or growth? "
-         "(1 safety - 5 growth)", "willingness"),
-        ("q3_experience", "How often have you invested in shares? "
-         "(1 never - 5 often)", "willingness"),
-        ("q4_horizon", "When will you need this money? "
-         "(1 within a year - 5 in over 15 years)", "capacity"),
-        ("q5_income", "How stable is your income? "
-         "(1 very unstable - 5 very stable)", "capacity"),
-        ("q6_reserve", "How many months of spending do you hold in cash? "
-         "(1 none - 5 over a year)", "capacity"),
-    ],
-    columns=["question", "text", "measures"],
-)
-
-_PROFILES = ("cautious", "balanced", "adventurous")
-
-
-def _check_positive_int(value: Any, name: str) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return int(value)
-
-
-def simulate_risk_questionnaire(
-    num_customers: int = 2000,
-    *,
-    num_occasions: int = 1,
-    answer_noise: float = 0.6,
-    seed: int = 0,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Answers to a six-question risk questionnaire, with the truth behind them.
-
-    Each customer has a latent *willingness* to take risk and a latent
-    *capacity* to bear losses (standard normal, correlation 0.3). Questions
-    ``q1``-``q3`` measure willingness, ``q4``-``q6`` capacity (see
-    :data:`QUESTIONNAIRE`): the answer is the latent value plus independent
-    noise of standard deviation ``answer_noise``, cut into a 1-5 scale at
-    -1.2, -0.4, 0.4 and 1.2. The noise is drawn again on every occasion, so
-    ``num_occasions=2`` simulates a test-retest study. The true profile
-    follows the suitability rule that the weaker of the two governs:
-    ``min(willingness, capacity)`` below -0.5 is cautious, above 0.5
-    adventurous, balanced in between.
-
-    Returns
-    -------
-    answers : pandas.DataFrame
-        ``customer_id``, ``occasion`` and one int8 column per question.
-    truth : pandas.DataFrame
-        ``customer_id``, ``willingness``, ``capacity`` and ``true_profile``.
-
-    Examples
-    --------
-    >>> answers, truth = simulate_risk_questionnaire(5, seed=1)
-    >>> answers.shape
-    (5, 8)
-    >>> sorted(truth["true_profile"].cat.categories)
-    ['adventurous', 'balanced', 'cautious']
-    """
-    num_customers = _check_positive_int(num_customers, "num_customers")
-    num_occasions = _check_positive_int(num_occasions, "num_occasions")
-    noise = _check_cost(answer_noise, "answer_noise")
-    if not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    rng = np.random.default_rng([int(seed), 9_2])
-    latent = rng.multivariate_normal([0.0, 0.0], [[1.0, 0.3], [0.3, 1.0]], size=num_customers)
-    weaker = latent.min(axis=1)
-    profile = np.select([weaker < -0.5, weaker > 0.5], ["cautious", "adventurous"], "balanced")
-    truth = pd.DataFrame({
-        "customer_id": np.arange(1, num_customers + 1, dtype=np.int32),
-        "willingness": latent[:, 0],
-        "capacity": latent[:, 1],
-        "true_profile": pd.Categorical(profile, categories=_PROFILES),
-    })
-    measures = (QUESTIONNAIRE["measures"] == "capacity").to_numpy().astype(int)
-    per_question = latent[:, measures]                       # (customers, questions)
-    responses = per_question[None] + rng.normal(0, noise, (num_occasions,) + per_question.shape)
-    scale = np.digitize(responses, [-1.2, -0.4, 0.4, 1.2]) + 1
-    answers = pd.DataFrame(
-        scale.reshape(-1, len(QUESTIONNAIRE)).astype(np.int8),
-        columns=QUESTIONNAIRE["question"].tolist(),
-    )
-    answers.insert(0, "occasion", np.repeat(np.arange(1, num_occasions + 1), num_customers)
-                   .astype(np.int8))
-    answers.insert(0, "customer_id", np.tile(truth["customer_id"].to_numpy(), num_occasions))
-    return answers, truth
-
-
-#: Yearly mean return and volatility of the simulated asset classes (an
-#: assumption for teaching, not a forecast), and their correlations.
-ASSET_ASSUMPTIONS = pd.DataFrame(
-    {"annual_return": [0.02, 0.035, 0.07], "annual_volatility": [0.005, 0.06, 0.16]},
-    index=pd.Index(["cash", "bonds", "equities"], name="asset"),
-)
-_CORRELATION = np.array([[1.0, 0.2, 0.0], [0.2, 1.0, 0.1], [0.0, 0.1, 1.0]])
-
-
-def simulate_asset_returns(
-    num_months: int = 240,
-    *,
-    degrees_of_freedom: float = 5.0,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Monthly returns of cash, bonds and equities from a known model.
-
-    Returns are multivariate Student-t (fatter tails than the normal, so
-    crashes happen) with the yearly means, volatilities and correlations of
-    :data:`ASSET_ASSUMPTIONS`, scaled to months. They are an assumption for
-    teaching, not a forecast of any market.
-
-    Examples
-    --------
-    >>> returns = simulate_asset_returns(24, seed=0)
-    >>> returns.shape, list(returns.columns)
-    ((24, 3), ['cash', 'bonds', 'equities'])
-    """
-    num_months = _check_positive_int(num_months, "num_months")
-    dof = _check_cost(degrees_of_freedom, "degrees_of_freedom")
-    if dof <= 2:
-        raise ValueError(f"degrees_of_freedom must be > 2 (finite variance), got {dof}")
-    if not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    rng = np.random.default_rng([int(seed), 9_3])
-    monthly_mean = ASSET_ASSUMPTIONS["annual_return"].to_numpy() / 12
-    monthly_vol = ASSET_ASSUMPTIONS["annual_volatility"].to_numpy() / np.sqrt(12)
-    normal = rng.multivariate_normal(np.zeros(3), _CORRELATION, size=num_months)
-    scale = np.sqrt(rng.chisquare(dof, size=(num_months, 1)) / (dof - 2))
-    returns = monthly_mean + monthly_vol * normal / scale
-    index = pd.period_range("2000-01", periods=num_months, freq="M")
-    return pd.DataFrame(returns, index=index, columns=ASSET_ASSUMPTIONS.index.tolist())
+# a toy robo-adviser: portfolios
 
 
 def portfolio_summary(returns: pd.DataFrame, weights: Mapping[str, Mapping[str, float]]

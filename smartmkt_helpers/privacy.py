@@ -16,6 +16,8 @@ versions for reuse:
 Examples
 --------
 >>> import pandas as pd
+
+from smartmkt_helpers._checks import columns, positive_int
 >>> table = pd.DataFrame({"age": [31, 33, 35, 52], "region": list("aaab")})
 >>> k_anonymity(table, ["age", "region"])
 1
@@ -36,6 +38,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from smartmkt_helpers._checks import columns, positive_int
 
 __all__ = [
     "equivalence_classes",
@@ -86,8 +90,7 @@ def pseudonymise(values: Any, key: bytes | str, *, length: int = 16) -> np.ndarr
     ['f69cf485', 'f69cf485', 'adde5a9b']
     """
     secret = _key_bytes(key)
-    if isinstance(length, bool) or not isinstance(length, numbers.Integral):
-        raise TypeError(f"length must be an integer, got {type(length).__name__}")
+    length = positive_int(length, "length")
     if not 4 <= length <= 64:
         raise ValueError(f"length must be between 4 and 64 hex digits, got {length}")
     series = pd.Series(np.asarray(values, dtype=object).ravel())
@@ -104,19 +107,15 @@ def pseudonymise(values: Any, key: bytes | str, *, length: int = 16) -> np.ndarr
 
 
 def _check_quasi_identifiers(frame: Any, quasi_identifiers: Sequence[str]) -> list[str]:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
     if isinstance(quasi_identifiers, str):
         quasi_identifiers = [quasi_identifiers]
-    columns = list(quasi_identifiers)
-    if not columns:
+    wanted = list(quasi_identifiers)
+    if not wanted:
         raise ValueError("quasi_identifiers is empty: name at least one column")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"frame is missing the quasi-identifier column(s) {', '.join(map(str, missing))}")
+    columns(frame, wanted, "frame")
     if frame.empty:
         raise ValueError("frame is empty")
-    return columns
+    return wanted
 
 
 def equivalence_classes(frame: pd.DataFrame, quasi_identifiers: Sequence[str]) -> pd.DataFrame:
@@ -174,10 +173,7 @@ def generalise_numeric(values: Any, width: int, *, origin: int = 0) -> pd.Series
     >>> generalise_numeric([19, 20, 34], width=10).tolist()
     ['10-19', '20-29', '30-39']
     """
-    if isinstance(width, bool) or not isinstance(width, numbers.Integral):
-        raise TypeError(f"width must be an integer, got {type(width).__name__}")
-    if width < 1:
-        raise ValueError(f"width must be at least 1, got {width}")
+    width = positive_int(width, "width")
     numbers_in = pd.Series(values)
     if numbers_in.empty:
         raise ValueError("values is empty")
@@ -196,7 +192,7 @@ def laplace_mechanism(
     epsilon: float,
     *,
     sensitivity: float = 1.0,
-    seed: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = None,
 ) -> np.ndarray:
     """Counts plus Laplace noise of scale ``sensitivity / epsilon``.
 
@@ -212,7 +208,7 @@ def laplace_mechanism(
     absolute value ``sensitivity / epsilon``.
 
     .. warning::
-       Leave ``seed`` at ``None`` for a real release: the noise then comes
+       Leave ``random_state`` at ``None`` for a real release: the noise then comes
        from the operating system's entropy. With a known seed anyone can
        draw the same noise again and subtract it, and the guarantee is gone;
        a seed is for teaching and tests only. This function is a teaching
@@ -229,7 +225,7 @@ def laplace_mechanism(
     sensitivity : float, default 1
         Largest total change one person can make to ``counts`` (L1 norm)
         under the chosen neighbour relation (see above).
-    seed : None, int or numpy.random.Generator, default None
+    random_state : None, int or numpy.random.Generator, default None
         ``None`` draws fresh noise from the operating system's entropy. An
         int or a Generator makes the noise reproducible, which only a
         lesson or a test should want.
@@ -239,7 +235,7 @@ def laplace_mechanism(
     A fixed seed, so that this example prints the same numbers every time
     (never do this for a real release):
 
-    >>> noisy = laplace_mechanism([120, 45, 8], epsilon=1.0, seed=0)
+    >>> noisy = laplace_mechanism([120, 45, 8], epsilon=1.0, random_state=0)
     >>> noisy.round(2).tolist()
     [120.32, 44.38, 5.5]
     """
@@ -253,5 +249,5 @@ def laplace_mechanism(
             raise TypeError(f"{name} must be a number, got {type(value).__name__}")
         if not np.isfinite(value) or value <= 0:
             raise ValueError(f"{name} must be a finite number > 0, got {value}")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
     return true_counts + rng.laplace(0.0, sensitivity / epsilon, size=true_counts.shape)

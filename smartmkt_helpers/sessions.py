@@ -26,6 +26,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from smartmkt_helpers._checks import columns
 
 __all__ = [
     "build_sessions",
@@ -59,7 +63,7 @@ def build_sessions(
     col_session: str = "session_id",
     col_customer: str = "customer_id",
     col_item: str = "product_id",
-    col_time: str = "timestamp",
+    col_timestamp: str = "timestamp",
 ) -> pd.DataFrame:
     """One row per session: the distinct items in the order first seen.
 
@@ -71,7 +75,7 @@ def build_sessions(
     ----------
     events : DataFrame
         The event log, one row per event.
-    col_session, col_customer, col_item, col_time : str
+    col_session, col_customer, col_item, col_timestamp : str
         Column names.
 
     Returns
@@ -89,23 +93,19 @@ def build_sessions(
     >>> build_sessions(log)[["session_id", "length"]].to_dict("records")
     [{'session_id': 4, 'length': 2}]
     """
-    if not isinstance(events, pd.DataFrame):
-        raise TypeError(f"events must be a pandas DataFrame, got {type(events).__name__}")
-    columns = [col_session, col_customer, col_item, col_time]
-    missing = [column for column in columns if column not in events.columns]
-    if missing:
-        raise ValueError(f"events has no column(s) {', '.join(map(repr, missing))}")
+    wanted = [col_session, col_customer, col_item, col_timestamp]
+    columns(events, wanted, "events")
     if len(events) == 0:
         raise ValueError("events is empty")
-    if events[columns].isna().any().any():
-        raise ValueError("events has missing values in " + ", ".join(columns))
-    ordered = events[columns].sort_values([col_session, col_time], kind="stable")
+    if events[wanted].isna().any().any():
+        raise ValueError("events has missing values in " + ", ".join(wanted))
+    ordered = events[wanted].sort_values([col_session, col_timestamp], kind="stable")
     ordered = ordered.drop_duplicates([col_session, col_item])
     grouped = ordered.groupby(col_session, sort=False)
     sessions = pd.DataFrame({
         col_session: grouped[col_session].first().to_numpy(),
         col_customer: grouped[col_customer].first().to_numpy(),
-        "start": grouped[col_time].first().to_numpy(),
+        "start": grouped[col_timestamp].first().to_numpy(),
         "length": grouped.size().to_numpy(),
         "items": grouped[col_item].agg(list).to_numpy(),
     })
@@ -180,7 +180,7 @@ def session_prefixes(
     return pad_sessions(prefixes, max_length), np.asarray(targets, dtype=np.int32)
 
 
-class TransitionRecommender:
+class TransitionRecommender(BaseEstimator):
     """Score the next item by counts of consecutive-item transitions.
 
     ``transitions_[a, b]`` counts how often item ``b`` directly followed
@@ -192,8 +192,8 @@ class TransitionRecommender:
 
     Parameters
     ----------
-    num_items : int
-        Number of item ids including the padding id 0 (ids run 1 .. num_items-1).
+    n_items : int
+        Number of item ids including the padding id 0 (ids run 1 .. n_items-1).
     symmetric : bool, default True
         Count a transition in both directions.
     popularity_weight : float, default 0.01
@@ -201,36 +201,36 @@ class TransitionRecommender:
 
     Examples
     --------
-    >>> model = TransitionRecommender(num_items=4).fit([[1, 2], [1, 2], [1, 3]])
+    >>> model = TransitionRecommender(n_items=4).fit([[1, 2], [1, 2], [1, 3]])
     >>> model.predict_scores([1]).argmax(axis=1).tolist()
     [2]
     """
 
-    def __init__(self, num_items: int, symmetric: bool = True, popularity_weight: float = 0.01):
-        self.num_items = num_items
+    def __init__(self, n_items: int, symmetric: bool = True, popularity_weight: float = 0.01):
+        self.n_items = n_items
         self.symmetric = symmetric
         self.popularity_weight = popularity_weight
 
     def fit(self, item_lists: Sequence[Sequence[int]]) -> TransitionRecommender:
         """Count transitions in the training sessions; returns self."""
-        num_items = self.num_items
-        if isinstance(num_items, bool) or not isinstance(num_items, (int, np.integer)) or num_items < 2:
-            raise ValueError(f"num_items must be an integer >= 2, got {self.num_items!r}")
+        n_items = self.n_items
+        if isinstance(n_items, bool) or not isinstance(n_items, (int, np.integer)) or n_items < 2:
+            raise ValueError(f"n_items must be an integer >= 2, got {self.n_items!r}")
         if not np.isfinite(self.popularity_weight) or self.popularity_weight < 0:
             raise ValueError(f"popularity_weight must be >= 0, got {self.popularity_weight!r}")
         arrays = _check_lists(item_lists, "item_lists")
         every = np.concatenate(arrays)
         if every.size == 0:
             raise ValueError("item_lists holds no item")
-        if every.max() >= self.num_items:
-            raise ValueError(f"item id {every.max()} is out of range for num_items={self.num_items}")
+        if every.max() >= self.n_items:
+            raise ValueError(f"item id {every.max()} is out of range for n_items={self.n_items}")
         sources = np.concatenate([items[:-1] for items in arrays])
         targets = np.concatenate([items[1:] for items in arrays])
         if self.symmetric:
             sources, targets = np.concatenate([sources, targets]), np.concatenate([targets, sources])
-        shape = (self.num_items, self.num_items)
+        shape = (self.n_items, self.n_items)
         self.transitions_ = sp.csr_matrix((np.ones(sources.size), (sources, targets)), shape=shape)
-        counts = np.bincount(every, minlength=self.num_items).astype(float)
+        counts = np.bincount(every, minlength=self.n_items).astype(float)
         self.popularity_ = counts / counts.sum()
         return self
 
@@ -239,15 +239,14 @@ class TransitionRecommender:
 
         Column 0, the padding id, scores ``-inf``.
         """
-        if not hasattr(self, "transitions_"):
-            raise ValueError("this TransitionRecommender is not fitted yet: call fit first")
+        check_is_fitted(self, "transitions_")
         last = np.asarray(last_items)
         if last.ndim != 1 or last.size == 0:
             raise ValueError("last_items must be a non-empty 1-d sequence of item ids")
         if not np.issubdtype(last.dtype, np.integer):
             raise TypeError(f"last_items must hold integer item ids, got dtype {last.dtype}")
-        if last.min() < 1 or last.max() >= self.num_items:
-            raise ValueError(f"last_items holds an unknown item id (valid: 1 .. {self.num_items - 1})")
+        if last.min() < 1 or last.max() >= self.n_items:
+            raise ValueError(f"last_items holds an unknown item id (valid: 1 .. {self.n_items - 1})")
         scores = self.transitions_[last].toarray() + self.popularity_weight * self.popularity_
         scores[:, 0] = -np.inf
         return scores

@@ -58,11 +58,11 @@ def test_reserve_may_vary_by_impression():
 
 def test_rival_bids_shape_scale_and_seed():
     p = np.full(20_000, 0.02)
-    bids = auction.rival_bids(p, num_bidders=3, value_per_click=1.0, noise_sd=0.0, value_sd=0.0)
+    bids = auction.rival_bids(p, n_bidders=3, value_per_click=1.0, noise_sd=0.0, value_sd=0.0)
     np.testing.assert_allclose(bids, 20.0)
-    noisy = auction.rival_bids(p, num_bidders=3, value_per_click=1.0, seed=1)
+    noisy = auction.rival_bids(p, n_bidders=3, value_per_click=1.0, random_state=1)
     assert noisy.shape == (20_000, 3)
-    np.testing.assert_array_equal(noisy, auction.rival_bids(p, num_bidders=3, value_per_click=1.0, seed=1))
+    np.testing.assert_array_equal(noisy, auction.rival_bids(p, n_bidders=3, value_per_click=1.0, random_state=1))
     assert np.median(noisy) == pytest.approx(20.0, rel=0.3)
 
 
@@ -92,7 +92,7 @@ def test_auction_summary():
         (lambda: auction.run_auction([[1.0]], [1.0]), ValueError, "1-D"),
         (lambda: auction.bid_from_value([1.5], 1.0), ValueError, "probabilities"),
         (lambda: auction.bid_from_value([0.1], -1.0), ValueError, "value_per_click"),
-        (lambda: auction.rival_bids([0.1], num_bidders=0, value_per_click=1.0), ValueError, "num_bidders"),
+        (lambda: auction.rival_bids([0.1], n_bidders=0, value_per_click=1.0), ValueError, "n_bidders"),
         (lambda: auction.auction_summary([1, 0], [1.0, 0.0], [0.1, 0.1]), TypeError, "boolean"),
         (lambda: auction.auction_summary(np.array([True]), [1.0, 0.0], [0.1]), ValueError, "same length"),
     ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 
 from smartmkt_helpers.ads.bandits import (
     UCB1,
@@ -60,7 +61,7 @@ def test_ab_test_alternates_then_commits():
 def test_ucb1_bound_matches_formula():
     policy = UCB1(2).partial_fit([0, 1, 1], [1, 0, 1])
     expected = np.array([1.0, 0.5]) + np.sqrt(2 * np.log(3) / np.array([1, 2]))
-    np.testing.assert_allclose(policy.upper_bounds_(), expected)
+    np.testing.assert_allclose(policy._bounds(policy.counts_, policy.sums_, policy.t_), expected)
 
 
 def test_linucb_learns_context_dependent_best_arm():
@@ -110,7 +111,7 @@ def test_regret_bands_shape_and_order():
         (lambda: LinUCB(2, ridge=0).select_arm([1.0]), ValueError, "ridge"),
         (lambda: LinUCB(2).select_arm([[1.0]]), ValueError, "1-dimensional"),
         (lambda: LinUCB(2).update(0, 1.0, [np.nan]), ValueError, "NaN"),
-        (lambda: UCB1(3).values_, AttributeError, "not seen any data"),
+        (lambda: UCB1(3).values_, NotFittedError, "not seen any data"),
     ],
 )
 def test_bad_policy_input_is_rejected(make, error, match):

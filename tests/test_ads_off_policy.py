@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from smartmkt_helpers.ads.off_policy import (
-    doubly_robust,
     empirical_policy,
     ipw,
     off_policy_summary,
@@ -15,6 +14,11 @@ from smartmkt_helpers.ads.off_policy import (
 )
 
 N_ACTIONS = 5
+
+
+def _doubly_robust(rewards, logging_probs, target_probs, q_logged, q_target):
+    table = off_policy_summary(rewards, logging_probs, target_probs, q_logged, q_target)
+    return table.loc["DR", "estimate"]
 
 
 def _synthetic_logs(n_logs: int, n_rows: int, seed: int = 0):
@@ -40,14 +44,14 @@ def test_ipw_and_dr_are_unbiased_and_snipw_close():
     q_target = (target * bad_model).sum(axis=1)[contexts]
     ipw_values = np.array([ipw(r, a, b) for r, a, b in zip(rewards, p, pi)])
     snipw_values = np.array([snipw(r, a, b) for r, a, b in zip(rewards, p, pi)])
-    dr_values = np.array([doubly_robust(*row) for row in zip(rewards, p, pi, q_logged, q_target)])
+    dr_values = np.array([_doubly_robust(*row) for row in zip(rewards, p, pi, q_logged, q_target)])
     for values in (ipw_values, dr_values):
         standard_error = values.std(ddof=1) / np.sqrt(len(values))
         assert abs(values.mean() - truth) < 4 * standard_error
     assert abs(snipw_values.mean() - truth) < 0.01
     # with the true reward model DR varies less than IPW
     dr_true = np.array([
-        doubly_robust(r, a, b, ctr[c, x], (target * ctr).sum(axis=1)[c])
+        _doubly_robust(r, a, b, ctr[c, x], (target * ctr).sum(axis=1)[c])
         for r, a, b, c, x in zip(rewards, p, pi, contexts, actions)
     ])
     assert dr_true.std() < 0.9 * ipw_values.std()
@@ -74,7 +78,7 @@ def test_summary_table_and_bootstrap():
     q_logged = ctr[contexts, actions][0]
     q_target = (target * ctr).sum(axis=1)[contexts][0]
     normal = off_policy_summary(rewards[0], p, pi, q_logged, q_target)
-    boot = off_policy_summary(rewards[0], p, pi, q_logged, q_target, n_bootstrap=300, random_state=0)
+    boot = off_policy_summary(rewards[0], p, pi, q_logged, q_target, n_resamples=300, random_state=0)
     assert list(normal.index) == ["IPW", "SNIPW", "DR"]
     assert (normal["ci_lower"] < normal["estimate"]).all()
     assert (normal["estimate"] < normal["ci_upper"]).all()
@@ -121,14 +125,14 @@ def test_bad_summary_and_policy_input_is_rejected():
         off_policy_summary([1, 0], [0.5, 0.5], [1, 0], q_logged=[0.1, 0.1])
     with pytest.raises(ValueError, match="confidence"):
         off_policy_summary([1, 0], [0.5, 0.5], [1, 0], confidence=1.5)
-    with pytest.raises(ValueError, match="n_bootstrap"):
-        off_policy_summary([1, 0], [0.5, 0.5], [1, 0], n_bootstrap=-1)
+    with pytest.raises(ValueError, match="n_resamples"):
+        off_policy_summary([1, 0], [0.5, 0.5], [1, 0], n_resamples=-1)
     with pytest.raises(ValueError, match="q_logged"):
-        doubly_robust([1, 0], [0.5, 0.5], [1, 0], [0.1], [0.1, 0.1])
+        off_policy_summary([1, 0], [0.5, 0.5], [1, 0], q_logged=[0.1], q_target=[0.1, 0.1])
     log = pd.DataFrame({"item_id": [0, 5], "position": [1, 1]})
     with pytest.raises(ValueError, match="item_id"):
         empirical_policy(log, n_actions=3)
-    with pytest.raises(ValueError, match="missing the column"):
+    with pytest.raises(ValueError, match="has no column"):
         empirical_policy(log.drop(columns="position"), n_actions=6)
     with pytest.raises(ValueError, match="empty"):
         empirical_policy(log.iloc[:0], n_actions=6)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from smartmkt_helpers import campaign
-from smartmkt_helpers.campaign import simulate_campaign
-from smartmkt_helpers.simulate import Shop
+from smartmkt_helpers.simulate import Shop, campaign
+from smartmkt_helpers.simulate.campaign import simulate_campaign
 from smartmkt_helpers.simulate.shop import CATEGORIES
 
 
@@ -18,7 +17,7 @@ def shop() -> Shop:
 
 def test_outcomes_follow_the_true_probabilities(shop):
     everyone = np.ones(4_000, dtype=bool)
-    rates = [simulate_campaign(shop, everyone, "beauty", seed=s).frame["purchased"].mean() for s in range(5)]
+    rates = [simulate_campaign(shop, everyone, "beauty", random_state=s).frame["purchased"].mean() for s in range(5)]
     truth = simulate_campaign(shop, everyone, "beauty").truth
     expected = truth["p_purchase_contacted"].mean()
     standard_error = np.sqrt(expected * (1 - expected) / 4_000 / 5)
@@ -27,11 +26,11 @@ def test_outcomes_follow_the_true_probabilities(shop):
 
 def test_only_contacted_customers_get_the_email_effect(shop):
     contacted = np.arange(4_000) % 2 == 0
-    result = simulate_campaign(shop, contacted, "home", seed=3)
+    result = simulate_campaign(shop, contacted, "home", random_state=3)
     frame, truth = result.frame, result.truth
     assert frame["contacted"].tolist() == contacted.tolist()
     # the truth is the same whoever is contacted; outcomes are not
-    other = simulate_campaign(shop, ~contacted, "home", seed=3)
+    other = simulate_campaign(shop, ~contacted, "home", random_state=3)
     assert other.truth.equals(truth)
     assert not other.frame["purchased"].equals(frame["purchased"])
     assert (frame.loc[frame["purchased"] == 0, "revenue"] == 0).all()
@@ -59,7 +58,7 @@ def test_a_relevant_category_works_better(shop):
 
 def test_mean_basket_matches_the_constant(shop):
     everyone = np.ones(4_000, dtype=bool)
-    frame = simulate_campaign(shop, everyone, "beauty", seed=0).frame
+    frame = simulate_campaign(shop, everyone, "beauty", random_state=0).frame
     bought = frame["purchased"] == 1
     spend_level = shop.customers["spend_level"].to_numpy()[bought.to_numpy()]
     ratio = frame.loc[bought, "revenue"].to_numpy() / (campaign.BASKET_VALUE * spend_level)
@@ -68,8 +67,8 @@ def test_mean_basket_matches_the_constant(shop):
 
 def test_same_seed_same_outcomes(shop):
     contacted = np.arange(4_000) % 3 == 0
-    first = simulate_campaign(shop, contacted, "toys & games", seed=11).frame
-    assert first.equals(simulate_campaign(shop, contacted, "toys & games", seed=11).frame)
+    first = simulate_campaign(shop, contacted, "toys & games", random_state=11).frame
+    assert first.equals(simulate_campaign(shop, contacted, "toys & games", random_state=11).frame)
 
 
 @pytest.mark.parametrize(

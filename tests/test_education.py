@@ -8,6 +8,7 @@ import pytest
 
 from smartmkt_helpers import education
 from smartmkt_helpers.exercises import check_exercise
+from smartmkt_helpers.simulate.adaptive_testing import simulate_adaptive_test
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def log() -> pd.DataFrame:
 
 
 def test_dkt_arrays_encode_previous_answer_and_targets(log):
-    arrays = education.dkt_arrays(log, num_skills=3, max_length=4)
+    arrays = education.dkt_arrays(log, n_skills=3, max_length=4)
     start = 2 * 3 + 1
     # student 1: (1, wrong), (2, right), (1, right), (1, right)
     assert arrays.inputs[0].tolist() == [start, 1, 2 + 3, 1 + 3]
@@ -39,7 +40,7 @@ def test_dkt_arrays_encode_previous_answer_and_targets(log):
 
 
 def test_dkt_arrays_rows_point_back_to_every_answer_once(log):
-    arrays = education.dkt_arrays(log, num_skills=3, max_length=3)
+    arrays = education.dkt_arrays(log, n_skills=3, max_length=3)
     real = arrays.rows[arrays.mask > 0]
     assert sorted(real.tolist()) == list(range(len(log)))
     np.testing.assert_array_equal(
@@ -47,13 +48,13 @@ def test_dkt_arrays_rows_point_back_to_every_answer_once(log):
 
 
 def test_dkt_arrays_windows_restart_from_the_start_token(log):
-    arrays = education.dkt_arrays(log, num_skills=3, max_length=2)
+    arrays = education.dkt_arrays(log, n_skills=3, max_length=2)
     assert arrays.inputs.shape == (3, 2)
     assert (arrays.inputs[:, 0] == 7).all()
 
 
 def test_dkt_arrays_pads_rows_to_a_batch_multiple(log):
-    arrays = education.dkt_arrays(log, num_skills=3, max_length=4, batch_multiple=8)
+    arrays = education.dkt_arrays(log, n_skills=3, max_length=4, batch_multiple=8)
     assert arrays.inputs.shape == (8, 4)
     assert arrays.mask[2:].sum() == 0
 
@@ -61,10 +62,10 @@ def test_dkt_arrays_pads_rows_to_a_batch_multiple(log):
 @pytest.mark.parametrize(
     ("change", "error", "match"),
     [
-        (lambda f: f.drop(columns="step"), ValueError, "missing the column"),
+        (lambda f: f.drop(columns="step"), ValueError, "has no column"),
         (lambda f: f.iloc[:0], ValueError, "empty"),
-        (lambda f: f.assign(skill_id=f["skill_id"] + 5), ValueError, "1..num_skills"),
-        (lambda f: f.assign(skill_id=0), ValueError, "1..num_skills"),
+        (lambda f: f.assign(skill_id=f["skill_id"] + 5), ValueError, "1..n_skills"),
+        (lambda f: f.assign(skill_id=0), ValueError, "1..n_skills"),
         (lambda f: f.assign(correct=2), ValueError, "only 0 and 1"),
         (lambda f: f.assign(correct=np.nan), ValueError, "NaN"),
         (lambda f: f.to_numpy(), TypeError, "DataFrame"),
@@ -72,16 +73,16 @@ def test_dkt_arrays_pads_rows_to_a_batch_multiple(log):
 )
 def test_dkt_arrays_rejects_bad_answers(log, change, error, match):
     with pytest.raises(error, match=match):
-        education.dkt_arrays(change(log), num_skills=3)
+        education.dkt_arrays(change(log), n_skills=3)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"num_skills": 0}, ValueError, "num_skills"),
-        ({"num_skills": 3, "max_length": 0}, ValueError, "max_length"),
-        ({"num_skills": 3.5}, TypeError, "num_skills"),
-        ({"num_skills": 3, "batch_multiple": 0}, ValueError, "batch_multiple"),
+        ({"n_skills": 0}, ValueError, "n_skills"),
+        ({"n_skills": 3, "max_length": 0}, ValueError, "max_length"),
+        ({"n_skills": 3.5}, TypeError, "n_skills"),
+        ({"n_skills": 3, "batch_multiple": 0}, ValueError, "batch_multiple"),
     ],
 )
 def test_dkt_arrays_rejects_bad_sizes(log, kwargs, error, match):
@@ -207,7 +208,7 @@ def test_adaptive_test_beats_a_fixed_test():
     ability = rng.normal(size=800)
 
     def rmse(rule):
-        log = education.simulate_adaptive_test(ability, a, b, 15, rule=rule, seed=1)
+        log = simulate_adaptive_test(ability, a, b, 15, rule=rule, random_state=1)
         last = log[log["question"] == 15]
         return np.sqrt(((last["estimate"] - last["true_ability"]) ** 2).mean())
 
@@ -217,39 +218,39 @@ def test_adaptive_test_beats_a_fixed_test():
 
 def test_adaptive_test_never_repeats_an_item_and_fixed_test_is_the_same_for_all():
     a, b = np.ones(12), np.linspace(-2, 2, 12)
-    log = education.simulate_adaptive_test([-1.0, 0.0, 2.0], a, b, 12)
+    log = simulate_adaptive_test([-1.0, 0.0, 2.0], a, b, 12)
     assert (log.groupby("examinee")["item"].nunique() == 12).all()
-    fixed = education.simulate_adaptive_test([-1.0, 2.0], a, b, 4, rule="fixed")
+    fixed = simulate_adaptive_test([-1.0, 2.0], a, b, 4, rule="fixed")
     items = fixed.pivot(index="question", columns="examinee", values="item")
     assert (items[0] == items[1]).all()
 
 
 def test_adaptive_test_is_reproducible():
     a, b = np.ones(20), np.linspace(-2, 2, 20)
-    first = education.simulate_adaptive_test([0.3, -0.4], a, b, 5, seed=3)
-    second = education.simulate_adaptive_test([0.3, -0.4], a, b, 5, seed=3)
+    first = simulate_adaptive_test([0.3, -0.4], a, b, 5, random_state=3)
+    second = simulate_adaptive_test([0.3, -0.4], a, b, 5, random_state=3)
     pd.testing.assert_frame_equal(first, second)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"num_questions": 11}, ValueError, "larger than the item bank"),
-        ({"num_questions": 0}, ValueError, "num_questions"),
-        ({"num_questions": 2, "rule": "greedy"}, ValueError, "rule must be"),
-        ({"num_questions": 2, "true_difficulty": np.zeros(3)}, ValueError, "same length"),
+        ({"n_questions": 11}, ValueError, "larger than the item bank"),
+        ({"n_questions": 0}, ValueError, "n_questions"),
+        ({"n_questions": 2, "rule": "greedy"}, ValueError, "rule must be"),
+        ({"n_questions": 2, "true_difficulty": np.zeros(3)}, ValueError, "true_difficulty has 3 values"),
     ],
 )
 def test_adaptive_test_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
-        education.simulate_adaptive_test([0.0], np.ones(10), np.zeros(10), **kwargs)
+        simulate_adaptive_test([0.0], np.ones(10), np.zeros(10), **kwargs)
 
 
 def test_adaptive_test_rejects_bad_abilities():
     with pytest.raises(ValueError, match="true_ability"):
-        education.simulate_adaptive_test([], np.ones(3), np.zeros(3), 1)
+        simulate_adaptive_test([], np.ones(3), np.zeros(3), 1)
     with pytest.raises(ValueError, match="true_ability"):
-        education.simulate_adaptive_test([np.nan], np.ones(3), np.zeros(3), 1)
+        simulate_adaptive_test([np.nan], np.ones(3), np.zeros(3), 1)
 
 
 # --------------------------------------------------------------------------
@@ -381,7 +382,7 @@ def test_bkt_unknown_skill_gets_the_median_parameters():
 def test_bkt_rejects_bad_input(log):
     with pytest.raises(ValueError, match="not fitted"):
         education.BayesianKnowledgeTracing().predict_proba(log)
-    with pytest.raises(ValueError, match="missing the column"):
+    with pytest.raises(ValueError, match="has no column"):
         education.BayesianKnowledgeTracing().fit(log.drop(columns="step"))
     with pytest.raises(ValueError, match="only 0 and 1"):
         education.BayesianKnowledgeTracing().fit(log.assign(correct=2))

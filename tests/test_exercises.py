@@ -41,7 +41,7 @@ def test_ctr_by_creative(ad_log):
 
 
 def test_ctr_by_creative_rejects_a_log_without_clicks(ad_log):
-    with pytest.raises(ValueError, match="ad_log is missing the column\\(s\\) clicks"):
+    with pytest.raises(ValueError, match="ad_log has no column\\(s\\) \\['clicks'\\]"):
         check_exercise("0.1", None, ad_log=ad_log.drop(columns="clicks"))
 
 
@@ -127,5 +127,5 @@ def test_weekend_lift(events):
 
 
 def test_event_checks_name_a_missing_column(events):
-    with pytest.raises(ValueError, match="events is missing the column"):
+    with pytest.raises(ValueError, match="events has no column"):
         check_exercise("1.3", 1.0, events=events.drop(columns="timestamp"))

@@ -23,9 +23,9 @@ def test_als_factor_megabytes_right_and_named_mistakes():
     assert not doubles and "32-bit" in doubles.message
 
 
-@pytest.mark.parametrize("bad", [0, -3, 2.5, True])
-def test_the_checks_refuse_bad_sizes(bad):
-    with pytest.raises(ValueError, match="num_items"):
+@pytest.mark.parametrize(("bad", "error"), [(0, ValueError), (-3, ValueError), (2.5, TypeError), (True, TypeError)])
+def test_the_checks_refuse_bad_sizes(bad, error):
+    with pytest.raises(error, match="num_items"):
         check_exercise("13.1", 1.0, num_items=bad)
-    with pytest.raises(ValueError, match="rank"):
+    with pytest.raises(error, match="rank"):
         check_exercise("13.2", 1.0, num_users=10, num_items=10, rank=bad)

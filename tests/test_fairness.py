@@ -29,14 +29,14 @@ def test_group_rates_by_hand(decisions):
 
 def test_group_rates_custom_columns_and_booleans():
     table = pd.DataFrame({"sex": ["f", "m"], "yes": [True, False], "repaid": [True, True]})
-    rates = fairness.group_rates(table, group_col="sex", decision_col="yes", label_col="repaid")
+    rates = fairness.group_rates(table, col_group="sex", col_decision="yes", col_label="repaid")
     assert rates["true_positive_rate"].tolist() == [1.0, 0.0]
     assert rates["false_positive_rate"].isna().all()  # no bad cases: undefined
     assert rates.index.name == "sex"
 
 
 def test_group_rates_rejects_bad_input(decisions):
-    with pytest.raises(ValueError, match="missing the column"):
+    with pytest.raises(ValueError, match="has no column"):
         fairness.group_rates(decisions.drop(columns="good"))
     with pytest.raises(ValueError, match="only 0 and 1"):
         fairness.group_rates(decisions.assign(approved=2))

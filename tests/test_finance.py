@@ -8,6 +8,7 @@ import pytest
 
 from smartmkt_helpers import finance
 from smartmkt_helpers.exercises import check_exercise
+from smartmkt_helpers.simulate import robo_adviser
 
 # --------------------------------------------------------------------------
 # expected cost and thresholds
@@ -134,7 +135,7 @@ def test_alert_budget_ranks_within_each_day(alert_log):
 
 def test_alert_budget_weighs_frauds_by_amount(alert_log):
     log = alert_log.assign(amount=[5.0, 10.0, 30.0, 1.0, 60.0])
-    table = finance.alert_budget_table(log, [1, 2, 3], amount_col="amount")
+    table = finance.alert_budget_table(log, [1, 2, 3], col_amount="amount")
     assert table["amount_caught"].tolist() == pytest.approx([0, 70, 100])
     assert table["amount_recall"].tolist() == pytest.approx([0, 0.7, 1])
     assert "amount_recall" not in finance.alert_budget_table(log, [1]).columns
@@ -147,15 +148,15 @@ def test_alert_budget_weighs_frauds_by_amount(alert_log):
 )
 def test_alert_budget_rejects_bad_amounts(alert_log, amounts, error, match):
     with pytest.raises(error, match=match):
-        finance.alert_budget_table(alert_log.assign(amount=amounts), [1], amount_col="amount")
-    with pytest.raises(ValueError, match="missing the column"):
-        finance.alert_budget_table(alert_log, [1], amount_col="amount")
+        finance.alert_budget_table(alert_log.assign(amount=amounts), [1], col_amount="amount")
+    with pytest.raises(ValueError, match="has no column"):
+        finance.alert_budget_table(alert_log, [1], col_amount="amount")
 
 
 def test_alert_budget_custom_column_names(alert_log):
     renamed = alert_log.rename(columns={"score": "risk", "is_fraud": "bad", "timestamp": "when"})
     table = finance.alert_budget_table(
-        renamed, [2], score_col="risk", label_col="bad", time_col="when"
+        renamed, [2], col_score="risk", col_label="bad", col_timestamp="when"
     )
     assert table["caught"].tolist() == [2]
 
@@ -163,7 +164,7 @@ def test_alert_budget_custom_column_names(alert_log):
 @pytest.mark.parametrize(
     "change, error, match",
     [
-        (lambda f: f.drop(columns="score"), ValueError, "missing the column"),
+        (lambda f: f.drop(columns="score"), ValueError, "has no column"),
         (lambda f: f.iloc[:0], ValueError, "frame is empty"),
         (lambda f: f.assign(timestamp="2024-01-01"), TypeError, "must hold datetimes"),
         (lambda f: f.assign(is_fraud=[0, 1, 2, 0, 1]), ValueError, "only 0 and 1"),
@@ -191,19 +192,19 @@ def test_alert_budget_rejects_non_frames():
 
 
 def test_questionnaire_shapes_scale_and_determinism():
-    answers, truth = finance.simulate_risk_questionnaire(300, num_occasions=2, seed=3)
-    assert answers.shape == (600, 2 + len(finance.QUESTIONNAIRE))
-    values = answers[finance.QUESTIONNAIRE["question"]].to_numpy()
+    answers, truth = robo_adviser.simulate_risk_questionnaire(300, n_occasions=2, random_state=3)
+    assert answers.shape == (600, 2 + len(robo_adviser.QUESTIONNAIRE))
+    values = answers[robo_adviser.QUESTIONNAIRE["question"]].to_numpy()
     assert values.min() >= 1 and values.max() <= 5
     assert set(truth["true_profile"].unique()) == {"cautious", "balanced", "adventurous"}
-    again, _ = finance.simulate_risk_questionnaire(300, num_occasions=2, seed=3)
+    again, _ = robo_adviser.simulate_risk_questionnaire(300, n_occasions=2, random_state=3)
     pd.testing.assert_frame_equal(answers, again)
-    other, _ = finance.simulate_risk_questionnaire(300, num_occasions=2, seed=4)
+    other, _ = robo_adviser.simulate_risk_questionnaire(300, n_occasions=2, random_state=4)
     assert not answers.equals(other)
 
 
 def test_questionnaire_answers_follow_the_latent_traits():
-    answers, truth = finance.simulate_risk_questionnaire(3000, seed=0)
+    answers, truth = robo_adviser.simulate_risk_questionnaire(3000, random_state=0)
     willing = answers[["q1_fall_reaction", "q2_tradeoff", "q3_experience"]].mean(axis=1)
     able = answers[["q4_horizon", "q5_income", "q6_reserve"]].mean(axis=1)
     assert np.corrcoef(willing, truth["willingness"])[0, 1] > 0.8
@@ -213,7 +214,7 @@ def test_questionnaire_answers_follow_the_latent_traits():
 
 
 def test_questionnaire_without_noise_is_repeatable_across_occasions():
-    answers, _ = finance.simulate_risk_questionnaire(50, num_occasions=2, answer_noise=0, seed=0)
+    answers, _ = robo_adviser.simulate_risk_questionnaire(50, n_occasions=2, answer_noise=0, random_state=0)
     first = answers[answers["occasion"] == 1].drop(columns="occasion").reset_index(drop=True)
     second = answers[answers["occasion"] == 2].drop(columns="occasion").reset_index(drop=True)
     pd.testing.assert_frame_equal(first, second)
@@ -222,29 +223,29 @@ def test_questionnaire_without_noise_is_repeatable_across_occasions():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"num_customers": 0}, ValueError, "num_customers must be >= 1"),
-        ({"num_customers": 2.5}, TypeError, "num_customers must be an integer"),
-        ({"num_occasions": 0}, ValueError, "num_occasions"),
+        ({"n_customers": 0}, ValueError, "n_customers must be at least 1"),
+        ({"n_customers": 2.5}, TypeError, "n_customers must be an integer"),
+        ({"n_occasions": 0}, ValueError, "n_occasions"),
         ({"answer_noise": -1}, ValueError, "answer_noise"),
-        ({"seed": -1}, ValueError, "seed"),
+        ({"random_state": -1}, ValueError, "random_state"),
     ],
 )
 def test_questionnaire_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
-        finance.simulate_risk_questionnaire(**{"num_customers": 10, **kwargs})
+        robo_adviser.simulate_risk_questionnaire(**{"n_customers": 10, **kwargs})
 
 
 def test_asset_returns_are_reproducible_and_roughly_as_assumed():
-    returns = finance.simulate_asset_returns(12 * 400, seed=0)
-    pd.testing.assert_frame_equal(returns, finance.simulate_asset_returns(12 * 400, seed=0))
+    returns = robo_adviser.simulate_asset_returns(12 * 400, random_state=0)
+    pd.testing.assert_frame_equal(returns, robo_adviser.simulate_asset_returns(12 * 400, random_state=0))
     annual_vol = returns.std() * np.sqrt(12)
-    expected = finance.ASSET_ASSUMPTIONS["annual_volatility"]
+    expected = robo_adviser.ASSET_ASSUMPTIONS["annual_volatility"]
     assert np.allclose(annual_vol, expected, rtol=0.1)
     assert returns["equities"].mean() > returns["bonds"].mean() > returns["cash"].mean()
     with pytest.raises(ValueError, match="degrees_of_freedom must be > 2"):
-        finance.simulate_asset_returns(12, degrees_of_freedom=2)
-    with pytest.raises(ValueError, match="num_months"):
-        finance.simulate_asset_returns(0)
+        robo_adviser.simulate_asset_returns(12, degrees_of_freedom=2)
+    with pytest.raises(ValueError, match="n_months"):
+        robo_adviser.simulate_asset_returns(0)
 
 
 def test_portfolio_summary_by_hand():
@@ -313,12 +314,12 @@ def test_exercise_9_3_per_day_budget(alert_log):
     table = finance.alert_budget_table(alert_log, [5])
     assert check_exercise("9.3", int(table["caught"].iloc[0]), test_log=log, scores=scores)
     assert not check_exercise("9.3", 99, test_log=log, scores=scores)
-    with pytest.raises(ValueError, match="missing the column"):
+    with pytest.raises(ValueError, match="has no column"):
         check_exercise("9.3", 1, test_log=log.drop(columns="is_fraud"), scores=scores)
 
 
 def test_exercise_9_4_annualised_volatility():
-    returns = finance.simulate_asset_returns(60, seed=1)
+    returns = robo_adviser.simulate_asset_returns(60, random_state=1)
     monthly = 0.6 * returns["equities"] + 0.4 * returns["bonds"]
     assert check_exercise("9.4", monthly.std() * np.sqrt(12), returns=returns)
     assert "square root of 12" in check_exercise("9.4", monthly.std(), returns=returns).message

@@ -76,7 +76,7 @@ def test_session_prefixes_needs_a_pair():
 
 
 def test_transition_recommender_counts_and_backs_off():
-    model = TransitionRecommender(num_items=5, popularity_weight=0.01)
+    model = TransitionRecommender(n_items=5, popularity_weight=0.01)
     model.fit([[1, 2], [1, 2], [1, 3], [4]])
     assert model.transitions_[1, 2] == 2 and model.transitions_[2, 1] == 2
     scores = model.predict_scores([1, 4])
@@ -87,20 +87,20 @@ def test_transition_recommender_counts_and_backs_off():
 
 
 def test_transition_recommender_directed():
-    model = TransitionRecommender(num_items=4, symmetric=False).fit([[1, 2]])
+    model = TransitionRecommender(n_items=4, symmetric=False).fit([[1, 2]])
     assert model.transitions_[1, 2] == 1 and model.transitions_[2, 1] == 0
 
 
 def test_transition_recommender_bad_input():
-    with pytest.raises(ValueError, match="num_items"):
-        TransitionRecommender(num_items=1).fit([[1]])
+    with pytest.raises(ValueError, match="n_items"):
+        TransitionRecommender(n_items=1).fit([[1]])
     with pytest.raises(ValueError, match="popularity_weight"):
-        TransitionRecommender(num_items=3, popularity_weight=-1).fit([[1]])
+        TransitionRecommender(n_items=3, popularity_weight=-1).fit([[1]])
     with pytest.raises(ValueError, match="out of range"):
-        TransitionRecommender(num_items=3).fit([[1, 3]])
+        TransitionRecommender(n_items=3).fit([[1, 3]])
     with pytest.raises(ValueError, match="not fitted"):
-        TransitionRecommender(num_items=3).predict_scores([1])
-    model = TransitionRecommender(num_items=3).fit([[1, 2]])
+        TransitionRecommender(n_items=3).predict_scores([1])
+    model = TransitionRecommender(n_items=3).fit([[1, 2]])
     with pytest.raises(ValueError, match="unknown item"):
         model.predict_scores([3])
     with pytest.raises(ValueError, match="non-empty"):

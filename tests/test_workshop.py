@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartmkt_helpers.workshop import CORRECT, INCORRECT, UNANSWERED, CheckResult, check_answer
+from smartmkt_helpers.exercises.checking import CORRECT, INCORRECT, UNANSWERED, CheckResult, check_answer
 
 
 @pytest.mark.parametrize("answer", [None, ...])

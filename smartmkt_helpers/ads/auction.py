@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartmkt_helpers._checks import vector
+
 __all__ = [
     "IMPRESSIONS_PER_CPM",
     "bid_from_value",
@@ -45,18 +47,10 @@ __all__ = [
 IMPRESSIONS_PER_CPM = 1_000
 
 
-def _as_vector(values: Any, name: str, *, allow_zero: bool = True) -> np.ndarray:
-    array = np.asarray(values, dtype=float) if not isinstance(values, pd.Series) else values.to_numpy(dtype=float)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (one value per impression), got shape {array.shape}")
-    if len(array) == 0:
-        raise ValueError(f"{name} is empty")
-    if np.isnan(array).any():
-        raise ValueError(f"{name} contains NaN")
-    if np.isinf(array).any():
-        raise ValueError(f"{name} contains infinite values")
-    if (array < 0).any() or (not allow_zero and (array == 0).any()):
-        raise ValueError(f"{name} must be {'non-negative' if allow_zero else 'positive'}")
+def _non_negative(values: Any, name: str) -> np.ndarray:
+    array = vector(values, name, what="one per impression")
+    if (array < 0).any():
+        raise ValueError(f"{name} must be non-negative")
     return array
 
 
@@ -80,7 +74,7 @@ def bid_from_value(p_click: Any, value_per_click: float, *, multiplier: float = 
     >>> bid_from_value([0.01, 0.03], value_per_click=0.5, multiplier=0.5).tolist()
     [2.5, 7.5]
     """
-    p = _as_vector(p_click, "p_click")
+    p = _non_negative(p_click, "p_click")
     if (p > 1).any():
         raise ValueError("p_click must hold probabilities between 0 and 1")
     value = _check_non_negative_number("value_per_click", value_per_click)
@@ -91,13 +85,13 @@ def bid_from_value(p_click: Any, value_per_click: float, *, multiplier: float = 
 def rival_bids(
     p_click: Any,
     *,
-    num_bidders: int,
+    n_bidders: int,
     value_per_click: float,
     noise_sd: float = 0.5,
     value_sd: float = 0.3,
-    seed: int = 0,
+    random_state: int | None = 0,
 ) -> np.ndarray:
-    """Simulate the CPM bids of ``num_bidders`` competing value bidders.
+    """Simulate the CPM bids of ``n_bidders`` competing value bidders.
 
     Each rival bids its own value of a click times its own, noisy estimate
     of the click probability: ``value_j x p_click x LogNormal(0, noise_sd^2)``,
@@ -107,24 +101,24 @@ def rival_bids(
     Returns
     -------
     numpy.ndarray
-        Shape (impressions, num_bidders).
+        Shape (impressions, n_bidders).
 
     Examples
     --------
-    >>> rival_bids([0.01, 0.02, 0.03], num_bidders=4, value_per_click=1.0).shape
+    >>> rival_bids([0.01, 0.02, 0.03], n_bidders=4, value_per_click=1.0).shape
     (3, 4)
     """
-    p = _as_vector(p_click, "p_click")
+    p = _non_negative(p_click, "p_click")
     if (p > 1).any():
         raise ValueError("p_click must hold probabilities between 0 and 1")
-    if isinstance(num_bidders, bool) or not isinstance(num_bidders, numbers.Integral) or num_bidders < 1:
-        raise ValueError(f"num_bidders must be a positive integer, got {num_bidders!r}")
+    if isinstance(n_bidders, bool) or not isinstance(n_bidders, numbers.Integral) or n_bidders < 1:
+        raise ValueError(f"n_bidders must be a positive integer, got {n_bidders!r}")
     value = _check_non_negative_number("value_per_click", value_per_click)
     noise_sd = _check_non_negative_number("noise_sd", noise_sd)
     value_sd = _check_non_negative_number("value_sd", value_sd)
-    rng = np.random.default_rng(seed)
-    values = value * rng.lognormal(0.0, value_sd, num_bidders)
-    estimates = p[:, None] * rng.lognormal(0.0, noise_sd, (len(p), num_bidders))
+    rng = np.random.default_rng(random_state)
+    values = value * rng.lognormal(0.0, value_sd, n_bidders)
+    estimates = p[:, None] * rng.lognormal(0.0, noise_sd, (len(p), n_bidders))
     return values[None, :] * estimates * IMPRESSIONS_PER_CPM
 
 
@@ -168,7 +162,7 @@ def run_auction(
     >>> run_auction([3.0, 3.0], rivals, pricing="first")["price"].tolist()
     [3.0, 0.0]
     """
-    ours = _as_vector(bids, "bids")
+    ours = _non_negative(bids, "bids")
     rivals = np.asarray(competing_bids, dtype=float)
     if rivals.ndim == 2:
         if rivals.shape[1] == 0:
@@ -182,11 +176,11 @@ def run_auction(
             raise ValueError(f"competing_bids has {len(highest)} values but bids has {len(ours)}")
     else:
         raise ValueError(f"competing_bids must be 1-D or 2-D, got shape {rivals.shape}")
-    highest = _as_vector(highest, "competing_bids")
+    highest = _non_negative(highest, "competing_bids")
     if np.ndim(reserve_price) == 0:
         reserve = np.full(len(ours), _check_non_negative_number("reserve_price", reserve_price))
     else:
-        reserve = _as_vector(reserve_price, "reserve_price")
+        reserve = _non_negative(reserve_price, "reserve_price")
         if len(reserve) != len(ours):
             raise ValueError(f"reserve_price has {len(reserve)} values but bids has {len(ours)}")
     if pricing not in ("second", "first"):
@@ -217,8 +211,8 @@ def auction_summary(won: Any, price: Any, p_click: Any, *, clicks: Any = None) -
     won = np.asarray(won)
     if won.dtype != bool:
         raise TypeError(f"won must be a boolean array, got dtype {won.dtype}")
-    prices = _as_vector(price, "price")
-    p = _as_vector(p_click, "p_click")
+    prices = _non_negative(price, "price")
+    p = _non_negative(p_click, "p_click")
     if not (len(won) == len(prices) == len(p)):
         raise ValueError(f"won, price and p_click must have the same length, got {len(won)}, {len(prices)}, {len(p)}")
     spend = prices[won].sum() / IMPRESSIONS_PER_CPM
@@ -231,7 +225,7 @@ def auction_summary(won: Any, price: Any, p_click: Any, *, clicks: Any = None) -
         "cost_per_click": float(spend / expected_clicks) if expected_clicks > 0 else np.nan,
     }
     if clicks is not None:
-        observed = _as_vector(clicks, "clicks")
+        observed = _non_negative(clicks, "clicks")
         if len(observed) != len(won):
             raise ValueError(f"clicks has {len(observed)} values but won has {len(won)}")
         summary["clicks"] = float(observed[won].sum())
@@ -265,7 +259,7 @@ def shade_bids(values: Any, win_rate: Any, multipliers: Any) -> np.ndarray:
     >>> shade_bids([4.0, 8.0], uniform_rivals, [0.25, 0.5, 0.75, 1.0]).tolist()
     [2.0, 4.0]
     """
-    value = _as_vector(values, "values")
+    value = _non_negative(values, "values")
     grid = np.asarray(multipliers, dtype=float)
     if grid.ndim != 1 or len(grid) == 0 or np.isnan(grid).any() or (grid < 0).any():
         raise ValueError("multipliers must be a non-empty 1-D array of non-negative numbers")

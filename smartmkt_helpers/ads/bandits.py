@@ -41,7 +41,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import Bunch
+
+from smartmkt_helpers._checks import positive_int
 
 __all__ = [
     "ABTestThenCommit",
@@ -54,22 +58,20 @@ __all__ = [
 ]
 
 
-def _check_positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return int(value)
-
-
 def _argmax_random_ties(scores: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Index of the largest score along the last axis, ties broken at random."""
     is_max = scores >= scores.max(axis=-1, keepdims=True)
     return np.argmax(is_max * (1.0 + rng.random(scores.shape)), axis=-1)
 
 
-class _Bandit:
-    """Shared machinery: state arrays with one row per simulated run."""
+class _Bandit(BaseEstimator):
+    """Shared machinery: state arrays with one row per simulated run.
+
+    A policy is an online learner: it has no ``fit``; ``partial_fit`` and
+    ``update`` learn, ``select_arm`` acts. As a scikit-learn estimator its
+    parameters are those of ``__init__``, so ``clone`` gives a fresh policy
+    with the same settings.
+    """
 
     _needs_context = False
 
@@ -78,8 +80,8 @@ class _Bandit:
         self.random_state = random_state
 
     # ----- parameters and state ------------------------------------------------
-    def _validate_params(self) -> None:
-        _check_positive_int(self.n_arms, "n_arms")
+    def _check_params(self) -> None:
+        positive_int(self.n_arms, "n_arms")
 
     def _new_state(self, n_runs: int, n_features: int | None = None) -> dict:
         shape = (n_runs, self.n_arms)
@@ -98,7 +100,7 @@ class _Bandit:
     def _start(self, n_features: int | None = None) -> None:
         if hasattr(self, "state_"):
             return
-        self._validate_params()
+        self._check_params()
         self.rng_ = np.random.default_rng(self.random_state)
         self.state_ = self._new_state(1, n_features)
         self.t_ = 0
@@ -116,17 +118,10 @@ class _Bandit:
                          where=self.counts_ > 0)
 
     def _check_started(self) -> None:
+        # check_is_fitted needs a fit method, which an online policy has not
         if not hasattr(self, "state_"):
-            raise AttributeError(
-                f"this {type(self).__name__} has not seen any data yet: call "
-                "update() or partial_fit() first"
-            )
-
-    def reset(self) -> _Bandit:
-        """Forget everything learned; the next call starts afresh."""
-        for name in ("state_", "rng_", "t_", "counts_", "sums_"):
-            self.__dict__.pop(name, None)
-        return self
+            raise NotFittedError(f"this {type(self).__name__} has not seen any data yet: "
+                                 "call update() or partial_fit() first")
 
     # ----- the public, one-at-a-time interface -----------------------------------
     def _check_context(self, context: Any, n_rows: int | None = None) -> np.ndarray | None:
@@ -175,7 +170,7 @@ class _Bandit:
             raise TypeError(f"arms must be integers, got dtype {arms.dtype}")
         if not np.isfinite(rewards).all():
             raise ValueError("rewards contain NaN or infinite values")
-        self._validate_params()
+        self._check_params()
         if arms.min() < 0 or arms.max() >= self.n_arms:
             raise ValueError(
                 f"arm out of range: arms must lie in 0..{self.n_arms - 1}, got "
@@ -224,9 +219,9 @@ class ABTestThenCommit(_Bandit):
         super().__init__(n_arms, random_state)
         self.test_length = test_length
 
-    def _validate_params(self) -> None:
-        super()._validate_params()
-        _check_positive_int(self.test_length, "test_length")
+    def _check_params(self) -> None:
+        super()._check_params()
+        positive_int(self.test_length, "test_length")
 
     def _choose(self, state, t, rng, contexts):
         counts, sums = state["counts"], state["sums"]
@@ -263,8 +258,8 @@ class EpsilonGreedy(_Bandit):
         super().__init__(n_arms, random_state)
         self.epsilon = epsilon
 
-    def _validate_params(self) -> None:
-        super()._validate_params()
+    def _check_params(self) -> None:
+        super()._check_params()
         if not isinstance(self.epsilon, numbers.Real) or not 0 <= self.epsilon <= 1:
             raise ValueError(f"epsilon must be a number in [0, 1], got {self.epsilon!r}")
 
@@ -295,16 +290,16 @@ class UCB1(_Bandit):
     Examples
     --------
     >>> policy = UCB1(n_arms=2).partial_fit([0, 1, 0, 1], [1, 0, 1, 0])
-    >>> policy.upper_bounds_().round(3).tolist()
-    [2.177, 1.177]
+    >>> policy.values_.tolist(), policy.select_arm()
+    ([1.0, 0.0], 0)
     """
 
     def __init__(self, n_arms: int, exploration: float = 2.0, random_state: int | None = None):
         super().__init__(n_arms, random_state)
         self.exploration = exploration
 
-    def _validate_params(self) -> None:
-        super()._validate_params()
+    def _check_params(self) -> None:
+        super()._check_params()
         if not isinstance(self.exploration, numbers.Real) or self.exploration < 0:
             raise ValueError(f"exploration must be a non-negative number, got {self.exploration!r}")
 
@@ -312,11 +307,6 @@ class UCB1(_Bandit):
         safe = np.maximum(counts, 1)
         bound = sums / safe + np.sqrt(self.exploration * np.log(max(t, 1)) / safe)
         return np.where(counts > 0, bound, np.inf)
-
-    def upper_bounds_(self) -> np.ndarray:
-        """Each arm's current upper confidence bound (inf if never shown)."""
-        self._check_started()
-        return self._bounds(self.counts_, self.sums_, self.t_)
 
     def _choose(self, state, t, rng, contexts):
         return _argmax_random_ties(self._bounds(state["counts"], state["sums"], t), rng)
@@ -352,8 +342,8 @@ class ThompsonSampling(_Bandit):
         self.prior_alpha = prior_alpha
         self.prior_beta = prior_beta
 
-    def _validate_params(self) -> None:
-        super()._validate_params()
+    def _check_params(self) -> None:
+        super()._check_params()
         for name in ("prior_alpha", "prior_beta"):
             value = getattr(self, name)
             if not isinstance(value, numbers.Real) or not value > 0:
@@ -418,8 +408,8 @@ class LinUCB(_Bandit):
         self.alpha = alpha
         self.ridge = ridge
 
-    def _validate_params(self) -> None:
-        super()._validate_params()
+    def _check_params(self) -> None:
+        super()._check_params()
         if not isinstance(self.alpha, numbers.Real) or self.alpha < 0:
             raise ValueError(f"alpha must be a non-negative number, got {self.alpha!r}")
         if not isinstance(self.ridge, numbers.Real) or not self.ridge > 0:
@@ -520,8 +510,8 @@ def simulate_regret(
     """
     if not isinstance(policy, _Bandit):
         raise TypeError(f"policy must be a bandit policy of this module, got {type(policy).__name__}")
-    horizon = _check_positive_int(horizon, "horizon")
-    n_runs = _check_positive_int(n_runs, "n_runs")
+    horizon = positive_int(horizon, "horizon")
+    n_runs = positive_int(n_runs, "n_runs")
     means = np.asarray(true_means, dtype=float)
     if means.ndim == 1:
         means = means[np.newaxis, :]
@@ -534,7 +524,7 @@ def simulate_regret(
     n_types, n_arms = means.shape
     if n_arms != policy.n_arms:
         raise ValueError(f"true_means has {n_arms} arms but the policy has n_arms={policy.n_arms}")
-    policy._validate_params()
+    policy._check_params()
     if contexts is None:
         if n_types > 1:
             raise ValueError("true_means is 2-D: give contexts, one feature row per customer type")
@@ -612,7 +602,7 @@ def regret_bands(cumulative_regret: Any, lower: float = 0.1, upper: float = 0.9,
         raise ValueError(f"cumulative_regret must be a non-empty 2-D array (runs x rounds), got shape {values.shape}")
     if not 0 <= lower < upper <= 1:
         raise ValueError(f"need 0 <= lower < upper <= 1, got lower={lower}, upper={upper}")
-    every = _check_positive_int(every, "every")
+    every = positive_int(every, "every")
     keep = np.arange(0, values.shape[1], every)
     kept = values[:, keep]
     return pd.DataFrame(

@@ -24,7 +24,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> log = pd.DataFrame({"site": ["a", "b", "a"], "visits": [0.0, 3.0, None]})
->>> hasher = FieldHasher(["site"], numeric_columns=["visits"], num_buckets=64)
+>>> hasher = FieldHasher(["site"], numeric_columns=["visits"], n_buckets=64)
 >>> indices = hasher.fit_transform(log)
 >>> indices.shape
 (3, 2)
@@ -43,6 +43,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from smartmkt_helpers._checks import columns, positive_int
 
 __all__ = [
     "FieldHasher",
@@ -60,7 +64,6 @@ __all__ = [
 #: Key of pandas' SipHash: fixed, so that a token hashes to the same bucket
 #: on every machine and in every run.
 HASH_KEY = "smartmkt-ctr-key"
-_HASH_KEY = HASH_KEY
 MISSING_TOKEN = "missing"
 
 
@@ -87,24 +90,16 @@ def bucketize_counts(values: Any) -> np.ndarray:
     return tokens
 
 
-def _hash(tokens: np.ndarray, num_buckets: int) -> np.ndarray:
-    hashed = pd.util.hash_array(np.asarray(tokens, dtype=object), hash_key=_HASH_KEY)
-    return (hashed % np.uint64(num_buckets)).astype(np.int64)
+def _hash(tokens: np.ndarray, n_buckets: int) -> np.ndarray:
+    hashed = pd.util.hash_array(np.asarray(tokens, dtype=object), hash_key=HASH_KEY)
+    return (hashed % np.uint64(n_buckets)).astype(np.int64)
 
 
-def _check_positive_int(name: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
-class FieldHasher:
+class FieldHasher(TransformerMixin, BaseEstimator):
     """Hash each field of an impression log into one index of a shared space.
 
     Every field (column) of a row becomes one token, ``"<column>=<value>"``,
-    and the token is hashed into ``num_buckets`` buckets (the *hashing
+    and the token is hashed into ``n_buckets`` buckets (the *hashing
     trick*): no vocabulary to store, unseen values at prediction time still
     get an index, and the cost is that distinct tokens sometimes share a
     bucket. Counts are first bucketed on a log scale
@@ -116,7 +111,7 @@ class FieldHasher:
         Columns whose values are tokens (strings, integers).
     numeric_columns : sequence of str, default ()
         Columns of non-negative counts, bucketed before hashing.
-    num_buckets : int, default 2**15
+    n_buckets : int, default 2**15
         Size of the hashed index space.
 
     Attributes
@@ -128,7 +123,7 @@ class FieldHasher:
     --------
     >>> import pandas as pd
     >>> log = pd.DataFrame({"ad": ["x", "y"], "clicks_before": [1, 50]})
-    >>> FieldHasher(["ad"], numeric_columns=["clicks_before"], num_buckets=8).fit(log).fields_
+    >>> FieldHasher(["ad"], numeric_columns=["clicks_before"], n_buckets=8).fit(log).fields_
     ['ad', 'clicks_before']
     """
 
@@ -136,15 +131,15 @@ class FieldHasher:
         self,
         categorical_columns: Sequence[str],
         numeric_columns: Sequence[str] = (),
-        num_buckets: int = 2**15,
+        n_buckets: int = 2**15,
     ) -> None:
         self.categorical_columns = categorical_columns
         self.numeric_columns = numeric_columns
-        self.num_buckets = num_buckets
+        self.n_buckets = n_buckets
 
     def fit(self, frame: pd.DataFrame, y: Any = None) -> FieldHasher:
         """Check the columns and the settings; hashing learns nothing."""
-        _check_positive_int("num_buckets", self.num_buckets, minimum=2)
+        positive_int(self.n_buckets, "n_buckets", minimum=2)
         if isinstance(self.categorical_columns, str) or isinstance(self.numeric_columns, str):
             raise TypeError("categorical_columns and numeric_columns must be lists of column names")
         fields = list(self.categorical_columns) + list(self.numeric_columns)
@@ -157,18 +152,13 @@ class FieldHasher:
         return self
 
     def _check_frame(self, frame: pd.DataFrame, fields: list[str]) -> None:
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
-        missing = [column for column in fields if column not in frame.columns]
-        if missing:
-            raise ValueError(f"frame is missing the column(s) {', '.join(missing)}")
+        columns(frame, fields, "frame")
         if len(frame) == 0:
             raise ValueError("frame has no rows")
 
     def transform(self, frame: pd.DataFrame) -> np.ndarray:
         """Return an integer array (rows x fields) of bucket indices."""
-        if not hasattr(self, "fields_"):
-            raise RuntimeError("call fit before transform")
+        check_is_fitted(self, "fields_")
         self._check_frame(frame, self.fields_)
         columns = []
         for column in self.fields_:
@@ -177,15 +167,11 @@ class FieldHasher:
             else:
                 values = frame[column].astype(object).to_numpy()
                 values = np.where(pd.isna(values), MISSING_TOKEN, values.astype(str)).astype(object)
-            columns.append(_hash(column + "=" + values, self.num_buckets))
+            columns.append(_hash(column + "=" + values, self.n_buckets))
         return np.column_stack(columns)
 
-    def fit_transform(self, frame: pd.DataFrame, y: Any = None) -> np.ndarray:
-        """Fit, then transform ``frame``."""
-        return self.fit(frame).transform(frame)
 
-
-def _check_indices(indices: Any, num_buckets: int, name: str = "X") -> np.ndarray:
+def _check_indices(indices: Any, n_buckets: int, name: str = "X") -> np.ndarray:
     values = np.asarray(indices)
     if values.ndim != 2:
         raise ValueError(
@@ -195,14 +181,14 @@ def _check_indices(indices: Any, num_buckets: int, name: str = "X") -> np.ndarra
         raise ValueError(f"{name} is empty (shape {values.shape})")
     if values.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integer indices, got dtype {values.dtype}")
-    if values.min() < 0 or values.max() >= num_buckets:
+    if values.min() < 0 or values.max() >= n_buckets:
         raise ValueError(
-            f"{name} has indices outside [0, {num_buckets}); was it hashed with num_buckets={num_buckets}?"
+            f"{name} has indices outside [0, {n_buckets}); was it hashed with n_buckets={n_buckets}?"
         )
     return values.astype(np.int64)
 
 
-def one_hot(indices: Any, num_buckets: int) -> sp.csr_matrix:
+def one_hot(indices: Any, n_buckets: int) -> sp.csr_matrix:
     """Sparse 0/1 design matrix with one column per bucket.
 
     A row has a 1 in the bucket of each of its fields (a 2 when two of its
@@ -215,11 +201,11 @@ def one_hot(indices: Any, num_buckets: int) -> sp.csr_matrix:
     >>> one_hot(np.array([[0, 3], [1, 3]]), 4).toarray().tolist()
     [[1.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.0, 1.0]]
     """
-    num_buckets = _check_positive_int("num_buckets", num_buckets, minimum=2)
-    values = _check_indices(indices, num_buckets, "indices")
+    n_buckets = positive_int(n_buckets, "n_buckets", minimum=2)
+    values = _check_indices(indices, n_buckets, "indices")
     rows = np.repeat(np.arange(values.shape[0]), values.shape[1])
     data = np.ones(values.size)
-    matrix = sp.csr_matrix((data, (rows, values.ravel())), shape=(values.shape[0], num_buckets))
+    matrix = sp.csr_matrix((data, (rows, values.ravel())), shape=(values.shape[0], n_buckets))
     matrix.sum_duplicates()
     return matrix
 
@@ -272,24 +258,24 @@ def pairwise_interactions(embeddings):
 
 
 def _check_architecture(
-    num_fields: int, num_buckets: int, embedding_dim: int, hidden_units: Sequence[int]
+    n_fields: int, n_buckets: int, embedding_dim: int, hidden_units: Sequence[int]
 ) -> list[int]:
-    _check_positive_int("num_fields", num_fields)
-    _check_positive_int("num_buckets", num_buckets, minimum=2)
-    _check_positive_int("embedding_dim", embedding_dim)
+    positive_int(n_fields, "n_fields")
+    positive_int(n_buckets, "n_buckets", minimum=2)
+    positive_int(embedding_dim, "embedding_dim")
     if isinstance(hidden_units, (str, numbers.Number)):
         raise TypeError("hidden_units must be a sequence of layer widths, for example (64, 32)")
-    return [_check_positive_int("hidden_units", units) for units in hidden_units]
+    return [positive_int(units, "hidden_units") for units in hidden_units]
 
 
 def _regularizer(keras, l2):
     return keras.regularizers.L2(l2) if l2 else None
 
 
-def _first_order_part(keras, inputs, num_buckets, l2, name):
+def _first_order_part(keras, inputs, n_buckets, l2, name):
     """A logistic regression on hashed indices: one weight per bucket, summed over the fields."""
     weights = keras.layers.Embedding(
-        num_buckets, 1, embeddings_initializer="zeros", embeddings_regularizer=_regularizer(keras, l2),
+        n_buckets, 1, embeddings_initializer="zeros", embeddings_regularizer=_regularizer(keras, l2),
         name=f"{name}_weights",
     )(inputs)
     return keras.ops.sum(weights, axis=1)
@@ -305,15 +291,15 @@ def _deep_part(keras, embeddings, hidden_units, base_rate_logit, name):
     )(hidden)
 
 
-def _embeddings(keras, inputs, num_buckets, embedding_dim, l2, name):
+def _embeddings(keras, inputs, n_buckets, embedding_dim, l2, name):
     return keras.layers.Embedding(
-        num_buckets, embedding_dim, embeddings_regularizer=_regularizer(keras, l2), name=name,
+        n_buckets, embedding_dim, embeddings_regularizer=_regularizer(keras, l2), name=name,
     )(inputs)
 
 
 def build_wide_and_deep(
-    num_fields: int,
-    num_buckets: int,
+    n_fields: int,
+    n_buckets: int,
     *,
     embedding_dim: int = 8,
     hidden_units: Sequence[int] = (64, 32),
@@ -336,15 +322,15 @@ def build_wide_and_deep(
 
     Examples
     --------
-    >>> model = build_wide_and_deep(num_fields=3, num_buckets=16, hidden_units=(4,))
+    >>> model = build_wide_and_deep(n_fields=3, n_buckets=16, hidden_units=(4,))
     >>> model.output_shape
     (None, 1)
     """
     keras = _keras()
-    hidden_units = _check_architecture(num_fields, num_buckets, embedding_dim, hidden_units)
-    inputs = keras.Input(shape=(num_fields,), dtype="int32", name="hashed_fields")
-    wide = _first_order_part(keras, inputs, num_buckets, l2, "wide")
-    embeddings = _embeddings(keras, inputs, num_buckets, embedding_dim, l2, "deep_embeddings")
+    hidden_units = _check_architecture(n_fields, n_buckets, embedding_dim, hidden_units)
+    inputs = keras.Input(shape=(n_fields,), dtype="int32", name="hashed_fields")
+    wide = _first_order_part(keras, inputs, n_buckets, l2, "wide")
+    embeddings = _embeddings(keras, inputs, n_buckets, embedding_dim, l2, "deep_embeddings")
     deep = _deep_part(keras, embeddings, hidden_units, _logit(base_rate), "deep")
     logit = keras.layers.Add(name="logit")([wide, deep])
     output = keras.layers.Activation("sigmoid", name="p_click")(logit)
@@ -352,8 +338,8 @@ def build_wide_and_deep(
 
 
 def build_deepfm(
-    num_fields: int,
-    num_buckets: int,
+    n_fields: int,
+    n_buckets: int,
     *,
     embedding_dim: int = 8,
     hidden_units: Sequence[int] = (64, 32),
@@ -370,15 +356,15 @@ def build_deepfm(
 
     Examples
     --------
-    >>> model = build_deepfm(num_fields=3, num_buckets=16, hidden_units=(4,))
+    >>> model = build_deepfm(n_fields=3, n_buckets=16, hidden_units=(4,))
     >>> [layer.name for layer in model.layers if "fm" in layer.name]
     ['fm_interaction']
     """
     keras = _keras()
-    hidden_units = _check_architecture(num_fields, num_buckets, embedding_dim, hidden_units)
-    inputs = keras.Input(shape=(num_fields,), dtype="int32", name="hashed_fields")
-    linear = _first_order_part(keras, inputs, num_buckets, l2, "linear")
-    embeddings = _embeddings(keras, inputs, num_buckets, embedding_dim, l2, "shared_embeddings")
+    hidden_units = _check_architecture(n_fields, n_buckets, embedding_dim, hidden_units)
+    inputs = keras.Input(shape=(n_fields,), dtype="int32", name="hashed_fields")
+    linear = _first_order_part(keras, inputs, n_buckets, l2, "linear")
+    embeddings = _embeddings(keras, inputs, n_buckets, embedding_dim, l2, "shared_embeddings")
     pairwise = _fm_layer_class()(name="fm_interaction")(embeddings)
     deep = _deep_part(keras, embeddings, hidden_units, _logit(base_rate), "deep")
     logit = keras.layers.Add(name="logit")([linear, pairwise, deep])
@@ -418,12 +404,12 @@ def _intercept_shift(logits: np.ndarray, rate: float, iterations: int = 20) -> f
     return float(shift)
 
 
-class _KerasCTRClassifier:
+class _KerasCTRClassifier(ClassifierMixin, BaseEstimator):
     _build = None  # set by the subclasses
 
     def __init__(
         self,
-        num_buckets: int = 2**15,
+        n_buckets: int = 2**15,
         *,
         embedding_dim: int = 4,
         hidden_units: Sequence[int] = (32,),
@@ -433,9 +419,9 @@ class _KerasCTRClassifier:
         batch_size: int = 1024,
         refit_intercept: bool = True,
         patience: int = 1,
-        seed: int = 0,
+        random_state: int = 0,
     ) -> None:
-        self.num_buckets = num_buckets
+        self.n_buckets = n_buckets
         self.embedding_dim = embedding_dim
         self.hidden_units = hidden_units
         self.l2 = l2
@@ -444,7 +430,7 @@ class _KerasCTRClassifier:
         self.batch_size = batch_size
         self.refit_intercept = refit_intercept
         self.patience = patience
-        self.seed = seed
+        self.random_state = random_state
 
     def fit(self, X: Any, y: Any, *, validation_data: tuple[Any, Any] | None = None) -> _KerasCTRClassifier:
         """Train on hashed indices ``X`` (rows x fields) and clicks ``y`` (0/1).
@@ -454,19 +440,19 @@ class _KerasCTRClassifier:
         weights of the best epoch are kept (at most ``epochs`` epochs): the
         number of epochs is chosen on validation, never on the test data.
         """
-        num_buckets = _check_positive_int("num_buckets", self.num_buckets, minimum=2)
-        indices = _check_indices(X, num_buckets)
+        n_buckets = positive_int(self.n_buckets, "n_buckets", minimum=2)
+        indices = _check_indices(X, n_buckets)
         labels = _check_labels(y, indices.shape[0])
-        epochs = _check_positive_int("epochs", self.epochs)
-        batch_size = _check_positive_int("batch_size", self.batch_size)
+        epochs = positive_int(self.epochs, "epochs")
+        batch_size = positive_int(self.batch_size, "batch_size")
         if not self.learning_rate > 0:
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
         if self.l2 < 0:
             raise ValueError(f"l2 must be non-negative, got {self.l2}")
         keras = _keras()
-        keras.utils.set_random_seed(self.seed)
+        keras.utils.set_random_seed(self.random_state)
         self.model_ = type(self)._build(
-            indices.shape[1], num_buckets, embedding_dim=self.embedding_dim,
+            indices.shape[1], n_buckets, embedding_dim=self.embedding_dim,
             hidden_units=self.hidden_units, l2=self.l2, base_rate=float(labels.mean()),
         )
         self.model_.compile(
@@ -476,11 +462,11 @@ class _KerasCTRClassifier:
         if validation_data is not None:
             if len(validation_data) != 2:
                 raise ValueError("validation_data must be a pair (X_val, y_val)")
-            validation_indices = _check_indices(validation_data[0], num_buckets, "X_val")
+            validation_indices = _check_indices(validation_data[0], n_buckets, "X_val")
             if validation_indices.shape[1] != indices.shape[1]:
                 raise ValueError(f"X_val has {validation_indices.shape[1]} fields, X has {indices.shape[1]}")
             validation_labels = _check_labels(validation_data[1], validation_indices.shape[0])
-            patience = _check_positive_int("patience", self.patience)
+            patience = positive_int(self.patience, "patience")
             fit_options["validation_data"] = (validation_indices.astype("int32"), validation_labels)
             fit_options["callbacks"] = [keras.callbacks.EarlyStopping(
                 monitor="val_loss", patience=patience, restore_best_weights=True)]
@@ -504,13 +490,16 @@ class _KerasCTRClassifier:
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Return an array (rows x 2): probabilities of no click and of a click."""
-        if not hasattr(self, "model_"):
-            raise RuntimeError("call fit before predict_proba")
-        indices = _check_indices(X, self.num_buckets)
+        check_is_fitted(self, "model_")
+        indices = _check_indices(X, self.n_buckets)
         if indices.shape[1] != self.n_fields_:
             raise ValueError(f"X has {indices.shape[1]} fields, but the model was fitted on {self.n_fields_}")
         p_click = 1 / (1 + np.exp(-(self._logits(indices) + self.intercept_shift_)))
         return np.column_stack([1 - p_click, p_click])
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Return 1 where a click is more likely than not, else 0."""
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
 
 class WideAndDeepClassifier(_KerasCTRClassifier):
@@ -518,7 +507,7 @@ class WideAndDeepClassifier(_KerasCTRClassifier):
 
     Parameters
     ----------
-    num_buckets : int, default 2**15
+    n_buckets : int, default 2**15
         Size of the hashed index space (as in :class:`FieldHasher`).
     embedding_dim : int, default 4
         Dimension of each field's embedding in the deep part.
@@ -541,7 +530,7 @@ class WideAndDeepClassifier(_KerasCTRClassifier):
         With ``fit(..., validation_data=...)``: epochs without a better
         validation loss before training stops (the best epoch's weights are
         kept).
-    seed : int
+    random_state : int, default 0
         Seeds Keras, NumPy and Python before the weights are drawn.
 
     Attributes
@@ -617,10 +606,10 @@ def recalibrate_downsampled(p_click: Any, negative_rate: float) -> np.ndarray:
     return p / (p + (1 - p) / negative_rate)
 
 
-def calibration_table(y_true: Any, y_prob: Any, *, num_bins: int = 10) -> pd.DataFrame:
+def calibration_table(y_true: Any, y_prob: Any, *, n_bins: int = 10) -> pd.DataFrame:
     """Mean predicted click probability against the observed click rate, by bin.
 
-    Rows are sorted by prediction and cut into ``num_bins`` bins of equal
+    Rows are sorted by prediction and cut into ``n_bins`` bins of equal
     size (quantiles: click models predict mostly small probabilities, so
     equal-width bins would leave most bins empty). A calibrated model has
     ``predicted`` close to ``observed`` in every bin.
@@ -633,7 +622,7 @@ def calibration_table(y_true: Any, y_prob: Any, *, num_bins: int = 10) -> pd.Dat
 
     Examples
     --------
-    >>> table = calibration_table([0, 0, 1, 1], [0.1, 0.2, 0.7, 0.9], num_bins=2)
+    >>> table = calibration_table([0, 0, 1, 1], [0.1, 0.2, 0.7, 0.9], n_bins=2)
     >>> table[["predicted", "observed"]].round(2).to_numpy().tolist()
     [[0.15, 0.0], [0.8, 1.0]]
     """
@@ -652,12 +641,12 @@ def calibration_table(y_true: Any, y_prob: Any, *, num_bins: int = 10) -> pd.Dat
         raise ValueError("y_true must hold clicks as 0 and 1")
     if probabilities.min() < 0 or probabilities.max() > 1:
         raise ValueError("y_prob must hold probabilities between 0 and 1")
-    num_bins = _check_positive_int("num_bins", num_bins)
-    if num_bins > len(labels):
-        raise ValueError(f"num_bins ({num_bins}) is larger than the number of rows ({len(labels)})")
+    n_bins = positive_int(n_bins, "n_bins")
+    if n_bins > len(labels):
+        raise ValueError(f"n_bins ({n_bins}) is larger than the number of rows ({len(labels)})")
     order = np.argsort(probabilities, kind="stable")
     bins = np.empty(len(labels), dtype=int)
-    bins[order] = np.arange(len(labels)) * num_bins // len(labels)
+    bins[order] = np.arange(len(labels)) * n_bins // len(labels)
     frame = pd.DataFrame({"bin": bins, "predicted": probabilities, "observed": labels})
     table = frame.groupby("bin").agg(
         predicted=("predicted", "mean"), observed=("observed", "mean"), impressions=("observed", "size"),

@@ -39,26 +39,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from smartmkt_helpers._checks import columns, positive_int, vector
+
 __all__ = [
     "ipw",
     "snipw",
-    "doubly_robust",
     "off_policy_summary",
     "empirical_policy",
 ]
 
 
 def _as_vector(values: Any, name: str, n: int | None = None) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} is empty")
-    if n is not None and array.size != n:
-        raise ValueError(f"{name} has {array.size} values, expected {n} (one per logged row)")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return array
+    return vector(values, name, n, what="one per logged row")
 
 
 def _weights(rewards: Any, logging_probs: Any, target_probs: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -129,36 +121,14 @@ def snipw(rewards: Any, logging_probs: Any, target_probs: Any) -> float:
     return _snipw_terms(rewards, logging_probs, target_probs)[0]
 
 
-def doubly_robust(rewards: Any, logging_probs: Any, target_probs: Any,
-                  q_logged: Any, q_target: Any) -> float:
-    """Doubly robust estimate: ``mean(q_target_i + w_i (r_i - q_logged_i))``.
-
-    Parameters
-    ----------
-    rewards, logging_probs, target_probs : array-like, shape (n,)
-        As for :func:`ipw`.
-    q_logged : array-like, shape (n,)
-        The reward model's prediction for the logged action in each row.
-    q_target : array-like, shape (n,)
-        The reward model's expected reward of the target policy in each
-        row's context: ``sum_a pi(a | x_i) q(x_i, a)``.
-
-    Examples
-    --------
-    >>> doubly_robust([1, 0], [0.5, 0.5], [1.0, 0.0], [0.5, 0.5], [0.5, 0.5])
-    1.0
-    """
-    return float(_dr_terms(rewards, logging_probs, target_probs, q_logged, q_target).mean())
-
-
-def _bootstrap(terms: np.ndarray, n_bootstrap: int, confidence: float,
+def _bootstrap(terms: np.ndarray, n_resamples: int, confidence: float,
                rng: np.random.Generator, ratio_weights: np.ndarray | None = None,
                ratio_rewards: np.ndarray | None = None) -> tuple[float, float]:
     n = terms.size
-    estimates = np.empty(n_bootstrap)
+    estimates = np.empty(n_resamples)
     chunk = max(1, 2_000_000 // n)
-    for start in range(0, n_bootstrap, chunk):
-        stop = min(start + chunk, n_bootstrap)
+    for start in range(0, n_resamples, chunk):
+        stop = min(start + chunk, n_resamples)
         index = rng.integers(0, n, size=(stop - start, n))
         if ratio_weights is None:
             estimates[start:stop] = terms[index].mean(axis=1)
@@ -177,7 +147,7 @@ def off_policy_summary(
     q_target: Any = None,
     *,
     confidence: float = 0.95,
-    n_bootstrap: int = 0,
+    n_resamples: int = 0,
     random_state: int | None = 0,
 ) -> pd.DataFrame:
     """IPW, SNIPW (and DR when a reward model is given) in one table.
@@ -187,11 +157,11 @@ def off_policy_summary(
     rewards, logging_probs, target_probs : array-like, shape (n,)
         As for :func:`ipw`.
     q_logged, q_target : array-like, shape (n,), optional
-        Reward-model predictions for :func:`doubly_robust`; give both or
-        neither.
+        Reward-model predictions for the doubly robust estimate
+        ``mean(q_target_i + w_i (r_i - q_logged_i))``; give both or neither.
     confidence : float, default 0.95
         Coverage of the intervals.
-    n_bootstrap : int, default 0
+    n_resamples : int, default 0
         With 0, normal intervals ``estimate +- z * std_error``; otherwise
         percentile intervals from this many bootstrap resamples of the rows.
     random_state : int, optional
@@ -213,8 +183,7 @@ def off_policy_summary(
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must lie in (0, 1), got {confidence}")
-    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, (int, np.integer)) or n_bootstrap < 0:
-        raise ValueError(f"n_bootstrap must be a non-negative integer, got {n_bootstrap!r}")
+    n_resamples = positive_int(n_resamples, "n_resamples", minimum=0)
     if (q_logged is None) != (q_target is None):
         raise ValueError("give both q_logged and q_target for the doubly robust estimate, or neither")
     r, w = _weights(rewards, logging_probs, target_probs)
@@ -231,11 +200,11 @@ def off_policy_summary(
     for name, terms in rows.items():
         estimate = snipw_value if name == "SNIPW" else float(terms.mean())
         std_error = float(terms.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
-        if n_bootstrap:
+        if n_resamples:
             if name == "SNIPW":
-                lower, upper = _bootstrap(terms, n_bootstrap, confidence, rng, w, r)
+                lower, upper = _bootstrap(terms, n_resamples, confidence, rng, w, r)
             else:
-                lower, upper = _bootstrap(terms, n_bootstrap, confidence, rng)
+                lower, upper = _bootstrap(terms, n_resamples, confidence, rng)
         else:
             lower, upper = estimate - z * std_error, estimate + z * std_error
         records.append({"estimator": name, "estimate": estimate, "std_error": std_error,
@@ -248,8 +217,8 @@ def empirical_policy(
     log: pd.DataFrame,
     n_actions: int,
     *,
-    action_col: str = "item_id",
-    position_col: str = "position",
+    col_action: str = "item_id",
+    col_position: str = "position",
 ) -> pd.DataFrame:
     """A policy's choice probabilities, estimated from its own log.
 
@@ -261,10 +230,10 @@ def empirical_policy(
     Parameters
     ----------
     log : pandas.DataFrame
-        One row per impression, with ``action_col`` and ``position_col``.
+        One row per impression, with ``col_action`` and ``col_position``.
     n_actions : int
         Number of actions; actions never logged get probability 0.
-    action_col, position_col : str
+    col_action, col_position : str
         Column names.
 
     Returns
@@ -279,18 +248,13 @@ def empirical_policy(
     >>> empirical_policy(log, n_actions=3).round(3).to_numpy().tolist()
     [[0.333, 0.667, 0.0], [0.0, 0.0, 1.0]]
     """
-    if not isinstance(log, pd.DataFrame):
-        raise TypeError(f"log must be a pandas DataFrame, got {type(log).__name__}")
-    missing = [c for c in (action_col, position_col) if c not in log.columns]
-    if missing:
-        raise ValueError(f"log is missing the column(s) {', '.join(missing)}")
+    columns(log, [col_action, col_position], "log")
     if len(log) == 0:
         raise ValueError("log is empty")
-    if isinstance(n_actions, bool) or not isinstance(n_actions, (int, np.integer)) or n_actions < 1:
-        raise ValueError(f"n_actions must be a positive integer, got {n_actions!r}")
-    actions = log[action_col]
+    n_actions = positive_int(n_actions, "n_actions")
+    actions = log[col_action]
     if actions.isna().any() or (actions < 0).any() or (actions >= n_actions).any():
-        raise ValueError(f"{action_col} must hold action ids in 0..{n_actions - 1}")
-    counts = pd.crosstab(log[position_col], actions).reindex(columns=range(n_actions), fill_value=0)
-    counts.columns.name = action_col
+        raise ValueError(f"{col_action} must hold action ids in 0..{n_actions - 1}")
+    counts = pd.crosstab(log[col_position], actions).reindex(columns=range(n_actions), fill_value=0)
+    counts.columns.name = col_action
     return counts.div(counts.sum(axis=1), axis=0).astype(float)

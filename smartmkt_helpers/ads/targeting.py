@@ -9,9 +9,9 @@
 - :func:`choose_targets` spends a budget on the customers with the highest
   score per unit cost, skipping those whose score is not positive (with an
   uplift score, the customers an e-mail would put off).
-- :func:`incremental_value` and :func:`compare_policies` estimate, from a
-  randomised test, how many extra outcomes (visits, dollars) a targeting
-  policy brings compared with contacting nobody, with bootstrap intervals.
+- :func:`compare_policies` estimates, from a randomised test, how many
+  extra outcomes (visits, dollars) each targeting policy brings compared
+  with contacting nobody, with bootstrap intervals.
 
 Examples
 --------
@@ -31,10 +31,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.utils.validation import check_is_fitted
 
-from smartmkt_helpers.ads.uplift import _as_treatment, _as_vector, _check_X
+from smartmkt_helpers._checks import positive_int, vector
+from smartmkt_helpers.ads.uplift import n_customers, treatment_vector
 
-__all__ = ["LookalikeExpander", "choose_targets", "compare_policies", "incremental_value"]
+__all__ = ["LookalikeExpander", "choose_targets", "compare_policies"]
 
 _BOOTSTRAP_CHUNK = 100
 
@@ -88,8 +90,8 @@ class LookalikeExpander(BaseEstimator):
 
     def fit(self, X: Any, is_seed: Any) -> LookalikeExpander:
         """Learn the seed against the rest and score every customer."""
-        n = _check_X(X)
-        seed = _as_vector(is_seed, "is_seed", n)
+        n = n_customers(X)
+        seed = vector(is_seed, "is_seed", n, what="one per customer")
         if not np.isin(seed, (0.0, 1.0)).all():
             raise ValueError("is_seed must be True/False (or 1/0) for every customer")
         seed = seed.astype(bool)
@@ -115,8 +117,7 @@ class LookalikeExpander(BaseEstimator):
 
         Returns a boolean mask over the training customers (seed excluded).
         """
-        if not hasattr(self, "scores_"):
-            raise ValueError("this LookalikeExpander is not fitted yet; call fit first")
+        check_is_fitted(self, "scores_")
         candidates = int((~self.is_seed_).sum())
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not (
             1 <= size <= candidates
@@ -130,9 +131,8 @@ class LookalikeExpander(BaseEstimator):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Resemblance score of new customers (model fitted on everyone)."""
-        if not hasattr(self, "estimator_"):
-            raise ValueError("this LookalikeExpander is not fitted yet; call fit first")
-        _check_X(X)
+        check_is_fitted(self, "estimator_")
+        n_customers(X)
         return self.estimator_.predict_proba(X)[:, 1]
 
 
@@ -170,9 +170,9 @@ def choose_targets(
     >>> choose_targets([0.3, 0.2, 0.15], budget=2.0, cost=[3.0, 1.0, 1.0]).tolist()
     [False, True, True]
     """
-    score = _as_vector(score, "score")
+    score = vector(score, "score", what="one per customer")
     cost = np.broadcast_to(np.asarray(cost, dtype=float), score.shape) if np.ndim(cost) == 0 \
-        else _as_vector(cost, "cost", score.size)
+        else vector(cost, "cost", score.size, what="one per customer")
     if not (np.isfinite(cost).all() and (cost > 0).all()):
         raise ValueError("cost must be positive and finite for every customer")
     if not np.isfinite(budget) or budget < 0:
@@ -195,7 +195,7 @@ def _policy_masks(policies: Mapping[str, Any], n: int) -> tuple[list[str], np.nd
         raise ValueError("policies must be a non-empty mapping {name: targeted mask}")
     names, masks = [], []
     for name, targeted in policies.items():
-        mask = _as_vector(targeted, f"policy {name!r}", n)
+        mask = vector(targeted, f"policy {name!r}", n, what="one per customer")
         if not np.isin(mask, (0.0, 1.0)).all():
             raise ValueError(f"policy {name!r} must be a True/False mask over the customers")
         names.append(str(name))
@@ -217,7 +217,7 @@ def compare_policies(
     treatment: Any,
     policies: Mapping[str, Any],
     *,
-    n_bootstrap: int = 1000,
+    n_resamples: int = 1000,
     confidence: float = 0.9,
     random_state: int = 0,
 ) -> pd.DataFrame:
@@ -242,7 +242,8 @@ def compare_policies(
         1 treated, 0 control, assigned at random.
     policies : mapping of str to boolean array of shape (n,)
         Which customers each policy would contact.
-    n_bootstrap : int, default 1000
+    n_resamples : int, default 1000
+        Bootstrap replicates.
     confidence : float, default 0.9
         Coverage of the percentile interval ``lower``-``upper``.
     random_state : int, default 0
@@ -262,16 +263,14 @@ def compare_policies(
     >>> outcome = rng.random(2000) < 0.1 + 0.2 * treatment * responsive
     >>> table = compare_policies(outcome, treatment,
     ...                          {"responsive": responsive, "others": ~responsive},
-    ...                          n_bootstrap=200)
+    ...                          n_resamples=200)
     >>> table["p_best"].tolist()
     [1.0, 0.0]
     """
-    y = _as_vector(outcome, "outcome")
-    t = _as_treatment(treatment, y.size)
+    y = vector(outcome, "outcome", what="one per customer")
+    t = treatment_vector(treatment, y.size)
     names, masks = _policy_masks(policies, y.size)
-    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, (int, np.integer)) \
-            or n_bootstrap < 2:
-        raise ValueError(f"n_bootstrap must be an integer of at least 2, got {n_bootstrap!r}")
+    n_resamples = positive_int(n_resamples, "n_resamples", minimum=2)
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must lie between 0 and 1, got {confidence!r}")
     columns = np.hstack([(y * t)[:, None] * masks, t[:, None] * masks,
@@ -284,8 +283,8 @@ def compare_policies(
                          "(treated or control); its effect cannot be estimated")
     rng = np.random.default_rng(random_state)
     draws = []
-    for start in range(0, n_bootstrap, _BOOTSTRAP_CHUNK):
-        size = min(_BOOTSTRAP_CHUNK, n_bootstrap - start)
+    for start in range(0, n_resamples, _BOOTSTRAP_CHUNK):
+        size = min(_BOOTSTRAP_CHUNK, n_resamples - start)
         weights = rng.poisson(1.0, size=(size, y.size)).astype(float)
         draws.append(_values(weights @ columns))
     draws = np.vstack(draws)
@@ -299,32 +298,3 @@ def compare_policies(
         "upper": np.nanquantile(draws, 1 - alpha, axis=0),
         "p_best": np.bincount(best, minlength=len(names)) / len(draws),
     }, index=pd.Index(names, name="policy"))
-
-
-def incremental_value(
-    outcome: Any,
-    treatment: Any,
-    targeted: Any,
-    *,
-    n_bootstrap: int = 1000,
-    confidence: float = 0.9,
-    random_state: int = 0,
-) -> pd.Series:
-    """Incremental outcomes of one targeting policy, with a bootstrap interval.
-
-    The one-policy case of :func:`compare_policies` (same arguments, with
-    ``targeted`` the policy's mask); returns ``targeted``, ``estimate``,
-    ``std_error``, ``lower`` and ``upper``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> outcome = np.array([1, 0, 1, 0, 0, 0] * 50)
-    >>> treatment = np.array([1, 1, 1, 0, 0, 0] * 50)
-    >>> value = incremental_value(outcome, treatment, np.ones(300, bool), n_bootstrap=100)
-    >>> round(float(value["estimate"]), 1)
-    200.0
-    """
-    table = compare_policies(outcome, treatment, {"policy": targeted}, n_bootstrap=n_bootstrap,
-                             confidence=confidence, random_state=random_state)
-    return table.iloc[0].drop("p_best").rename(None)

@@ -50,6 +50,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
+
+from smartmkt_helpers._checks import vector
 
 __all__ = [
     "ClassTransformationUplift",
@@ -65,25 +68,16 @@ __all__ = [
 # input checks
 
 
+# ``treatment_vector`` and ``n_customers`` are shared with ``targeting``;
+# they are candidates for ``smartmkt_helpers._checks``.
+
+
 def _as_vector(values: Any, name: str, length: int | None = None) -> np.ndarray:
-    """``values`` as a finite 1-D float array, or a clear error."""
-    array = np.asarray(values)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
-    array = array.astype(float)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} is empty")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    if length is not None and array.size != length:
-        raise ValueError(f"{name} has {array.size} values, expected {length} (one per customer)")
-    return array
+    return vector(values, name, length, what="one per customer")
 
 
-def _as_treatment(treatment: Any, length: int) -> np.ndarray:
-    """``treatment`` as a 0/1 float array with both groups present."""
+def treatment_vector(treatment: Any, length: int) -> np.ndarray:
+    """``treatment`` as a 0/1 float array with both groups present, or a clear error."""
     array = _as_vector(treatment, "treatment", length)
     if not np.isin(array, (0.0, 1.0)).all():
         raise ValueError("treatment must be 0 (control) or 1 (treated) for every customer")
@@ -93,7 +87,7 @@ def _as_treatment(treatment: Any, length: int) -> np.ndarray:
     return array
 
 
-def _check_X(X: Any) -> int:
+def n_customers(X: Any) -> int:
     """Number of rows of ``X`` (2-D), or a clear error."""
     shape = getattr(X, "shape", None)
     if shape is None:
@@ -155,9 +149,9 @@ class TwoModelUplift(BaseEstimator):
 
     def fit(self, X: Any, y: Any, treatment: Any) -> TwoModelUplift:
         """Fit the treated and control models on a randomised test's data."""
-        n = _check_X(X)
+        n = n_customers(X)
         y = _as_vector(y, "y", n)
-        treated = _as_treatment(treatment, n) == 1
+        treated = treatment_vector(treatment, n) == 1
         base = LogisticRegression(max_iter=1000) if self.estimator is None else self.estimator
         if is_classifier(base) and not np.isin(y, (0.0, 1.0)).all():
             raise ValueError("y must be 0 or 1 when estimator is a classifier; "
@@ -173,9 +167,8 @@ class TwoModelUplift(BaseEstimator):
 
     def predict_outcomes(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
         """Predicted outcome if treated and if not: ``(treated, control)``."""
-        if not hasattr(self, "model_treated_"):
-            raise ValueError("this TwoModelUplift is not fitted yet; call fit first")
-        _check_X(X)
+        check_is_fitted(self, "model_treated_")
+        n_customers(X)
         return _positive_score(self.model_treated_, X), _positive_score(self.model_control_, X)
 
     def predict(self, X: Any) -> np.ndarray:
@@ -221,11 +214,11 @@ class ClassTransformationUplift(BaseEstimator):
 
     def fit(self, X: Any, y: Any, treatment: Any) -> ClassTransformationUplift:
         """Fit the classifier of the transformed label ``z``."""
-        n = _check_X(X)
+        n = n_customers(X)
         y = _as_vector(y, "y", n)
         if not np.isin(y, (0.0, 1.0)).all():
             raise ValueError("y must be 0 or 1: class transformation needs a binary outcome")
-        t = _as_treatment(treatment, n)
+        t = treatment_vector(treatment, n)
         base = LogisticRegression(max_iter=1000) if self.estimator is None else self.estimator
         if not is_classifier(base):
             raise TypeError("estimator must be a classifier (it learns the label z)")
@@ -240,9 +233,8 @@ class ClassTransformationUplift(BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicted uplift ``2 P(z = 1 | x) - 1``."""
-        if not hasattr(self, "estimator_"):
-            raise ValueError("this ClassTransformationUplift is not fitted yet; call fit first")
-        _check_X(X)
+        check_is_fitted(self, "estimator_")
+        n_customers(X)
         return 2.0 * _positive_score(self.estimator_, X) - 1.0
 
 
@@ -254,7 +246,7 @@ def _cumulative(y_true: Any, uplift: Any, treatment: Any) -> pd.DataFrame:
     """Cumulative counts after sorting by predicted uplift, ties kept together."""
     y = _as_vector(y_true, "y_true")
     score = _as_vector(uplift, "uplift", y.size)
-    t = _as_treatment(treatment, y.size)
+    t = treatment_vector(treatment, y.size)
     order = np.argsort(-score, kind="stable")
     y, t, score = y[order], t[order], score[order]
     # a tie group is targeted all or nothing: keep the last row of each group

@@ -1,11 +1,12 @@
 """Exercise self-checks, by exercise number.
 
 Each chapter's exercises register a checker in this package's module of
-the same number (``ch02.py`` for chapter 2); importing the package imports
-every ``chNN`` module, so all checkers are registered. A checker receives the
+the same number (``ch02.py`` for chapter 2); the first check imports every
+``chNN`` module, so all checkers are registered. A checker receives the
 learner's answer and the chapter objects the answer was computed from, works
 out the expected value itself (so the notebook does not print it), and
-returns a :class:`~smartmkt_helpers.workshop.CheckResult` that names the
+returns a :class:`~smartmkt_helpers.exercises.checking.CheckResult` (made by
+:func:`~smartmkt_helpers.exercises.checking.check_answer`) that names the
 mistake when it recognises one.
 
 Examples
@@ -26,10 +27,12 @@ from typing import Any
 
 import pandas as pd
 
+from smartmkt_helpers import _checks
+from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 from smartmkt_helpers.exercises.solutions import register_in_ipython, run_apart, solution_names
-from smartmkt_helpers.workshop import CheckResult
 
-__all__ = ["check_exercise", "known_exercises", "register", "require_columns", "run_apart", "solution_names"]
+__all__ = ["check_answer", "check_exercise", "known_exercises", "register", "require_columns", "run_apart",
+           "solution_names"]
 
 Checker = Callable[..., CheckResult]
 _CHECKERS: dict[str, Checker] = {}
@@ -53,6 +56,7 @@ def check_exercise(exercise_id: str, answer: Any, **context: Any) -> CheckResult
     ``context`` passes the objects the exercise works on, by the names the
     exercise uses.
     """
+    _register_chapters()
     try:
         checker = _CHECKERS[exercise_id]
     except KeyError:
@@ -63,21 +67,20 @@ def check_exercise(exercise_id: str, answer: Any, **context: Any) -> CheckResult
 
 def known_exercises() -> list[str]:
     """The numbers of the exercises that have a self-check, in order."""
+    _register_chapters()
     return sorted(_CHECKERS, key=lambda n: tuple(int(part) for part in n.split(".")))
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], name: str) -> None:
     """Raise a ValueError naming the columns ``frame`` (called ``name``) lacks."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} is missing the column(s) {', '.join(missing)}")
+    _checks.columns(frame, columns, name)
 
 
 def _register_chapters() -> None:
+    """Import every ``chNN`` module (once), which registers its checkers."""
     for module in pkgutil.iter_modules(__path__):
-        if module.name.startswith("ch"):
+        if module.name.startswith("ch") and module.name != "checking":
             importlib.import_module(f"{__name__}.{module.name}")
 
 
-_register_chapters()
 register_in_ipython()

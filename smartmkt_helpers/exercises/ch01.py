@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from smartmkt_helpers.exercises import register, require_columns
-from smartmkt_helpers.workshop import CheckResult, check_answer
+from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 
 _FUNNEL = ("impression", "click", "view", "cart", "purchase")
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from smartmkt_helpers.exercises import register, require_columns
-from smartmkt_helpers.workshop import CheckResult, check_answer
+from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 
 
 def _points(points: Any) -> np.ndarray:

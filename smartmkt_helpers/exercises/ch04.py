@@ -9,7 +9,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from smartmkt_helpers.exercises import register, require_columns
-from smartmkt_helpers.workshop import CORRECT, INCORRECT, CheckResult, check_answer
+from smartmkt_helpers.exercises.checking import CORRECT, INCORRECT, CheckResult, check_answer
 
 _INVERSES: dict[tuple[int, float], tuple[Any, np.ndarray]] = {}
 

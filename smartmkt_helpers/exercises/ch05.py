@@ -12,7 +12,7 @@ from sklearn.preprocessing import StandardScaler
 
 from smartmkt_helpers.ads.targeting import LookalikeExpander, choose_targets
 from smartmkt_helpers.exercises import register
-from smartmkt_helpers.workshop import CheckResult, check_answer
+from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 
 _TARGET_SEGMENT = "loyal regulars"
 _AUDIENCE_SIZE = 500

@@ -9,7 +9,7 @@ import pandas as pd
 
 from smartmkt_helpers.ads.off_policy import ipw, snipw
 from smartmkt_helpers.exercises import register, require_columns
-from smartmkt_helpers.workshop import CheckResult, check_answer
+from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 
 
 def _target_probabilities(random_log: pd.DataFrame, target_policy: pd.DataFrame) -> np.ndarray:

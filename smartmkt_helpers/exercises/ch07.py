@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from smartmkt_helpers.exercises import register
-from smartmkt_helpers.workshop import CheckResult, check_answer
+from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 
 _CPM = 1_000
 

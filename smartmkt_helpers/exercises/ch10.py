@@ -9,7 +9,7 @@ import pandas as pd
 
 from smartmkt_helpers.education import fisher_information, prior_counts
 from smartmkt_helpers.exercises import register, require_columns
-from smartmkt_helpers.workshop import CheckResult, check_answer
+from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 
 
 @register("10.1")

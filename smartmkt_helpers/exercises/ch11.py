@@ -9,9 +9,9 @@ import pandas as pd
 
 from smartmkt_helpers.evaluation import gini_coefficient
 from smartmkt_helpers.exercises import register, require_columns
+from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 from smartmkt_helpers.experiments import sample_size_proportions
 from smartmkt_helpers.metrics import precision_at_k, recall_at_k
-from smartmkt_helpers.workshop import CheckResult, check_answer
 
 
 @register("11.1")

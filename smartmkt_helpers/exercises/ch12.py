@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from smartmkt_helpers.exercises import register, require_columns
+from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 from smartmkt_helpers.fairness import group_rates
 from smartmkt_helpers.privacy import generalise_numeric, k_anonymity
-from smartmkt_helpers.workshop import CheckResult, check_answer
 
 _RELEASE_COLUMNS = ["age", "personal_status_sex", "housing"]
 
@@ -58,7 +58,7 @@ def _overlap_noise_scale(
 @register("12.3")
 def _tpr_gap_by_sex(answer: Any, *, decisions: pd.DataFrame) -> CheckResult:
     require_columns(decisions, ["sex", "approved", "good"], "decisions")
-    rates = group_rates(decisions, group_col="sex")
+    rates = group_rates(decisions, col_group="sex")
     missing = {"female", "male"} - set(rates.index)
     if missing:
         raise ValueError(f"decisions has no {', '.join(sorted(missing))} applicants in 'sex'")

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
+from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.exercises import register
-from smartmkt_helpers.workshop import CheckResult, check_answer
-
-
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 
 
 @register("13.1")
 def _ease_gigabytes(answer: Any, *, num_items: int, bytes_per_value: int = 8) -> CheckResult:
-    num_items = _positive_int("num_items", num_items)
-    bytes_per_value = _positive_int("bytes_per_value", bytes_per_value)
+    num_items = positive_int(num_items, "num_items")
+    bytes_per_value = positive_int(bytes_per_value, "bytes_per_value")
     expected = num_items ** 2 * bytes_per_value / 1e9
     mistakes = {
         "That grows with the number of items, not with its square: EASE^R's "
@@ -35,10 +29,10 @@ def _ease_gigabytes(answer: Any, *, num_items: int, bytes_per_value: int = 8) ->
 def _als_factor_megabytes(
     answer: Any, *, num_users: int, num_items: int, rank: int, bytes_per_value: int = 4
 ) -> CheckResult:
-    num_users = _positive_int("num_users", num_users)
-    num_items = _positive_int("num_items", num_items)
-    rank = _positive_int("rank", rank)
-    bytes_per_value = _positive_int("bytes_per_value", bytes_per_value)
+    num_users = positive_int(num_users, "num_users")
+    num_items = positive_int(num_items, "num_items")
+    rank = positive_int(rank, "rank")
+    bytes_per_value = positive_int(bytes_per_value, "bytes_per_value")
     expected = (num_users + num_items) * rank * bytes_per_value / 1e6
     mistakes = {
         "You counted the item factors only. ALS keeps a factor vector for every user "

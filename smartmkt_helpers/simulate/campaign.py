@@ -31,7 +31,7 @@ Examples
 >>> from smartmkt_helpers.simulate import Shop
 >>> shop = Shop(random_state=0, n_customers=2_000)
 >>> contacted = np.arange(2_000) % 2 == 0
->>> result = simulate_campaign(shop, contacted, "beauty", seed=1)
+>>> result = simulate_campaign(shop, contacted, "beauty", random_state=1)
 >>> list(result.frame.columns)
 ['customer_id', 'contacted', 'featured_category', 'purchased', 'revenue']
 >>> bool(result.truth["revenue_uplift"].mean() > 0)
@@ -87,7 +87,7 @@ def simulate_campaign(
     contacted: Any,
     featured_category: Any,
     *,
-    seed: int = 0,
+    random_state: int = 0,
     window_days: int = WINDOW_DAYS,
 ) -> Bunch:
     """Outcomes of an e-mail send to some of the shop's customers, with the truth.
@@ -105,7 +105,7 @@ def simulate_campaign(
         The product category the e-mail features: one for everyone, or one
         per customer (what a per-segment or per-customer recommendation
         chose). Ignored for customers not contacted.
-    seed : int
+    random_state : int
         Seed of the outcome draws (the truth does not depend on it).
     window_days : int
         Days after the send during which purchases count.
@@ -147,7 +147,7 @@ def simulate_campaign(
     p_contacted = p_organic * (1 - p_annoyed) + (1 - p_organic) * p_persuaded
     basket = BASKET_VALUE * customers["spend_level"].to_numpy()
 
-    rng = stream(seed, "campaign", "outcomes")
+    rng = stream(random_state, "campaign", "outcomes")
     p_observed = np.where(contacted, p_contacted, p_organic)
     purchased = rng.random(n) < p_observed
     noise = rng.lognormal(-BASKET_LOG_SD**2 / 2, BASKET_LOG_SD, n)
@@ -168,4 +168,4 @@ def simulate_campaign(
         "expected_revenue_not_contacted": p_organic * basket,
         "revenue_uplift": (p_contacted - p_organic) * basket,
     })
-    return Bunch(frame=frame, truth=truth, window_days=int(window_days), seed=seed)
+    return Bunch(frame=frame, truth=truth, window_days=int(window_days), random_state=random_state)

@@ -17,7 +17,7 @@ customer, which lets a chapter check the creatives a model composes.
 
 Examples
 --------
->>> twin = simulate_creatives(num_impressions=2_000, seed=0)
+>>> twin = simulate_creatives(n_impressions=2_000, random_state=0)
 >>> twin.impressions.shape[0], twin.creatives.shape[0]
 (2000, 48)
 >>> ctr = true_ctr(twin.creatives.iloc[:1], twin.impressions.iloc[:3],
@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
+
+from smartmkt_helpers._checks import positive_int
 
 __all__ = [
     "WORDS", "IMAGE_STYLES", "CALLS_TO_ACTION", "SEGMENTS", "AGE_BANDS", "DEVICES",
@@ -53,14 +54,6 @@ HEADLINE_LENGTH = 3
 BASE_LOGIT = -3.6
 CREATIVE_COLUMNS = ["word_1", "word_2", "word_3", "image_style", "call_to_action"]
 CUSTOMER_COLUMNS = ["segment", "age_band", "device"]
-
-
-def _check_count(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
-    return int(value)
 
 
 def _click_model(rng: np.random.Generator) -> Bunch:
@@ -138,7 +131,7 @@ def true_ctr(creatives: pd.DataFrame, customers: pd.DataFrame, ground_truth: Bun
 
     Examples
     --------
-    >>> twin = simulate_creatives(num_impressions=100, seed=0)
+    >>> twin = simulate_creatives(n_impressions=100, random_state=0)
     >>> customer = pd.DataFrame({"segment": ["bargain hunters"],
     ...                          "age_band": ["18-29"], "device": ["mobile"]})
     >>> bool(0 < true_ctr(twin.creatives, customer, twin.ground_truth).max() < 1)
@@ -180,21 +173,21 @@ def all_creatives() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CREATIVE_COLUMNS)
 
 
-def simulate_creatives(num_impressions: int = 400_000, num_creatives: int = 48,
-                       seed: int = 0) -> Bunch:
+def simulate_creatives(n_impressions: int = 400_000, n_creatives: int = 48,
+                       random_state: int = 0) -> Bunch:
     """An impression log of creatives shown to customers, with known CTR.
 
-    The shop has run ``num_creatives`` hand-made creatives (random
+    The shop has run ``n_creatives`` hand-made creatives (random
     compositions of the parts); each impression shows one of them, at
     random, to a random customer.
 
     Parameters
     ----------
-    num_impressions : int, default 400,000
+    n_impressions : int, default 400,000
         Rows of the log.
-    num_creatives : int, default 48
+    n_creatives : int, default 48
         Creatives that were run.
-    seed : int, default 0
+    random_state : int, default 0
         Seed of everything.
 
     Returns
@@ -209,22 +202,22 @@ def simulate_creatives(num_impressions: int = 400_000, num_creatives: int = 48,
 
     Examples
     --------
-    >>> twin = simulate_creatives(num_impressions=500, seed=1)
+    >>> twin = simulate_creatives(n_impressions=500, random_state=1)
     >>> sorted(twin.impressions.columns)[:3]
     ['age_band', 'call_to_action', 'click']
     """
-    num_impressions = _check_count(num_impressions, "num_impressions")
-    num_creatives = _check_count(num_creatives, "num_creatives")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 6]))
+    n_impressions = positive_int(n_impressions, "n_impressions")
+    n_creatives = positive_int(n_creatives, "n_creatives")
+    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral) or random_state < 0:
+        raise ValueError(f"random_state must be a non-negative integer, got {random_state!r}")
+    rng = np.random.default_rng([random_state, 6])
     model = _click_model(rng)
     pool = all_creatives()
-    if num_creatives > len(pool):
-        raise ValueError(f"num_creatives must be at most {len(pool)}, got {num_creatives}")
-    chosen = rng.choice(len(pool), size=num_creatives, replace=False)
+    if n_creatives > len(pool):
+        raise ValueError(f"n_creatives must be at most {len(pool)}, got {n_creatives}")
+    chosen = rng.choice(len(pool), size=n_creatives, replace=False)
     creatives = pool.iloc[np.sort(chosen)].reset_index(drop=True)
-    creatives.insert(0, "creative_id", np.arange(num_creatives))
+    creatives.insert(0, "creative_id", np.arange(n_creatives))
 
     segment_share = np.array([0.4, 0.35, 0.25])
     age_share = np.array([0.35, 0.45, 0.2])
@@ -236,8 +229,8 @@ def simulate_creatives(num_impressions: int = 400_000, num_creatives: int = 48,
                      * age_share[_codes(grid, "age_band", AGE_BANDS)]
                      * device_share[_codes(grid, "device", DEVICES)])
 
-    customer_rows = rng.choice(len(grid), size=num_impressions, p=grid["share"].to_numpy())
-    creative_rows = rng.integers(0, num_creatives, size=num_impressions)
+    customer_rows = rng.choice(len(grid), size=n_impressions, p=grid["share"].to_numpy())
+    creative_rows = rng.integers(0, n_creatives, size=n_impressions)
     ctr_table = true_ctr(creatives, grid, model)  # (customer types, creatives)
     p_click = ctr_table[customer_rows, creative_rows]
     words, style, call = _creative_codes(creatives)
@@ -253,7 +246,7 @@ def simulate_creatives(num_impressions: int = 400_000, num_creatives: int = 48,
     for column, (codes, levels) in parts.items():
         rows = customer_rows if column in CUSTOMER_COLUMNS else creative_rows
         impressions[column] = pd.Categorical.from_codes(codes[rows], categories=list(levels))
-    impressions["click"] = (rng.random(num_impressions) < p_click).astype(np.int8)
+    impressions["click"] = (rng.random(n_impressions) < p_click).astype(np.int8)
     return Bunch(impressions=impressions, creatives=creatives, customers=grid,
                  ground_truth=model, name="creatives", source="simulated")
 

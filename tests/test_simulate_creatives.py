@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartmkt_helpers.ads import creatives as twin_module
-from smartmkt_helpers.ads.creatives import (
+from smartmkt_helpers.simulate import creatives as twin_module
+from smartmkt_helpers.simulate.creatives import (
     all_creatives,
     encode_creatives,
     encode_customers,
@@ -18,13 +18,13 @@ from smartmkt_helpers.ads.creatives import (
 
 @pytest.fixture(scope="module")
 def twin():
-    return simulate_creatives(num_impressions=50_000, num_creatives=20, seed=3)
+    return simulate_creatives(n_impressions=50_000, n_creatives=20, random_state=3)
 
 
 def test_twin_is_reproducible(twin):
-    again = simulate_creatives(num_impressions=50_000, num_creatives=20, seed=3)
+    again = simulate_creatives(n_impressions=50_000, n_creatives=20, random_state=3)
     pd.testing.assert_frame_equal(twin.impressions, again.impressions)
-    other = simulate_creatives(num_impressions=50_000, num_creatives=20, seed=4)
+    other = simulate_creatives(n_impressions=50_000, n_creatives=20, random_state=4)
     assert not twin.creatives.equals(other.creatives)
 
 
@@ -58,14 +58,14 @@ def test_encodings_have_one_hot_structure(twin):
 
 
 def test_bad_input_is_rejected(twin):
-    with pytest.raises(ValueError, match="num_impressions"):
-        simulate_creatives(num_impressions=0)
-    with pytest.raises(TypeError, match="num_creatives"):
-        simulate_creatives(num_creatives=2.5)
+    with pytest.raises(ValueError, match="n_impressions"):
+        simulate_creatives(n_impressions=0)
+    with pytest.raises(TypeError, match="n_creatives"):
+        simulate_creatives(n_creatives=2.5)
     with pytest.raises(ValueError, match="at most"):
-        simulate_creatives(num_creatives=10_000)
-    with pytest.raises(ValueError, match="seed"):
-        simulate_creatives(seed=-1)
+        simulate_creatives(n_creatives=10_000)
+    with pytest.raises(ValueError, match="random_state"):
+        simulate_creatives(random_state=-1)
     bad = twin.creatives.copy()
     bad.loc[0, "image_style"] = "hologram"
     with pytest.raises(ValueError, match="hologram"):

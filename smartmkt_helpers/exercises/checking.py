@@ -1,8 +1,9 @@
-"""Self-checks for the exercises: tell a learner at once whether an answer
-is right and, when it is not, what is wrong with it.
+"""The answer checker: tell a learner at once whether an answer is right
+and, when it is not, what is wrong with it.
 
-Every chapter ends with exercises. A learner writes an answer into a
-variable and calls :func:`check_answer` with the value the chapter expects
+Every chapter ends with exercises. A chapter's checker (see
+:mod:`smartmkt_helpers.exercises`) calls :func:`check_answer` with the
+learner's answer and the value the chapter expects
 (and, optionally, the values that known mistakes produce, each with a hint).
 The result prints as one line in a terminal and as a coloured box in
 JupyterLab and in the book; it is truthy only when the answer is right, so
@@ -12,8 +13,9 @@ Examples
 --------
 >>> check_answer(0.25, 0.25)
 Correct: your answer matches.
->>> check_answer(25.0, 0.25)
-Not yet: your answer is 25, which is too high. It looks like a percentage: give it as a fraction (for example 0.05, not 5).
+>>> check_answer(25.0, 0.25)  # doctest: +NORMALIZE_WHITESPACE
+Not yet: your answer is 25, which is too high. It looks like a percentage:
+give it as a fraction (for example 0.05, not 5).
 >>> check_answer(None, 0.25)
 Not answered yet: your answer is still None. Replace None with your answer and run the cell again.
 """
