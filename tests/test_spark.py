@@ -57,9 +57,9 @@ def _purchases() -> pd.DataFrame:
 
 def test_rfm_features_spark_equals_pandas_exactly(spark):
     purchases = _purchases()
-    expected = rfm_features(purchases, quantity_col="quantity")
+    expected = rfm_features(purchases, col_quantity="quantity")
     frame = spark.createDataFrame(purchases.assign(date=purchases["date"].dt.date))
-    result = spark_helpers.rfm_features_spark(frame, quantity_col="quantity").toPandas()
+    result = spark_helpers.rfm_features_spark(frame, col_quantity="quantity").toPandas()
     result = result.set_index("customer_id")
     assert list(result.columns) == list(expected.columns)
     assert (result.index == expected.index).all()
