@@ -22,9 +22,10 @@ def test_java_version_is_none_without_java(monkeypatch, tmp_path):
     assert spark_helpers.java_version() is None
 
 
-@pytest.mark.parametrize("cores", [0, -1, 1.5, True])
-def test_local_session_refuses_bad_cores(cores):
-    with pytest.raises(ValueError, match="cores"):
+@pytest.mark.parametrize("cores, error", [(0, ValueError), (-1, ValueError),
+                                          (1.5, TypeError), (True, TypeError)])
+def test_local_session_refuses_bad_cores(cores, error):
+    with pytest.raises(error, match="cores"):
         spark_helpers.local_session(cores=cores)
 
 

@@ -152,10 +152,10 @@ class _KerasRecommender(TopKRecommender):
         return _keras_seed(self.random_state)
 
     def _index(self, ratings: pd.DataFrame) -> sp.csr_matrix:
-        columns = [self.col_user, self.col_item]
+        wanted = [self.col_user, self.col_item]
         if not self._implicit:
-            columns.append(self.col_rating)
-        if isinstance(ratings, pd.DataFrame) and set(columns) <= set(ratings.columns):
+            wanted.append(self.col_rating)
+        if isinstance(ratings, pd.DataFrame) and set(wanted) <= set(ratings.columns):
             ratings = ratings.drop_duplicates([self.col_user, self.col_item])
         matrix, users, items = interaction_matrix(
             ratings, self.col_user, self.col_item,
