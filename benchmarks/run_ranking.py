@@ -46,12 +46,19 @@ from smartmkt_helpers.datasets import load
 from smartmkt_helpers.recommenders.baselines import EASE, Popularity
 from smartmkt_helpers.recommenders.deep import MatrixFactorization, MultDAE, NeuMF, TwoTower
 from smartmkt_helpers.recommenders.neighbours import ItemKNN
+from smartmkt_helpers.recommenders.protocol import (
+    DAE,
+    MF,
+    NEUMF,
+    SPLIT_SEED,
+    TRAIN_RATIO,
+    TWO_TOWER,
+    K,
+)
 from smartmkt_helpers.recommenders.topk import ndcg_at_k_from_scores, top_k_from_scores
 from smartmkt_helpers.splits import stratified_split
 
 RESULTS = Path(__file__).resolve().parent / "results"
-K = 10
-SEED = 42
 SOURCE = "Microsoft Recommenders, examples/06_benchmarks/movielens.ipynb"
 
 # nDCG@10, precision@10, recall@10 and "MAP" on the same split, from the
@@ -88,15 +95,10 @@ GRIDS = {
 }
 DAE_EPOCHS = list(range(1, 81))  # followed after every epoch in one run
 
-FIXED = {
-    "item-kNN": {},
-    "Keras MF (by rating)": {"embedding_dim": 32, "epochs": 10, "batch_size": 2048,
-                             "learning_rate": 1e-2},
-    "NeuMF": {"embedding_dim": 16, "batch_size": 4096, "learning_rate": 3e-3},
-    "two-tower": {"embedding_dim": 32, "batch_size": 64, "learning_rate": 3e-3,
-                  "id_dropout": 0.2},
-    "Mult-DAE": {"batch_size": 64, "learning_rate": 1e-3},
-}
+# the settings of smartmkt_helpers.recommenders.protocol (what chapter 4
+# uses); a grid's values replace the ones it tunes
+SETTINGS = {"Keras MF (by rating)": MF, "NeuMF": NEUMF, "two-tower": TWO_TOWER,
+            "Mult-DAE": DAE}
 
 
 def ranking_metrics(test: pd.DataFrame, recs: pd.DataFrame, num_items: int) -> dict:
@@ -111,14 +113,14 @@ def ranking_metrics(test: pd.DataFrame, recs: pd.DataFrame, num_items: int) -> d
     }
 
 
-def svd_top_k(train: pd.DataFrame, seed: int = 0):
+def svd_top_k(train: pd.DataFrame, random_state: int = 0):
     """Surprise SVD (default parameters), items ranked by predicted rating."""
     from surprise import SVD, Dataset, Reader
 
     start = time.perf_counter()
     data = Dataset.load_from_df(train[["user_id", "item_id", "rating"]], Reader(rating_scale=(1, 5)))
     trainset = data.build_full_trainset()
-    algo = SVD(random_state=seed).fit(trainset)
+    algo = SVD(random_state=random_state).fit(trainset)
     users = pd.Index([trainset.to_raw_uid(u) for u in range(trainset.n_users)])
     items = pd.Index([trainset.to_raw_iid(i) for i in range(trainset.n_items)])
     scores = (trainset.global_mean + algo.bu[:, None] + algo.bi[None, :]
@@ -128,7 +130,7 @@ def svd_top_k(train: pd.DataFrame, seed: int = 0):
 
 
 def make_model(name: str, params: dict):
-    params = {**FIXED.get(name, {}), **params}
+    params = {**SETTINGS.get(name, {}), **params}
     return {
         "popularity": Popularity, "EASE^R": EASE, "item-kNN": ItemKNN,
         "Keras MF (by rating)": MatrixFactorization, "NeuMF": NeuMF,
@@ -172,8 +174,10 @@ def main() -> None:
     bunch = load("movielens-100k", fallback="simulate")
     frame = bunch.frame
     num_items = frame["item_id"].nunique()
-    train, test = stratified_split(frame, ratio=0.75, filter_by="item", seed=SEED)
-    fit_part, validation = stratified_split(train, ratio=0.75, filter_by="item", seed=SEED)
+    train, test = stratified_split(frame, ratio=TRAIN_RATIO, filter_by="item",
+                                   random_state=SPLIT_SEED)
+    fit_part, validation = stratified_split(train, ratio=TRAIN_RATIO, filter_by="item",
+                                            random_state=SPLIT_SEED)
     print(f"data: {bunch.source}; train {len(train):,}, test {len(test):,}; "
           f"fit {len(fit_part):,}, validation {len(validation):,}")
 

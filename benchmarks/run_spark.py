@@ -49,14 +49,12 @@ import pandas as pd
 
 from smartmkt_helpers import metrics
 from smartmkt_helpers.datasets import load
+from smartmkt_helpers.recommenders.protocol import ALS_BLOCKS, ALS_SEED, SPLIT_SEED, TRAIN_RATIO, K
 from smartmkt_helpers.recommenders.topk import top_k_from_scores
 from smartmkt_helpers.spark import als_top_k, local_session, rfm_features_spark
 from smartmkt_helpers.splits import stratified_split
 
 RESULTS = Path(__file__).resolve().parent / "results"
-K = 10
-SPLIT_SEED = 42
-ALS_SEED = 0
 MODEL_NAME = "ALS, implicit (Spark)"
 # the validation grid: first rank x regParam x alpha, then maxIter for the best
 RANKS = (64,)
@@ -64,7 +62,6 @@ REG_PARAMS = (0.01, 0.1)
 ALPHAS = (2.0, 10.0)
 MAX_ITER_FIRST = 10
 MAX_ITERS = (10,)  # 20 overflows the JVM's stack without a checkpoint directory
-BLOCKS = 2  # user and item blocks of ALS (fixed, so results do not depend on cores)
 EVENTS_PER_CUSTOMER_GUESS = 100  # refined from a small shop before each size
 
 
@@ -73,7 +70,7 @@ def make_als(params: dict):
 
     return ALS(userCol="user_id", itemCol="item_id", ratingCol="interaction", implicitPrefs=True,
                rank=params["rank"], regParam=params["regParam"], alpha=params["alpha"],
-               maxIter=params["maxIter"], numUserBlocks=BLOCKS, numItemBlocks=BLOCKS,
+               maxIter=params["maxIter"], numUserBlocks=ALS_BLOCKS, numItemBlocks=ALS_BLOCKS,
                coldStartStrategy="drop", seed=ALS_SEED)
 
 
@@ -111,8 +108,10 @@ def ranking(args) -> None:
     bunch = load("movielens-100k", fallback="simulate")
     frame = bunch.frame
     num_items = frame["item_id"].nunique()
-    train, test = stratified_split(frame, ratio=0.75, filter_by="item", seed=SPLIT_SEED)
-    fit_part, validation = stratified_split(train, ratio=0.75, filter_by="item", seed=SPLIT_SEED)
+    train, test = stratified_split(frame, ratio=TRAIN_RATIO, filter_by="item",
+                                   random_state=SPLIT_SEED)
+    fit_part, validation = stratified_split(train, ratio=TRAIN_RATIO, filter_by="item",
+                                            random_state=SPLIT_SEED)
     print(f"data: {bunch.source}; train {len(train):,}, test {len(test):,}; "
           f"fit {len(fit_part):,}, validation {len(validation):,}", flush=True)
     spark = local_session(cores=args.cores, app_name="run_spark ranking")

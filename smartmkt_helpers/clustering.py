@@ -31,13 +31,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.utils.validation import check_is_fitted
+
+from smartmkt_helpers._checks import positive_int
 
 __all__ = [
     "KMeans",
     "kmeans_plus_plus",
     "scan_k",
     "squared_distances",
-    "stability_ari",
 ]
 
 
@@ -79,12 +82,6 @@ def _as_matrix(X: Any, name: str = "X") -> np.ndarray:
             "impute or drop them first"
         )
     return values
-
-
-def _check_positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 # --------------------------------------------------------------------------
@@ -153,7 +150,7 @@ def kmeans_plus_plus(
     True
     """
     X = _as_matrix(X)
-    n_clusters = _check_positive_int(n_clusters, "n_clusters")
+    n_clusters = positive_int(n_clusters, "n_clusters")
     n_samples = X.shape[0]
     if n_clusters > n_samples:
         raise ValueError(
@@ -229,7 +226,7 @@ def _lloyd(
 # the estimator
 
 
-class KMeans:
+class KMeans(ClusterMixin, BaseEstimator):
     """K-means clustering (Lloyd's algorithm) in scikit-learn's style.
 
     The four steps: (1) initialise ``n_clusters`` centres, (2) assign every
@@ -297,11 +294,6 @@ class KMeans:
         self.tol = tol
         self.random_state = random_state
 
-    def __repr__(self) -> str:
-        init = "array" if not isinstance(self.init, str) else repr(self.init)
-        return (f"KMeans(n_clusters={self.n_clusters}, init={init}, "
-                f"n_init={self.n_init}, random_state={self.random_state!r})")
-
     def _initial_centers(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         if isinstance(self.init, str):
             if self.init == "k-means++":
@@ -322,9 +314,9 @@ class KMeans:
     def fit(self, X: Any, y: Any = None) -> KMeans:
         """Cluster ``X`` (rows are points); ``y`` is ignored. Returns ``self``."""
         X = _as_matrix(X)
-        n_clusters = _check_positive_int(self.n_clusters, "n_clusters")
-        n_init = _check_positive_int(self.n_init, "n_init")
-        max_iter = _check_positive_int(self.max_iter, "max_iter")
+        n_clusters = positive_int(self.n_clusters, "n_clusters")
+        n_init = positive_int(self.n_init, "n_init")
+        max_iter = positive_int(self.max_iter, "max_iter")
         if not isinstance(self.tol, numbers.Real) or self.tol < 0:
             raise ValueError(f"tol must be a number >= 0, got {self.tol!r}")
         if n_clusters > X.shape[0]:
@@ -345,67 +337,20 @@ class KMeans:
         self.n_features_in_ = X.shape[1]
         return self
 
-    def _check_fitted(self, X: Any) -> np.ndarray:
-        if not hasattr(self, "cluster_centers_"):
-            raise ValueError("this KMeans is not fitted yet; call fit(X) first")
+    def predict(self, X: Any) -> np.ndarray:
+        """Index of the nearest fitted centre for every row of ``X``."""
+        check_is_fitted(self)
         X = _as_matrix(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {X.shape[1]} features, but KMeans was fitted with "
                 f"{self.n_features_in_}"
             )
-        return X
-
-    def predict(self, X: Any) -> np.ndarray:
-        """Index of the nearest fitted centre for every row of ``X``."""
-        X = self._check_fitted(X)
         return squared_distances(X, self.cluster_centers_).argmin(axis=1)
-
-    def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
-        """Fit, then return the training labels."""
-        return self.fit(X).labels_
-
-    def transform(self, X: Any) -> np.ndarray:
-        """Euclidean distance from every row of ``X`` to every centre."""
-        X = self._check_fitted(X)
-        return np.sqrt(squared_distances(X, self.cluster_centers_))
-
-    def score(self, X: Any, y: Any = None) -> float:
-        """Minus the inertia of ``X`` under the fitted centres (higher is better)."""
-        X = self._check_fitted(X)
-        return -float(squared_distances(X, self.cluster_centers_).min(axis=1).sum())
 
 
 # --------------------------------------------------------------------------
 # choosing k
-
-
-def stability_ari(
-    X: Any, n_clusters: int, *, seeds: Iterable[int] = range(5), n_init: int = 1
-) -> float:
-    """Mean adjusted Rand index between K-means runs that differ only in their seed.
-
-    1 means every seed finds the same partition; values well below 1 mean
-    the partition at this ``n_clusters`` depends on luck.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> blobs = np.vstack([rng.normal(0, 0.1, (30, 2)),
-    ...                    rng.normal(5, 0.1, (30, 2))])
-    >>> stability_ari(blobs, 2, seeds=[0, 1, 2])
-    1.0
-    """
-    from sklearn.metrics import adjusted_rand_score
-
-    X = _as_matrix(X)
-    seeds = list(seeds)
-    if len(seeds) < 2:
-        raise ValueError("seeds must hold at least two seeds to compare runs")
-    runs = [KMeans(n_clusters, n_init=n_init, random_state=s).fit(X).labels_ for s in seeds]
-    scores = [adjusted_rand_score(runs[i], runs[j])
-              for i in range(len(runs)) for j in range(i + 1, len(runs))]
-    return float(np.mean(scores))
 
 
 def scan_k(
@@ -453,7 +398,7 @@ def scan_k(
     seeds = list(seeds)
     if len(seeds) < 2:
         raise ValueError("seeds must hold at least two seeds to compare runs")
-    k_values = [_check_positive_int(k, "k_values") for k in k_values]
+    k_values = [positive_int(k, "k_values") for k in k_values]
     if not k_values:
         raise ValueError("k_values is empty")
     too_big = [k for k in k_values if k < 2 or k >= X.shape[0]]

@@ -31,8 +31,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from smartmkt_helpers._checks import columns, positive_int, vector
 from smartmkt_helpers.experiments import TestResult
-from smartmkt_helpers.metrics import _check_frame, merge_ranking_true_pred
+from smartmkt_helpers.metrics import merge_ranking_true_pred
 
 __all__ = [
     "bootstrap_ci",
@@ -59,6 +60,10 @@ def per_user_metrics(
     ``metrics.map_at_k(normalize="all")``), ``reciprocal_rank`` and ``hit``
     (1.0 if the list holds a relevant item). Indexed by user, sorted.
 
+    The values come from :class:`~smartmkt_helpers.metrics.RankingJoin`,
+    the same code the ``metrics`` functions average, so each column's
+    mean is the corresponding ``metrics`` value.
+
     Examples
     --------
     >>> import pandas as pd
@@ -70,30 +75,16 @@ def per_user_metrics(
     """
     joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
                                      col_item, col_prediction)
-    hits, per_user = joined.hits, joined.per_user
-    users = hits[col_user].to_numpy()
-    rank = hits["rank"].to_numpy(dtype=float)
-    order_in_hits = hits.groupby(col_user, sort=False).cumcount().to_numpy() + 1
-
-    def by_user(values: np.ndarray, how: str = "sum") -> np.ndarray:
-        grouped = pd.Series(values, index=users).groupby(level=0)
-        summed = grouped.sum() if how == "sum" else grouped.max()
-        return summed.reindex(per_user.index, fill_value=0.0).to_numpy()
-
-    n_hits = per_user["n_hits"].to_numpy(dtype=float)
-    n_relevant = per_user["n_relevant"].to_numpy(dtype=float)
-    discounts = np.cumsum(1.0 / np.log1p(np.arange(1, k + 1)))
-    ideal = discounts[np.minimum(n_relevant, k).astype(int) - 1]
     frame = pd.DataFrame({
-        "precision": n_hits / k,
-        "recall": n_hits / n_relevant,
-        "ndcg": by_user(1.0 / np.log1p(rank)) / ideal,
-        "average_precision": by_user(order_in_hits / rank) / n_relevant,
-        "reciprocal_rank": by_user(1.0 / rank, how="max"),
-        "hit": (n_hits > 0).astype(float),
-    }, index=per_user.index)
+        "precision": joined.precision(),
+        "recall": joined.recall(),
+        "ndcg": joined.ndcg(),
+        "average_precision": joined.average_precision("all"),
+        "reciprocal_rank": joined.reciprocal_rank(),
+        "hit": joined.hit(),
+    }, index=joined.per_user.index)
     frame.index.name = col_user
-    return frame.sort_index()
+    return frame
 
 
 def _unit_features(item_features: pd.DataFrame) -> pd.DataFrame:
@@ -147,7 +138,7 @@ def intra_list_diversity(
     >>> intra_list_diversity(recs, genres)  # (0 + 1) / 2
     0.5
     """
-    _check_frame(rating_pred, "rating_pred", [col_user, col_item])
+    columns(rating_pred, [col_user, col_item], "rating_pred")
     unit = _unit_features(item_features)
     positions = unit.index.get_indexer(rating_pred[col_item])
     if (positions < 0).any():
@@ -216,8 +207,8 @@ def popularity_bias(
     >>> popularity_bias(recs, train, catalog_items=[5, 6, 7, 8, 9]).round(2).tolist()
     [3.0, 0.0, 0.8]
     """
-    _check_frame(rating_pred, "rating_pred", [col_item])
-    _check_frame(train, "train", [col_user, col_item])
+    columns(rating_pred, [col_item], "rating_pred")
+    columns(train, [col_user, col_item], "train")
     if not 0 < head_fraction < 1:
         raise ValueError(f"head_fraction must be between 0 and 1, got {head_fraction}")
     catalog = pd.Index(pd.unique(np.asarray(list(catalog_items))))
@@ -240,22 +231,18 @@ def popularity_bias(
 
 
 def _per_user_values(values, name: str) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (one value per user), got shape {array.shape}")
+    array = vector(values, name, what="one per user")
     if array.size < 2:
         raise ValueError(f"{name} needs at least 2 users, got {array.size}")
-    if np.isnan(array).any():
-        raise ValueError(f"{name} contains NaN")
     return array
 
 
-def _resampled_means(values: np.ndarray, num_resamples: int, seed: int) -> np.ndarray:
-    if int(num_resamples) != num_resamples or num_resamples < 100:
-        raise ValueError(f"num_resamples must be an integer of at least 100, got {num_resamples}")
-    rng = np.random.default_rng(seed)
+def _resampled_means(values: np.ndarray, n_resamples: int,
+                     random_state: int | None) -> np.ndarray:
+    n_resamples = positive_int(n_resamples, "n_resamples", minimum=100)
+    rng = np.random.default_rng(random_state)
     n = values.size
-    counts = rng.multinomial(n, np.full(n, 1 / n), size=int(num_resamples))
+    counts = rng.multinomial(n, np.full(n, 1 / n), size=n_resamples)
     return counts @ values / n
 
 
@@ -263,8 +250,8 @@ def bootstrap_ci(
     values,
     *,
     confidence: float = 0.95,
-    num_resamples: int = 2000,
-    seed: int = 0,
+    n_resamples: int = 2000,
+    random_state: int | None = 0,
 ) -> pd.Series:
     """Mean of per-user values with a percentile bootstrap interval over users.
 
@@ -283,7 +270,7 @@ def bootstrap_ci(
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
     array = _per_user_values(values, "values")
-    means = _resampled_means(array, num_resamples, seed)
+    means = _resampled_means(array, n_resamples, random_state)
     tail = (1 - confidence) / 2
     low, high = np.quantile(means, [tail, 1 - tail])
     return pd.Series({"mean": float(array.mean()), "ci_low": float(low),
@@ -295,8 +282,8 @@ def paired_test(
     values_b,
     *,
     confidence: float = 0.95,
-    num_resamples: int = 2000,
-    seed: int = 0,
+    n_resamples: int = 2000,
+    random_state: int | None = 0,
 ) -> TestResult:
     """Compare two recommenders on the same users via per-user differences.
 
@@ -332,13 +319,14 @@ def paired_test(
     if a.size != b.size:
         raise ValueError(f"values_a has {a.size} users but values_b has {b.size}")
     differences = a - b
-    means = _resampled_means(differences, num_resamples, seed)
+    means = _resampled_means(differences, n_resamples, random_state)
     tail = (1 - confidence) / 2
     low, high = np.quantile(means, [tail, 1 - tail])
-    signs = np.random.default_rng(seed + 1).choice([-1.0, 1.0], size=(int(num_resamples), a.size))
+    sign_seed = None if random_state is None else random_state + 1
+    signs = np.random.default_rng(sign_seed).choice([-1.0, 1.0], size=(n_resamples, a.size))
     null_means = signs @ differences / a.size
     observed = abs(differences.mean())
-    p_value = float((1 + (np.abs(null_means) >= observed - 1e-12).sum()) / (num_resamples + 1))
+    p_value = float((1 + (np.abs(null_means) >= observed - 1e-12).sum()) / (n_resamples + 1))
     return TestResult(
         effect=float(differences.mean()),
         standard_error=float(means.std(ddof=1)),
@@ -350,5 +338,5 @@ def paired_test(
         control_mean=float(b.mean()),
         num_treated=a.size,
         num_control=b.size,
-        method=f"paired bootstrap and sign-flip test, {num_resamples} resamples",
+        method=f"paired bootstrap and sign-flip test, {n_resamples} resamples",
     )

@@ -6,7 +6,7 @@ module builds the classic **RFM** table (recency, frequency, monetary value)
 with a few behavioural companions, the per-customer **histograms** (for
 example purchases by category and week) that an autoencoder can compress,
 and the transforms that make heavy-tailed spending data fit for K-means:
-``log1p``, clipping at quantiles, and standardising.
+``log1p`` and standardising.
 
 Examples
 --------
@@ -28,8 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartmkt_helpers import _checks
+
 __all__ = [
-    "clip_quantiles",
     "histogram_features",
     "log1p_columns",
     "rfm_features",
@@ -37,40 +38,32 @@ __all__ = [
 ]
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], name: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} is missing the column(s) {', '.join(missing)}")
+def _require(frame: pd.DataFrame, wanted: Sequence[str], name: str) -> None:
+    _checks.columns(frame, wanted, name)
     if frame.empty:
         raise ValueError(f"{name} is empty: it has no rows")
 
 
-def _numeric_columns(frame: pd.DataFrame, columns: Sequence[str] | None, name: str) -> list[str]:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    columns = list(frame.columns if columns is None else columns)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} is missing the column(s) {', '.join(map(str, missing))}")
-    bad = [str(c) for c in columns
+def _numeric_columns(frame: pd.DataFrame, wanted: Sequence[str] | None, name: str) -> list[str]:
+    _checks.columns(frame, [] if wanted is None else wanted, name)
+    wanted = list(frame.columns if wanted is None else wanted)
+    bad = [str(c) for c in wanted
            if not pd.api.types.is_numeric_dtype(frame[c])
            or pd.api.types.is_bool_dtype(frame[c])]
     if bad:
         raise TypeError(f"{name} has non-numeric column(s) {', '.join(bad)}")
     if frame.empty:
         raise ValueError(f"{name} is empty: it has no rows")
-    return columns
+    return wanted
 
 
 def rfm_features(
     transactions: pd.DataFrame,
     *,
-    customer_col: str = "customer_id",
-    date_col: str = "date",
-    amount_col: str = "amount",
-    quantity_col: str | None = None,
+    col_customer: str = "customer_id",
+    col_date: str = "date",
+    col_amount: str = "amount",
+    col_quantity: str | None = None,
     as_of: Any = None,
 ) -> pd.DataFrame:
     """One row per customer: recency, frequency, monetary value and behaviour.
@@ -79,9 +72,9 @@ def rfm_features(
     ----------
     transactions : DataFrame
         One row per purchase.
-    customer_col, date_col, amount_col : str
+    col_customer, col_date, col_amount : str
         Column names of the customer, the purchase date and the amount paid.
-    quantity_col : str, optional
+    col_quantity : str, optional
         Column of the number of items; adds ``mean_quantity``.
     as_of : date-like, optional
         The day the features describe; default one day after the last
@@ -98,26 +91,26 @@ def rfm_features(
       amount is a whole number of cents);
     - ``tenure_days``: days from the first purchase to ``as_of``;
     - ``purchases_per_month``: purchases per 30 days of tenure;
-    - ``mean_quantity`` (only with ``quantity_col``).
+    - ``mean_quantity`` (only with ``col_quantity``).
 
     Examples
     --------
     >>> log = pd.DataFrame({"customer_id": [7, 7],
     ...                     "date": pd.to_datetime(["2024-01-01", "2024-01-31"]),
     ...                     "amount": [10.0, 20.0], "items": [1, 3]})
-    >>> rfm_features(log, quantity_col="items").iloc[0].round(2).to_dict()
+    >>> rfm_features(log, col_quantity="items").iloc[0].round(2).to_dict()
     ... # doctest: +NORMALIZE_WHITESPACE
     {'recency_days': 1.0, 'frequency': 2.0, 'monetary': 15.0, 'total_amount': 30.0,
      'tenure_days': 31.0, 'purchases_per_month': 1.94, 'mean_quantity': 2.0}
     """
-    columns = [customer_col, date_col, amount_col] + ([quantity_col] if quantity_col else [])
-    _require(transactions, columns, "transactions")
-    dates = pd.to_datetime(transactions[date_col])
-    amounts = transactions[amount_col]
+    wanted = [col_customer, col_date, col_amount] + ([col_quantity] if col_quantity else [])
+    _require(transactions, wanted, "transactions")
+    dates = pd.to_datetime(transactions[col_date])
+    amounts = transactions[col_amount]
     if not pd.api.types.is_numeric_dtype(amounts):
-        raise TypeError(f"transactions column {amount_col} must be numeric")
+        raise TypeError(f"transactions column {col_amount} must be numeric")
     if amounts.isna().any() or dates.isna().any():
-        raise ValueError(f"transactions has NaN in {amount_col} or {date_col}")
+        raise ValueError(f"transactions has NaN in {col_amount} or {col_date}")
     as_of = dates.max() + pd.Timedelta(days=1) if as_of is None else pd.Timestamp(as_of)
     keep = dates < as_of
     if not keep.any():
@@ -128,28 +121,28 @@ def rfm_features(
     # then do not depend on the order of the rows (a float sum does, in its
     # last bit), and a Spark job that sums decimals gets the same numbers.
     in_cents = bool(np.all(np.abs(amount * 100 - cents) < 1e-6) and np.all(np.abs(cents) < 2**53))
-    frame = pd.DataFrame({"customer": transactions[customer_col].to_numpy(),
+    frame = pd.DataFrame({"customer": transactions[col_customer].to_numpy(),
                           "date": dates.to_numpy(),
                           "amount": cents.astype(np.int64) if in_cents else amount})
-    if quantity_col:
-        frame["quantity"] = transactions[quantity_col].to_numpy(dtype=float)
+    if col_quantity:
+        frame["quantity"] = transactions[col_quantity].to_numpy(dtype=float)
     grouped = frame[keep.to_numpy()].groupby("customer")
     aggregations = {"last": ("date", "max"), "first": ("date", "min"),
                     "frequency": ("amount", "size"), "total_amount": ("amount", "sum")}
-    if quantity_col:
+    if col_quantity:
         aggregations["mean_quantity"] = ("quantity", "mean")
     table = grouped.agg(**aggregations)
     if in_cents:
         table["total_amount"] = table["total_amount"] / 100
     day = pd.Timedelta(days=1)
-    out = pd.DataFrame(index=table.index.rename(customer_col))
+    out = pd.DataFrame(index=table.index.rename(col_customer))
     out["recency_days"] = (as_of - table["last"]) / day
     out["frequency"] = table["frequency"]
     out["monetary"] = table["total_amount"] / table["frequency"]
     out["total_amount"] = table["total_amount"]
     out["tenure_days"] = (as_of - table["first"]) / day
     out["purchases_per_month"] = out["frequency"] / np.maximum(out["tenure_days"], 1.0) * 30
-    if quantity_col:
+    if col_quantity:
         out["mean_quantity"] = table["mean_quantity"]
     return out
 
@@ -157,9 +150,9 @@ def rfm_features(
 def histogram_features(
     events: pd.DataFrame,
     *,
-    customer_col: str = "customer_id",
-    time_col: str = "timestamp",
-    category_col: str = "category",
+    col_customer: str = "customer_id",
+    col_timestamp: str = "timestamp",
+    col_category: str = "category",
     freq: str = "W",
     customers: Sequence[Any] | None = None,
     normalize: bool = False,
@@ -170,7 +163,7 @@ def histogram_features(
     ----------
     events : DataFrame
         One row per event (a purchase, a view, ...).
-    customer_col, time_col, category_col : str
+    col_customer, col_timestamp, col_category : str
         Column names.
     freq : str
         pandas period alias for the time bins (``"W"`` weeks, ``"M"`` months).
@@ -193,15 +186,15 @@ def histogram_features(
     >>> histogram_features(events).to_numpy().tolist()
     [[1, 0, 0, 1], [1, 0, 0, 0]]
     """
-    _require(events, [customer_col, time_col, category_col], "events")
-    times = pd.to_datetime(events[time_col])
+    _require(events, [col_customer, col_timestamp, col_category], "events")
+    times = pd.to_datetime(events[col_timestamp])
     if times.isna().any():
-        raise ValueError(f"events has NaN in {time_col}")
+        raise ValueError(f"events has NaN in {col_timestamp}")
     periods = times.dt.to_period(freq)
     first = periods.min()
     all_periods = pd.period_range(first, periods.max(), freq=first.freq)
     period_codes = periods.array.asi8 - first.ordinal
-    categories = events[category_col]
+    categories = events[col_category]
     if isinstance(categories.dtype, pd.CategoricalDtype):
         all_categories = list(categories.cat.categories)
         category_codes = categories.cat.codes.to_numpy()
@@ -209,21 +202,21 @@ def histogram_features(
         all_categories = sorted(categories.dropna().unique())
         category_codes = pd.Categorical(categories, categories=all_categories).codes
     if (category_codes < 0).any():
-        raise ValueError(f"events has missing values in {category_col}")
-    rows = (pd.Index(pd.unique(events[customer_col])) if customers is None
+        raise ValueError(f"events has missing values in {col_category}")
+    rows = (pd.Index(pd.unique(events[col_customer])) if customers is None
             else pd.Index(customers))
-    row_codes = rows.get_indexer(events[customer_col])
+    row_codes = rows.get_indexer(events[col_customer])
     keep = row_codes >= 0
-    num_periods = len(all_periods)
-    flat = (row_codes[keep] * len(all_categories) + category_codes[keep]) * num_periods \
+    n_periods = len(all_periods)
+    flat = (row_codes[keep] * len(all_categories) + category_codes[keep]) * n_periods \
         + period_codes[keep]
-    counts = np.bincount(flat, minlength=len(rows) * len(all_categories) * num_periods)
+    counts = np.bincount(flat, minlength=len(rows) * len(all_categories) * n_periods)
     counts = counts.reshape(len(rows), -1)
     if normalize:
         counts = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-    columns = pd.MultiIndex.from_product([all_categories, all_periods],
-                                         names=[category_col, "period"])
-    return pd.DataFrame(counts, index=rows.rename(customer_col), columns=columns)
+    bins = pd.MultiIndex.from_product([all_categories, all_periods],
+                                      names=[col_category, "period"])
+    return pd.DataFrame(counts, index=rows.rename(col_customer), columns=bins)
 
 
 def log1p_columns(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -243,30 +236,6 @@ def log1p_columns(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> 
         raise ValueError(f"log1p needs values >= 0; negative values in {', '.join(bad)}")
     out = frame.copy()
     out[columns] = np.log1p(frame[columns].astype(float))
-    return out
-
-
-def clip_quantiles(
-    frame: pd.DataFrame,
-    columns: Sequence[str] | None = None,
-    *,
-    lower: float = 0.0,
-    upper: float = 0.99,
-) -> pd.DataFrame:
-    """Copy of ``frame`` with ``columns`` clipped to their ``lower`` / ``upper`` quantiles.
-
-    Examples
-    --------
-    >>> clip_quantiles(pd.DataFrame({"x": [1.0, 2.0, 3.0, 100.0]}),
-    ...                upper=0.5)["x"].tolist()
-    [1.0, 2.0, 2.5, 2.5]
-    """
-    columns = _numeric_columns(frame, columns, "frame")
-    if not 0.0 <= lower < upper <= 1.0:
-        raise ValueError(f"need 0 <= lower < upper <= 1, got lower={lower}, upper={upper}")
-    out = frame.copy()
-    bounds = frame[columns].quantile([lower, upper])
-    out[columns] = frame[columns].clip(bounds.iloc[0], bounds.iloc[1], axis=1)
     return out
 
 

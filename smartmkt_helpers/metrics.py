@@ -39,12 +39,13 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from smartmkt_helpers._checks import columns, positive_int
 
 __all__ = [
     "catalog_coverage",
@@ -62,28 +63,14 @@ __all__ = [
 ]
 
 
-def _check_frame(frame: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{name} has no column(s) {', '.join(map(repr, missing))}; "
-            f"its columns are {', '.join(map(str, frame.columns))}"
-        )
+def _check_frame(frame: pd.DataFrame, name: str, wanted: Iterable[str]) -> None:
+    """Columns present (:func:`_checks.columns`), rows present, no NaN in them."""
+    columns(frame, wanted, name)
     if len(frame) == 0:
         raise ValueError(f"{name} is empty")
-    for column in columns:
+    for column in wanted:
         if frame[column].isna().any():
             raise ValueError(f"{name} column {column!r} contains missing values (NaN)")
-
-
-def _check_k(k: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise TypeError(f"k must be a positive integer, got {k!r}")
-    if k < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
-    return int(k)
 
 
 def top_k_items(
@@ -103,7 +90,7 @@ def top_k_items(
     >>> top_k_items(recs, k=2)["item_id"].tolist()
     [6, 7]
     """
-    k = _check_k(k)
+    k = positive_int(k, "k")
     _check_frame(rating_pred, "rating_pred", [col_user, col_item, col_prediction])
     order = np.lexsort((
         np.arange(len(rating_pred)),
@@ -120,14 +107,60 @@ def top_k_items(
 class RankingJoin:
     """What every ranking metric needs, from :func:`merge_ranking_true_pred`.
 
-    ``hits`` has one row per recommended relevant item (``user``, ``rank``);
-    ``per_user`` is indexed by the common users with ``n_relevant`` (test
-    items) and ``n_hits``; ``n_users`` is the number of common users.
+    ``hits`` has one row per recommended relevant item (``col_user``,
+    ``rank``); ``per_user`` is indexed by the common users (sorted) with
+    ``n_relevant`` (test items) and ``n_hits``; ``n_users`` is the number of
+    common users. The methods give each metric per user, in the order of
+    ``per_user``: the ``*_at_k`` functions average them, and
+    :func:`smartmkt_helpers.evaluation.per_user_metrics` keeps them.
     """
 
     hits: pd.DataFrame
     per_user: pd.DataFrame
     n_users: int
+    k: int
+    col_user: str = "user_id"
+
+    def _sum_by_user(self, values: np.ndarray, how: str = "sum") -> np.ndarray:
+        grouped = pd.Series(values, index=self.hits[self.col_user].to_numpy()).groupby(level=0)
+        total = grouped.sum() if how == "sum" else grouped.max()
+        return total.reindex(self.per_user.index, fill_value=0.0).to_numpy()
+
+    def _ranks(self) -> np.ndarray:
+        return self.hits["rank"].to_numpy(dtype=float)
+
+    def precision(self) -> np.ndarray:
+        """Hits in the top k over k."""
+        return self.per_user["n_hits"].to_numpy(dtype=float) / self.k
+
+    def recall(self) -> np.ndarray:
+        """Hits in the top k over the relevant test items."""
+        return (self.per_user["n_hits"].to_numpy(dtype=float)
+                / self.per_user["n_relevant"].to_numpy(dtype=float))
+
+    def ndcg(self) -> np.ndarray:
+        """Binary DCG with discount ``1 / ln(1 + rank)`` over the ideal DCG."""
+        dcg = self._sum_by_user(1.0 / np.log1p(self._ranks()))
+        discounts = np.cumsum(1.0 / np.log1p(np.arange(1, self.k + 1)))
+        n_ideal = np.minimum(self.per_user["n_relevant"].to_numpy(), self.k).astype(int)
+        return dcg / discounts[n_ideal - 1]
+
+    def average_precision(self, normalize: str = "all") -> np.ndarray:
+        """Sum of the precisions at the hits, over all relevant items or min(relevant, k)."""
+        if normalize not in ("all", "min"):
+            raise ValueError(f"normalize must be 'all' or 'min', got {normalize!r}")
+        order_in_hits = self.hits.groupby(self.col_user, sort=False).cumcount().to_numpy() + 1
+        summed = self._sum_by_user(order_in_hits / self._ranks())
+        n_relevant = self.per_user["n_relevant"].to_numpy(dtype=float)
+        return summed / (n_relevant if normalize == "all" else np.minimum(n_relevant, self.k))
+
+    def reciprocal_rank(self) -> np.ndarray:
+        """1 / rank of the first hit, 0 without a hit."""
+        return self._sum_by_user(1.0 / self._ranks(), how="max")
+
+    def hit(self) -> np.ndarray:
+        """1.0 if the list holds a relevant item, else 0.0."""
+        return (self.per_user["n_hits"].to_numpy() > 0).astype(float)
 
 
 def merge_ranking_true_pred(
@@ -150,7 +183,7 @@ def merge_ranking_true_pred(
     >>> joined.hits["rank"].tolist(), joined.n_users
     ([1], 1)
     """
-    k = _check_k(k)
+    k = positive_int(k, "k")
     _check_frame(rating_true, "rating_true", [col_user, col_item])
     top = top_k_items(rating_pred, k, col_user, col_item, col_prediction)
     truth = rating_true[[col_user, col_item]].drop_duplicates()
@@ -168,7 +201,8 @@ def merge_ranking_true_pred(
         "n_relevant": truth.groupby(col_user).size(),
         "n_hits": hits.groupby(col_user).size(),
     }).reindex(common).fillna(0)
-    return RankingJoin(hits=hits, per_user=per_user, n_users=len(common))
+    return RankingJoin(hits=hits, per_user=per_user, n_users=len(common), k=k,
+                       col_user=col_user)
 
 
 def precision_at_k(
@@ -192,7 +226,7 @@ def precision_at_k(
     """
     joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
                                      col_item, col_prediction)
-    return float((joined.per_user["n_hits"] / k).sum() / joined.n_users)
+    return float(joined.precision().sum() / joined.n_users)
 
 
 def recall_at_k(
@@ -215,8 +249,7 @@ def recall_at_k(
     """
     joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
                                      col_item, col_prediction)
-    per_user = joined.per_user
-    return float((per_user["n_hits"] / per_user["n_relevant"]).sum() / joined.n_users)
+    return float(joined.recall().sum() / joined.n_users)
 
 
 def ndcg_at_k(
@@ -242,14 +275,7 @@ def ndcg_at_k(
     """
     joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
                                      col_item, col_prediction)
-    hits = joined.hits
-    gain = 1.0 / np.log1p(hits["rank"].to_numpy(dtype=float))
-    dcg = pd.Series(gain, index=hits[col_user].to_numpy()).groupby(level=0).sum()
-    dcg = dcg.reindex(joined.per_user.index, fill_value=0.0)
-    discounts = np.cumsum(1.0 / np.log1p(np.arange(1, k + 1)))
-    n_ideal = np.minimum(joined.per_user["n_relevant"].to_numpy(), k).astype(int)
-    idcg = discounts[n_ideal - 1]
-    return float((dcg.to_numpy() / idcg).sum() / joined.n_users)
+    return float(joined.ndcg().sum() / joined.n_users)
 
 
 def map_at_k(
@@ -285,14 +311,7 @@ def map_at_k(
         raise ValueError(f"normalize must be 'all' or 'min', got {normalize!r}")
     joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
                                      col_item, col_prediction)
-    hits = joined.hits
-    order_in_hits = hits.groupby(col_user, sort=False).cumcount().to_numpy() + 1
-    precision = order_in_hits / hits["rank"].to_numpy(dtype=float)
-    summed = pd.Series(precision, index=hits[col_user].to_numpy()).groupby(level=0).sum()
-    summed = summed.reindex(joined.per_user.index, fill_value=0.0)
-    n_relevant = joined.per_user["n_relevant"].to_numpy(dtype=float)
-    denominator = n_relevant if normalize == "all" else np.minimum(n_relevant, k)
-    return float((summed.to_numpy() / denominator).sum() / joined.n_users)
+    return float(joined.average_precision(normalize).sum() / joined.n_users)
 
 
 def mrr_at_k(
@@ -316,8 +335,7 @@ def mrr_at_k(
     """
     joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
                                      col_item, col_prediction)
-    first = joined.hits.groupby(col_user)["rank"].min()
-    return float((1.0 / first).sum() / joined.n_users)
+    return float(joined.reciprocal_rank().sum() / joined.n_users)
 
 
 def hit_rate_at_k(
@@ -341,7 +359,7 @@ def hit_rate_at_k(
     """
     joined = merge_ranking_true_pred(rating_true, rating_pred, k, col_user,
                                      col_item, col_prediction)
-    return float((joined.per_user["n_hits"] > 0).sum() / joined.n_users)
+    return float(joined.hit().sum() / joined.n_users)
 
 
 def catalog_coverage(

@@ -23,6 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from smartmkt_helpers._checks import positive_int
+
 __all__ = [
     "JAVA_MIN_VERSION",
     "als_top_k",
@@ -99,10 +101,8 @@ def local_session(cores: int = 2, app_name: str = "smartmkt", shuffle_partitions
     -------
     pyspark.sql.SparkSession
     """
-    if not isinstance(cores, int) or isinstance(cores, bool) or cores < 1:
-        raise ValueError(f"cores must be a positive integer, got {cores!r}")
-    if not isinstance(shuffle_partitions, int) or shuffle_partitions < 1:
-        raise ValueError(f"shuffle_partitions must be a positive integer, got {shuffle_partitions!r}")
+    cores = positive_int(cores, "cores")
+    shuffle_partitions = positive_int(shuffle_partitions, "shuffle_partitions")
     if java_version() is None:
         raise RuntimeError(java_install_hint())
     from pyspark.sql import SparkSession
@@ -159,12 +159,12 @@ def start_quietly(builder, log_path: str | os.PathLike | None = None):
     return session
 
 
-def rfm_features_spark(transactions, customer_col: str = "customer_id", date_col: str = "date",
-                       amount_col: str = "amount", quantity_col: str | None = None,
+def rfm_features_spark(transactions, col_customer: str = "customer_id", col_date: str = "date",
+                       col_amount: str = "amount", col_quantity: str | None = None,
                        as_of: Any = None):
     """RFM features of a Spark DataFrame, as :func:`smartmkt_helpers.features.rfm_features`.
 
-    The same columns, in the same order, with ``customer_col`` as a column
+    The same columns, in the same order, with ``col_customer`` as a column
     (Spark has no index). Amounts are summed as exact decimals (cents), as
     ``rfm_features`` sums amounts in whole cents, so the two agree to the
     last bit. Dates are read in the session's time zone (``local_session``
@@ -173,8 +173,8 @@ def rfm_features_spark(transactions, customer_col: str = "customer_id", date_col
     Parameters
     ----------
     transactions : pyspark.sql.DataFrame
-        One row per purchase; ``date_col`` a date or timestamp.
-    customer_col, date_col, amount_col, quantity_col : str
+        One row per purchase; ``col_date`` a date or timestamp.
+    col_customer, col_date, col_amount, col_quantity : str
         Column names, as in ``rfm_features``.
     as_of : date-like, optional
         Default: the day after the last purchase. Purchases on or after it
@@ -186,11 +186,11 @@ def rfm_features_spark(transactions, customer_col: str = "customer_id", date_col
     """
     from pyspark.sql import functions as F
 
-    missing = [c for c in (customer_col, date_col, amount_col, quantity_col)
+    missing = [c for c in (col_customer, col_date, col_amount, col_quantity)
                if c and c not in transactions.columns]
     if missing:
         raise ValueError(f"transactions is missing the column(s) {', '.join(missing)}")
-    seconds = F.unix_timestamp(F.to_timestamp(F.col(date_col)))  # in the session's time zone
+    seconds = F.unix_timestamp(F.to_timestamp(F.col(col_date)))  # in the session's time zone
     if as_of is None:
         last = transactions.select(F.max(seconds)).first()[0]
         if last is None:
@@ -202,16 +202,16 @@ def rfm_features_spark(transactions, customer_col: str = "customer_id", date_col
         as_of_seconds = int(timestamp.timestamp())
     aggregations = [F.max(seconds).alias("last"), F.min(seconds).alias("first"),
                     F.count(F.lit(1)).cast("double").alias("frequency"),
-                    F.sum(F.col(amount_col).cast("decimal(18,2)")).cast("double").alias("total_amount")]
-    if quantity_col:
-        aggregations.append(F.avg(F.col(quantity_col).cast("double")).alias("mean_quantity"))
-    table = transactions.where(seconds < as_of_seconds).groupBy(customer_col).agg(*aggregations)
+                    F.sum(F.col(col_amount).cast("decimal(18,2)")).cast("double").alias("total_amount")]
+    if col_quantity:
+        aggregations.append(F.avg(F.col(col_quantity).cast("double")).alias("mean_quantity"))
+    table = transactions.where(seconds < as_of_seconds).groupBy(col_customer).agg(*aggregations)
 
     def days_before_as_of(column: str):
         return (F.lit(as_of_seconds) - F.col(column)) / float(SECONDS_PER_DAY)
 
     columns = [
-        F.col(customer_col),
+        F.col(col_customer),
         days_before_as_of("last").alias("recency_days"),
         F.col("frequency"),
         (F.col("total_amount") / F.col("frequency")).alias("monetary"),
@@ -220,12 +220,12 @@ def rfm_features_spark(transactions, customer_col: str = "customer_id", date_col
         (F.col("frequency") / F.greatest(days_before_as_of("first"), F.lit(1.0)) * 30)
         .alias("purchases_per_month"),
     ]
-    if quantity_col:
+    if col_quantity:
         columns.append(F.col("mean_quantity"))
-    return table.select(*columns).orderBy(customer_col)
+    return table.select(*columns).orderBy(col_customer)
 
 
-def als_top_k(model, train, k: int = 10, user_col: str = "user_id", item_col: str = "item_id"):
+def als_top_k(model, train, k: int = 10, col_user: str = "user_id", col_item: str = "item_id"):
     """Each user's top ``k`` items from a fitted Spark ALS model, seen items removed.
 
     ``recommendForAllUsers`` ranks every item, including those the user
@@ -237,27 +237,26 @@ def als_top_k(model, train, k: int = 10, user_col: str = "user_id", item_col: st
     ----------
     model : pyspark.ml.recommendation.ALSModel
     train : pyspark.sql.DataFrame
-        The training interactions (``user_col``, ``item_col``).
+        The training interactions (``col_user``, ``col_item``).
     k : int
         Length of the lists.
 
     Returns
     -------
     pyspark.sql.DataFrame
-        ``user_col``, ``item_col``, ``prediction`` (the score), one row per
+        ``col_user``, ``col_item``, ``prediction`` (the score), one row per
         recommended item.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    if not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
-    most_seen = train.groupBy(user_col).count().agg(F.max("count")).first()[0]
+    k = positive_int(k, "k")
+    most_seen = train.groupBy(col_user).count().agg(F.max("count")).first()[0]
     ranked = (model.recommendForAllUsers(k + int(most_seen))
-              .select(user_col, F.explode("recommendations").alias("r"))
-              .select(user_col, F.col(f"r.{item_col}").alias(item_col),
+              .select(col_user, F.explode("recommendations").alias("r"))
+              .select(col_user, F.col(f"r.{col_item}").alias(col_item),
                       F.col("r.rating").alias("prediction")))
-    unseen = ranked.join(train.select(user_col, item_col), [user_col, item_col], "left_anti")
-    order = Window.partitionBy(user_col).orderBy(F.desc("prediction"), F.asc(item_col))
+    unseen = ranked.join(train.select(col_user, col_item), [col_user, col_item], "left_anti")
+    order = Window.partitionBy(col_user).orderBy(F.desc("prediction"), F.asc(col_item))
     return (unseen.withColumn("rank", F.row_number().over(order))
             .where(F.col("rank") <= k).drop("rank"))

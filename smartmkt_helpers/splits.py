@@ -1,15 +1,14 @@
 """Train/test splits for recommender data held as a tidy ratings frame.
 
-Four ways to hold out ratings, each returning ``(train, test)``:
+Three ways to hold out ratings, each returning ``(train, test)``:
 
 - :func:`random_split`: a random share of all rows;
 - :func:`stratified_split`: a share of each user's (or each item's) rows,
   selecting exactly the rows of Microsoft Recommenders' current
   ``python_stratified_split`` (rewritten in 2022), the split behind the
   stored outputs of its MovieLens benchmark (on MovieLens 100K with
-  ``ratio=0.75, filter_by="item", seed=42``: 75,066 training and 24,934
+  ``ratio=0.75, filter_by="item", random_state=42``: 75,066 training and 24,934
   test rows);
-- :func:`leave_last_out`: each user's latest rating goes to the test set;
 - :func:`temporal_split`: everything before a global cut-off time trains,
   everything after tests.
 
@@ -26,9 +25,6 @@ Examples
 (6, 2)
 >>> sorted(test["user_id"])
 [1, 2]
->>> train, test = leave_last_out(ratings)
->>> test["item_id"].tolist()
-[13, 13]
 """
 
 from __future__ import annotations
@@ -39,21 +35,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["leave_last_out", "random_split", "stratified_split", "temporal_split"]
+from smartmkt_helpers._checks import columns, positive_int
+
+__all__ = ["random_split", "stratified_split", "temporal_split"]
 
 
-def _check_frame(data: pd.DataFrame, columns: Sequence[str]) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"data has no column(s) {', '.join(map(repr, missing))}; "
-            f"its columns are {', '.join(map(str, data.columns))}"
-        )
+def _check_frame(data: pd.DataFrame, wanted: Sequence[str]) -> None:
+    columns(data, wanted, "data")
     if len(data) == 0:
         raise ValueError("data is empty: there are no rows to split")
-    for column in columns:
+    for column in wanted:
         if data[column].isna().any():
             raise ValueError(f"column {column!r} contains missing values (NaN)")
 
@@ -67,7 +58,7 @@ def _check_ratio(ratio: float) -> float:
 
 
 def random_split(
-    data: pd.DataFrame, ratio: float = 0.75, seed: int = 42
+    data: pd.DataFrame, ratio: float = 0.75, random_state: int | None = 42
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split the rows at random: ``round(ratio * len(data))`` rows train.
 
@@ -77,7 +68,7 @@ def random_split(
         One row per rating (any columns).
     ratio : float
         Share of rows in the training set, strictly between 0 and 1.
-    seed : int
+    random_state : int or None
         Seed of the shuffle.
 
     Returns
@@ -89,13 +80,13 @@ def random_split(
     --------
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"user_id": range(8), "item_id": range(8)})
-    >>> train, test = random_split(frame, ratio=0.75, seed=0)
+    >>> train, test = random_split(frame, ratio=0.75, random_state=0)
     >>> len(train), len(test), len(set(train.index) & set(test.index))
     (6, 2, 0)
     """
     _check_frame(data, [])
     ratio = _check_ratio(ratio)
-    order = np.random.default_rng(seed).permutation(len(data))
+    order = np.random.default_rng(random_state).permutation(len(data))
     n_train = int(round(ratio * len(data)))
     if n_train in (0, len(data)):
         raise ValueError(
@@ -109,7 +100,7 @@ def stratified_split(
     ratio: float = 0.75,
     min_rating: int = 1,
     filter_by: str = "user",
-    seed: int = 42,
+    random_state: int | None = 42,
     col_user: str = "user_id",
     col_item: str = "item_id",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -120,7 +111,7 @@ def stratified_split(
     1. drop the groups (users when ``filter_by="user"``, items when
        ``filter_by="item"``) with fewer than ``min_rating`` rows;
     2. draw one uniform number per remaining row, in the row order of
-       ``data``, from ``numpy.random.RandomState(seed).rand``;
+       ``data``, from ``numpy.random.RandomState(random_state).rand``;
     3. sort the rows by group, then by that number, and number them
        1, 2, ..., n inside each group of n rows (the rank);
     4. rows with rank <= ``round(ratio * n)`` train, the others test
@@ -131,7 +122,7 @@ def stratified_split(
     in July 2022 (the version behind the stored outputs of its MovieLens
     benchmark notebook); it selects the same rows, in the same order
     (grouped, then by the random number), with the original index. On
-    MovieLens 100K with ``ratio=0.75, filter_by="item", seed=42`` that is
+    MovieLens 100K with ``ratio=0.75, filter_by="item", random_state=42`` that is
     75,066 training and 24,934 test rows. Versions before 2022 shuffled each
     group separately and select other rows of the same sizes.
 
@@ -145,8 +136,8 @@ def stratified_split(
         Minimum number of rows a group needs to be kept (at least 1).
     filter_by : {"user", "item"}
         Stratify (and filter) by user or by item.
-    seed : int
-        Seed of the uniform numbers.
+    random_state : int or None
+        Seed of the uniform numbers (Microsoft Recommenders' ``seed``).
     col_user, col_item : str
         Column names.
 
@@ -168,10 +159,7 @@ def stratified_split(
     ratio = _check_ratio(ratio)
     if filter_by not in ("user", "item"):
         raise ValueError(f"filter_by must be 'user' or 'item', got {filter_by!r}")
-    if isinstance(min_rating, bool) or not isinstance(min_rating, numbers.Integral):
-        raise TypeError(f"min_rating must be an integer, got {min_rating!r}")
-    if min_rating < 1:
-        raise ValueError(f"min_rating must be at least 1, got {min_rating}")
+    min_rating = positive_int(min_rating, "min_rating")
     column = col_user if filter_by == "user" else col_item
     if min_rating > 1:
         counts = data.groupby(column)[column].transform("size")
@@ -180,7 +168,7 @@ def stratified_split(
             raise ValueError(
                 f"no {filter_by} has min_rating={min_rating} ratings; nothing is left"
             )
-    draws = np.random.RandomState(seed).rand(len(data))
+    draws = np.random.RandomState(random_state).rand(len(data))
     groups, _ = pd.factorize(data[column], sort=True)
     order = np.lexsort((draws, groups))  # by group, then by the draw
     sorted_groups = groups[order]
@@ -191,51 +179,6 @@ def stratified_split(
     is_train = rank <= n_train[sorted_groups]
     ordered = data.iloc[order]
     return ordered[is_train], ordered[~is_train]
-
-
-def leave_last_out(
-    data: pd.DataFrame,
-    col_user: str = "user_id",
-    col_timestamp: str = "timestamp",
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Put each user's latest rating in the test set, the rest in training.
-
-    Ties in time are broken by row order (the later row counts as latest).
-    Users with a single rating are kept whole in training, so every test
-    user has history to learn from.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Tidy ratings with ``col_user`` and ``col_timestamp``.
-    col_user, col_timestamp : str
-        Column names.
-
-    Returns
-    -------
-    train, test : DataFrame
-        ``test`` has one row per user with at least two ratings.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> frame = pd.DataFrame({"user_id": [1, 1, 2], "item_id": [7, 8, 9],
-    ...                       "timestamp": [2, 1, 5]})
-    >>> train, test = leave_last_out(frame)
-    >>> test["item_id"].tolist(), train["item_id"].tolist()
-    ([7], [8, 9])
-    """
-    _check_frame(data, [col_user, col_timestamp])
-    row = np.arange(len(data))
-    order = np.lexsort((row, data[col_timestamp].to_numpy(), data[col_user].to_numpy()))
-    users = data[col_user].to_numpy()[order]
-    is_last = np.r_[users[1:] != users[:-1], True]
-    is_first = np.r_[True, users[1:] != users[:-1]]
-    is_test = np.zeros(len(data), dtype=bool)
-    is_test[order[is_last & ~is_first]] = True
-    if not is_test.any():
-        raise ValueError("every user has a single rating: nothing can be left out")
-    return data[~is_test], data[is_test]
 
 
 def temporal_split(

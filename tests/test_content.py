@@ -55,8 +55,8 @@ def test_profile_follows_liked_items(movies, ratings):
 
 def test_scores_are_cosines(movies, ratings):
     model = ContentBased().fit(ratings, movies)
-    scores, users = model.score_matrix()
-    assert users.tolist() == [1, 2]
+    scores = model.score_matrix()
+    assert model.user_index_.tolist() == [1, 2]
     assert scores.shape == (2, 5)
     assert np.all(np.abs(scores) <= 1 + 1e-12)
 

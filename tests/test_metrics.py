@@ -156,7 +156,7 @@ def test_rmse_and_mae_align_on_keys():
 def test_bad_input_raises():
     with pytest.raises(ValueError, match="k must be at least 1"):
         precision_at_k(TRUTH, PRED, k=0)
-    with pytest.raises(TypeError, match="k must be a positive integer"):
+    with pytest.raises(TypeError, match="k must be an integer"):
         ndcg_at_k(TRUTH, PRED, k=2.5)
     with pytest.raises(ValueError, match="'prediction'"):
         recall_at_k(TRUTH, PRED.drop(columns="prediction"))

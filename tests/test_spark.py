@@ -22,9 +22,10 @@ def test_java_version_is_none_without_java(monkeypatch, tmp_path):
     assert spark_helpers.java_version() is None
 
 
-@pytest.mark.parametrize("cores", [0, -1, 1.5, True])
-def test_local_session_refuses_bad_cores(cores):
-    with pytest.raises(ValueError, match="cores"):
+@pytest.mark.parametrize("cores, error", [(0, ValueError), (-1, ValueError),
+                                          (1.5, TypeError), (True, TypeError)])
+def test_local_session_refuses_bad_cores(cores, error):
+    with pytest.raises(error, match="cores"):
         spark_helpers.local_session(cores=cores)
 
 
@@ -59,9 +60,9 @@ def _purchases() -> pd.DataFrame:
 
 def test_rfm_features_spark_equals_pandas_exactly(spark):
     purchases = _purchases()
-    expected = rfm_features(purchases, quantity_col="quantity")
+    expected = rfm_features(purchases, col_quantity="quantity")
     frame = spark.createDataFrame(purchases.assign(date=purchases["date"].dt.date))
-    result = spark_helpers.rfm_features_spark(frame, quantity_col="quantity").toPandas()
+    result = spark_helpers.rfm_features_spark(frame, col_quantity="quantity").toPandas()
     result = result.set_index("customer_id")
     assert list(result.columns) == list(expected.columns)
     assert (result.index == expected.index).all()

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from smartmkt_helpers.splits import (
-    leave_last_out,
     random_split,
     stratified_split,
     temporal_split,
@@ -47,7 +46,7 @@ def _algorithm_in_pandas(data, ratio, column, seed):
 @pytest.mark.parametrize("ratio", [0.75, 0.5, 0.8])
 def test_stratified_split_follows_the_stated_algorithm(ratings, filter_by, ratio):
     column = "user_id" if filter_by == "user" else "item_id"
-    train, test = stratified_split(ratings, ratio=ratio, filter_by=filter_by, seed=42)
+    train, test = stratified_split(ratings, ratio=ratio, filter_by=filter_by, random_state=42)
     expected_train, expected_test = _algorithm_in_pandas(ratings, ratio, column, 42)
     assert train.index.equals(expected_train.index)
     assert test.index.equals(expected_test.index)
@@ -74,7 +73,7 @@ def test_stratified_split_by_hand():
     frame = pd.DataFrame(
         {"user_id": [2, 1, 3, 2, 2, 1, 3, 2, 2, 3, 2, 3], "item_id": range(12)},
         index=list("abcdefghijkl"))
-    train, test = stratified_split(frame, ratio=0.75, seed=0)
+    train, test = stratified_split(frame, ratio=0.75, random_state=0)
     assert train.index.tolist() == list("fbedakjgl")
     assert test.index.tolist() == list("hic")
     assert train.columns.tolist() == ["user_id", "item_id"]
@@ -99,16 +98,16 @@ def test_stratified_split_min_rating_drops_small_groups(ratings):
 
 
 def test_stratified_split_is_deterministic_and_seeded(ratings):
-    first = stratified_split(ratings, seed=1)[1].index
-    assert first.equals(stratified_split(ratings, seed=1)[1].index)
-    assert not first.equals(stratified_split(ratings, seed=2)[1].index)
+    first = stratified_split(ratings, random_state=1)[1].index
+    assert first.equals(stratified_split(ratings, random_state=1)[1].index)
+    assert not first.equals(stratified_split(ratings, random_state=2)[1].index)
 
 
 def test_stratified_split_movielens_benchmark_sizes(real_data_home):
     from smartmkt_helpers.data import load
 
     frame = load("movielens-100k").frame
-    train, test = stratified_split(frame, ratio=0.75, min_rating=1, filter_by="item", seed=42)
+    train, test = stratified_split(frame, ratio=0.75, min_rating=1, filter_by="item", random_state=42)
     assert (len(train), len(test)) == (75_066, 24_934)
     # the training rows of Microsoft Recommenders' python_stratified_split
     # (recommenders 1.2.1) with these arguments, as a digest of the sorted
@@ -118,29 +117,12 @@ def test_stratified_split_movielens_benchmark_sizes(real_data_home):
         "ee63a61835a76a3920d72bac8b55c5936120a76c0cb9e73d8a81e9d6eafd24f0")
 
 
-def test_random_split_sizes_and_seed(ratings):
-    train, test = random_split(ratings, ratio=0.75, seed=3)
+def test_random_split_sizes_and_random_state(ratings):
+    train, test = random_split(ratings, ratio=0.75, random_state=3)
     assert len(train) == round(0.75 * len(ratings))
     assert len(train) + len(test) == len(ratings)
     assert not set(train.index) & set(test.index)
-    assert random_split(ratings, seed=3)[0].index.equals(train.index)
-
-
-def test_leave_last_out_takes_each_users_latest(ratings):
-    train, test = leave_last_out(ratings)
-    counts = ratings.groupby("user_id").size()
-    assert set(test["user_id"]) == set(counts[counts > 1].index)
-    assert test["user_id"].is_unique
-    latest = ratings.groupby("user_id")["timestamp"].max()
-    assert (test.set_index("user_id")["timestamp"] == latest[test["user_id"]].to_numpy()).all()
-    assert len(train) + len(test) == len(ratings)
-
-
-def test_leave_last_out_keeps_single_rating_users_in_train():
-    frame = pd.DataFrame({"user_id": [1, 1, 2], "item_id": [1, 2, 3], "timestamp": [1, 2, 3]})
-    train, test = leave_last_out(frame)
-    assert test["item_id"].tolist() == [2]
-    assert sorted(train["item_id"]) == [1, 3]
+    assert random_split(ratings, random_state=3)[0].index.equals(train.index)
 
 
 def test_temporal_split_orders_in_time(ratings):
@@ -173,8 +155,6 @@ def test_bad_input_raises(ratings):
     with pytest.raises(TypeError, match="DataFrame"):
         random_split(ratings.to_numpy())
     with pytest.raises(ValueError, match="'when'"):
-        leave_last_out(ratings, col_timestamp="when")
+        temporal_split(ratings, col_timestamp="when")
     with pytest.raises(ValueError, match="NaN"):
         temporal_split(ratings.assign(timestamp=pd.NaT))
-    with pytest.raises(ValueError, match="single rating"):
-        leave_last_out(pd.DataFrame({"user_id": [1, 2], "timestamp": [1, 2]}))

@@ -45,8 +45,6 @@ __all__ = ["EASE", "Popularity"]
 class _ImplicitRecommender(TopKRecommender):
     """Shared fit / score / recommend plumbing of the implicit baselines."""
 
-    _param_names: tuple[str, ...] = ("col_user", "col_item")
-
     def _fit_matrix(self, ratings: pd.DataFrame) -> sp.csr_matrix:
         pairs = ratings[[self.col_user, self.col_item]] if isinstance(
             ratings, pd.DataFrame) and {self.col_user, self.col_item} <= set(
@@ -59,11 +57,6 @@ class _ImplicitRecommender(TopKRecommender):
         self.item_index_ = items
         self.interactions_ = matrix
         return matrix
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "item_index_"):
-            raise ValueError(
-                f"this {type(self).__name__} is not fitted yet; call fit first")
 
 
 class Popularity(_ImplicitRecommender):
@@ -80,6 +73,8 @@ class Popularity(_ImplicitRecommender):
         Training interactions per item (the score of every user).
     user_index_, item_index_ : Index
         Ids of the training users and items.
+    interactions_ : csr_matrix
+        Binary users x items training matrix.
 
     Examples
     --------
@@ -134,6 +129,12 @@ class EASE(_ImplicitRecommender):
     interactions_ : csr_matrix
         Binary users x items training matrix ``X``.
 
+    Notes
+    -----
+    ``lambda_`` is the paper's lambda (``lambda`` is a Python keyword). Its
+    trailing underscore is also the mark of a fitted attribute, so the class
+    tells scikit-learn itself whether it is fitted (by ``weights_``).
+
     References
     ----------
     Steck, H. (2019). Embarrassingly shallow autoencoders for sparse data.
@@ -151,8 +152,6 @@ class EASE(_ImplicitRecommender):
        user_id  item_id  prediction
     0        3        2         0.5
     """
-
-    _param_names = ("lambda_", "col_user", "col_item")
 
     def __init__(
         self, lambda_: float = 500.0, col_user: str = "user_id",
@@ -186,6 +185,9 @@ class EASE(_ImplicitRecommender):
         weights[np.diag_indices_from(weights)] = 0.0
         self.weights_ = weights
         return self
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "weights_")
 
     def _scores(self, rows: np.ndarray) -> np.ndarray:
         return np.asarray(self.interactions_[rows] @ self.weights_)

@@ -33,7 +33,7 @@ Examples
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -41,8 +41,14 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+from sklearn.utils.validation import check_is_fitted
 
-from smartmkt_helpers.recommenders.topk import interaction_matrix, top_k_from_scores
+from smartmkt_helpers._checks import columns
+from smartmkt_helpers.recommenders.topk import (
+    TopKRecommender,
+    interaction_matrix,
+    top_k_from_scores,
+)
 
 __all__ = ["ContentBased", "item_features"]
 
@@ -85,19 +91,14 @@ def item_features(
     >>> names
     ['Action', 'title:heat', 'title:wave']
     """
-    if not isinstance(items, pd.DataFrame):
-        raise TypeError(f"items must be a pandas DataFrame, got {type(items).__name__}")
+    named = [*(genre_columns or []), *([title_column] if title_column is not None else [])]
+    columns(items, named, "items")
     if len(items) == 0:
         raise ValueError("items is empty")
     if not isinstance(title_weight, numbers.Real) or title_weight < 0:
         raise ValueError(f"title_weight must be a number >= 0, got {title_weight!r}")
     if genre_columns is None:
         genre_columns = [c for c in items.columns if pd.api.types.is_bool_dtype(items[c])]
-    missing = [c for c in genre_columns if c not in items.columns]
-    if title_column is not None and title_column not in items.columns:
-        missing.append(title_column)
-    if missing:
-        raise ValueError(f"items has no column(s) {', '.join(map(repr, missing))}")
     if not genre_columns and title_column is None:
         raise ValueError("no features: give genre_columns or a title_column")
     parts, names = [], []
@@ -122,7 +123,7 @@ def item_features(
     return features, names
 
 
-class ContentBased:
+class ContentBased(TopKRecommender):
     """Recommend items whose genres and title words match a user's ratings.
 
     Parameters
@@ -141,7 +142,12 @@ class ContentBased:
     features_ : csr_matrix (n_items, n_features)
     feature_names_ : list of str
     item_index_, user_index_ : Index
+    interactions_ : csr_matrix (n_users, n_items)
+        The training ratings.
     profiles_ : ndarray (n_users, n_features)
+
+    ``score_matrix(users)`` gives the cosine of each user's profile with
+    every item; ``recommend_k_items(users, k)`` the top-k lists.
 
     Examples
     --------
@@ -171,22 +177,13 @@ class ContentBased:
         self.col_item = col_item
         self.col_rating = col_rating
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters, as in scikit-learn."""
-        return {name: getattr(self, name) for name in (
-            "genre_columns", "title_column", "title_weight",
-            "col_user", "col_item", "col_rating")}
-
     def fit(self, ratings: pd.DataFrame, items: pd.DataFrame) -> ContentBased:
         """Build item vectors from ``items`` and user profiles from ``ratings``.
 
         Items rated but missing from ``items`` are an error; items in
         ``items`` that nobody rated can still be recommended.
         """
-        if not isinstance(items, pd.DataFrame):
-            raise TypeError(f"items must be a pandas DataFrame, got {type(items).__name__}")
-        if self.col_item not in items.columns:
-            raise ValueError(f"items has no column {self.col_item!r}")
+        columns(items, [self.col_item], "items")
         if items[self.col_item].duplicated().any():
             raise ValueError(f"items has duplicate {self.col_item!r} values")
         self.features_, self.feature_names_ = item_features(
@@ -196,7 +193,7 @@ class ContentBased:
             ratings, self.col_user, self.col_item, self.col_rating,
             item_index=self.item_index_)
         self.user_index_ = users
-        self.seen_ = matrix
+        self.interactions_ = matrix
         counts = np.diff(matrix.indptr)
         means = np.asarray(matrix.sum(axis=1)).ravel() / counts
         centred = matrix.copy()
@@ -205,34 +202,13 @@ class ContentBased:
         self.profiles_ = normalize(profiles)
         return self
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "profiles_"):
-            raise ValueError("this ContentBased is not fitted yet; call fit first")
-
-    def score_matrix(self, users: Iterable | None = None) -> tuple[np.ndarray, pd.Index]:
-        """Cosine of each user's profile with every item: (scores, user ids)."""
-        self._check_fitted()
-        user_ids = self.user_index_ if users is None else pd.Index(list(users))
-        rows = self.user_index_.get_indexer(user_ids)
-        if (rows < 0).any():
-            raise ValueError(
-                f"unknown user id {user_ids[rows < 0][0]!r}: not in the training ratings"
-            )
-        scores = np.asarray(self.features_ @ self.profiles_[rows].T).T
-        return scores, user_ids
-
-    def recommend_k_items(
-        self, users: Iterable | None = None, k: int = 10, remove_seen: bool = True
-    ) -> pd.DataFrame:
-        """Top-k items per user (tidy: user, item, prediction = cosine)."""
-        scores, user_ids = self.score_matrix(users)
-        exclude = self.seen_[self.user_index_.get_indexer(user_ids)] if remove_seen else None
-        return top_k_from_scores(scores, user_ids, self.item_index_, k=k, exclude=exclude,
-                                 col_user=self.col_user, col_item=self.col_item)
+    def _scores(self, rows: np.ndarray) -> np.ndarray:
+        """Cosine of each user's profile with every item."""
+        return np.asarray(self.features_ @ self.profiles_[rows].T).T
 
     def similar_items(self, item_id: Any, k: int = 10) -> pd.DataFrame:
         """The ``k`` items closest to ``item_id`` by cosine of their vectors."""
-        self._check_fitted()
+        check_is_fitted(self)
         position = self.item_index_.get_indexer([item_id])[0]
         if position < 0:
             raise ValueError(f"unknown item id {item_id!r}")

@@ -27,8 +27,9 @@ reuse, with the same layers built in the same order, so that under the
 same seed they start from the same weights and give the same scores.
 
 Import :mod:`smartmkt_helpers` before :mod:`keras` (it selects the JAX
-backend). Training is seeded with ``keras.utils.set_random_seed(seed)``, so
-a refit gives the same numbers on the same machine.
+backend). Training is seeded with
+``keras.utils.set_random_seed(random_state)``, so a refit gives the same
+numbers on the same machine.
 
 Examples
 --------
@@ -36,7 +37,7 @@ Examples
 >>> ratings = pd.DataFrame({"user_id": [1, 1, 2, 2, 3, 3],
 ...                         "item_id": [1, 2, 2, 3, 1, 3],
 ...                         "rating": [5, 3, 4, 2, 4, 5]})
->>> model = MatrixFactorization(embedding_dim=2, epochs=2, seed=0)
+>>> model = MatrixFactorization(embedding_dim=2, epochs=2, random_state=0)
 >>> model.fit(ratings).predict(ratings).shape
 (6,)
 """
@@ -44,7 +45,6 @@ Examples
 from __future__ import annotations
 
 import numbers
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,8 +53,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from keras import layers, ops
+from sklearn.utils.validation import check_is_fitted
 
 import smartmkt_helpers  # noqa: F401  (selects the Keras backend first)
+from smartmkt_helpers._checks import columns, positive_int
 from smartmkt_helpers.recommenders.topk import (
     TopKRecommender,
     interaction_matrix,
@@ -69,12 +71,12 @@ STEPS_PER_EXECUTION = 16
 
 
 def training_examples(
-    rated: np.ndarray, num_negatives: int, rng: np.random.Generator
+    rated: np.ndarray, n_negatives: int, random_state: int | np.random.Generator | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positives and sampled negatives for one epoch of NeuMF.
 
     Each (user, item) pair with ``rated[user, item]`` true is a positive
-    (label 1), followed by ``num_negatives`` items drawn uniformly from the
+    (label 1), followed by ``n_negatives`` items drawn uniformly from the
     items that user has not rated (label 0): draws that hit a rated item are
     drawn again (He et al., 2017, sample from the unobserved items).
 
@@ -83,10 +85,10 @@ def training_examples(
     rated : ndarray of bool, shape (users, items)
         True where the user interacted with the item; every user must leave
         at least one item unrated.
-    num_negatives : int
+    n_negatives : int
         Negatives per positive.
-    rng : numpy.random.Generator
-        Source of the draws.
+    random_state : int, numpy.random.Generator or None
+        Seed of the draws, or a generator to draw from (it advances).
 
     Returns
     -------
@@ -101,13 +103,14 @@ def training_examples(
     >>> labels.tolist()[:3], bool(rated[users, items][labels == 0].any())
     ([1.0, 0.0, 0.0], False)
     """
+    rng = np.random.default_rng(random_state)
     rated = np.asarray(rated, dtype=bool)
     if rated.all(axis=1).any():
         raise ValueError("a user has rated every item: no negative can be drawn")
     positive_users, positive_items = np.nonzero(rated)
-    users = np.repeat(positive_users, 1 + num_negatives)
-    items = np.repeat(positive_items, 1 + num_negatives)
-    labels = np.tile([1.0] + [0.0] * num_negatives, len(positive_items))
+    users = np.repeat(positive_users, 1 + n_negatives)
+    items = np.repeat(positive_items, 1 + n_negatives)
+    labels = np.tile([1.0] + [0.0] * n_negatives, len(positive_items))
     negative = labels == 0
     redraw = negative
     while redraw.any():
@@ -116,11 +119,11 @@ def training_examples(
     return users.astype("int32"), items.astype("int32"), labels.astype("float32")
 
 
-def _check_positive_int(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
+def _keras_seed(random_state: int | None) -> int:
+    """The integer seed Keras needs: ``random_state`` itself, or a fresh one for None."""
+    if random_state is None:
+        return int(np.random.default_rng().integers(2**31 - 1))
+    return positive_int(random_state, "random_state", minimum=0)
 
 
 def _check_nonnegative(name: str, value: Any, upper: float | None = None) -> None:
@@ -134,26 +137,25 @@ def _check_nonnegative(name: str, value: Any, upper: float | None = None) -> Non
 class _KerasRecommender(TopKRecommender):
     """Shared parameters, validation, indexing and top-k plumbing."""
 
-    _param_names: tuple[str, ...] = ()
     _implicit: bool = True
 
-    def _validate(self) -> None:
+    def _validate(self) -> int:
+        """Check the shared hyperparameters; return the seed for Keras."""
         for name in ("embedding_dim", "epochs", "batch_size"):
             if hasattr(self, name):
-                _check_positive_int(name, getattr(self, name))
+                positive_int(getattr(self, name), name)
         _check_nonnegative("l2", self.l2)
         if (isinstance(self.learning_rate, bool)
                 or not isinstance(self.learning_rate, numbers.Real)
                 or not self.learning_rate > 0):
             raise ValueError(f"learning_rate must be a positive number, got {self.learning_rate!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
-            raise TypeError(f"seed must be an integer, got {self.seed!r}")
+        return _keras_seed(self.random_state)
 
     def _index(self, ratings: pd.DataFrame) -> sp.csr_matrix:
-        columns = [self.col_user, self.col_item]
+        wanted = [self.col_user, self.col_item]
         if not self._implicit:
-            columns.append(self.col_rating)
-        if isinstance(ratings, pd.DataFrame) and set(columns) <= set(ratings.columns):
+            wanted.append(self.col_rating)
+        if isinstance(ratings, pd.DataFrame) and set(wanted) <= set(ratings.columns):
             ratings = ratings.drop_duplicates([self.col_user, self.col_item])
         matrix, users, items = interaction_matrix(
             ratings, self.col_user, self.col_item,
@@ -162,10 +164,6 @@ class _KerasRecommender(TopKRecommender):
         self.item_index_ = items
         self.interactions_ = (matrix != 0).astype(np.float32).tocsr()
         return matrix
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "model_"):
-            raise ValueError(f"this {type(self).__name__} is not fitted yet; call fit first")
 
     def _train(self, inputs: Any, targets: Any, epochs: int | None = None,
                sample_weight: np.ndarray | None = None, shuffle: bool = True) -> None:
@@ -192,8 +190,8 @@ class MatrixFactorization(_KerasRecommender):
         L2 penalty on the embeddings and biases.
     epochs, batch_size, learning_rate : int, int, float
         Adam training schedule.
-    seed : int
-        Seed of the initialisation and the batch order.
+    random_state : int or None
+        Seed of the initialisation and the batch order (None: a fresh one).
     verbose : int
         Passed to ``model.fit``.
     col_user, col_item, col_rating : str
@@ -206,8 +204,6 @@ class MatrixFactorization(_KerasRecommender):
     user_index_, item_index_ : Index
     history_ : dict
         Training loss per epoch.
-    fit_time_ : float
-        Seconds spent in ``fit``.
 
     Examples
     --------
@@ -219,13 +215,11 @@ class MatrixFactorization(_KerasRecommender):
     [2]
     """
 
-    _param_names = ("embedding_dim", "l2", "epochs", "batch_size", "learning_rate",
-                    "seed", "verbose", "col_user", "col_item", "col_rating")
     _implicit = False
 
     def __init__(
         self, embedding_dim: int = 32, l2: float = 1e-4, epochs: int = 10,
-        batch_size: int = 512, learning_rate: float = 3e-3, seed: int = 0,
+        batch_size: int = 512, learning_rate: float = 3e-3, random_state: int | None = 0,
         verbose: int = 0, col_user: str = "user_id", col_item: str = "item_id",
         col_rating: str = "rating",
     ) -> None:
@@ -234,13 +228,13 @@ class MatrixFactorization(_KerasRecommender):
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
-        self.seed = seed
+        self.random_state = random_state
         self.verbose = verbose
         self.col_user = col_user
         self.col_item = col_item
         self.col_rating = col_rating
 
-    def _build(self, num_users: int, num_items: int) -> keras.Model:
+    def _build(self, n_users: int, n_items: int) -> keras.Model:
         reg = keras.regularizers.l2(self.l2) if self.l2 else None
         user = keras.Input((), dtype="int32", name="user")
         item = keras.Input((), dtype="int32", name="item")
@@ -252,10 +246,10 @@ class MatrixFactorization(_KerasRecommender):
                                     embeddings_initializer=initializer, name=name)(ids)
 
         dot = layers.Dot(axes=1)([
-            embed(user, num_users, self.embedding_dim, "user_factors"),
-            embed(item, num_items, self.embedding_dim, "item_factors")])
-        user_bias = layers.Flatten()(embed(user, num_users, 1, "user_bias"))
-        item_bias = layers.Flatten()(embed(item, num_items, 1, "item_bias"))
+            embed(user, n_users, self.embedding_dim, "user_factors"),
+            embed(item, n_items, self.embedding_dim, "item_factors")])
+        user_bias = layers.Flatten()(embed(user, n_users, 1, "user_bias"))
+        item_bias = layers.Flatten()(embed(item, n_items, 1, "item_bias"))
         rating = layers.Add()([dot, user_bias, item_bias])
         rating = layers.Rescaling(1.0, offset=self.global_mean_, name="plus_mean")(rating)
         model = keras.Model([user, item], layers.Flatten()(rating), name="matrix_factorization")
@@ -275,17 +269,15 @@ class MatrixFactorization(_KerasRecommender):
         -------
         self
         """
-        self._validate()
-        start = time.perf_counter()
+        seed = self._validate()
         matrix = self._index(ratings)
         coo = matrix.tocoo()
         self.global_mean_ = float(coo.data.mean())
-        keras.utils.set_random_seed(self.seed)
+        keras.utils.set_random_seed(seed)
         self.model_ = self._build(*matrix.shape)
         self.history_ = {}
         self._train({"user": coo.row.astype("int32"), "item": coo.col.astype("int32")},
                     coo.data.astype("float32"))
-        self.fit_time_ = time.perf_counter() - start
         return self
 
     def _factors(self) -> tuple[np.ndarray, ...]:
@@ -309,12 +301,8 @@ class MatrixFactorization(_KerasRecommender):
         -------
         ndarray of float, one prediction per row
         """
-        self._check_fitted()
-        if not isinstance(pairs, pd.DataFrame):
-            raise TypeError(f"pairs must be a pandas DataFrame, got {type(pairs).__name__}")
-        missing = [c for c in (self.col_user, self.col_item) if c not in pairs.columns]
-        if missing:
-            raise ValueError(f"pairs has no column(s) {', '.join(map(repr, missing))}")
+        check_is_fitted(self)
+        columns(pairs, [self.col_user, self.col_item], "pairs")
         p, q, b_user, b_item = self._factors()
         rows = self.user_index_.get_indexer(pairs[self.col_user].to_numpy())
         cols = self.item_index_.get_indexer(pairs[self.col_item].to_numpy())
@@ -330,7 +318,7 @@ class NeuMF(_KerasRecommender):
     """Neural matrix factorisation (GMF + MLP) for implicit feedback.
 
     Every training interaction is a positive; each epoch draws
-    ``num_negatives`` items per positive uniformly from the items that user
+    ``n_negatives`` items per positive uniformly from the items that user
     did not interact with (see :func:`training_examples`), and the model
     minimises binary cross-entropy.
 
@@ -340,11 +328,11 @@ class NeuMF(_KerasRecommender):
         Length of the GMF embeddings; the MLP embeddings are twice as long.
     hidden_units : sequence of int
         Widths of the MLP branch.
-    num_negatives : int
+    n_negatives : int
         Sampled negatives per positive and epoch.
     l2 : float
         L2 penalty on the embeddings.
-    epochs, batch_size, learning_rate, seed, verbose
+    epochs, batch_size, learning_rate, random_state, verbose
         Training schedule, as in :class:`MatrixFactorization`.
     col_user, col_item : str
         Column names.
@@ -358,28 +346,26 @@ class NeuMF(_KerasRecommender):
     (3, 3)
     """
 
-    _param_names = ("embedding_dim", "hidden_units", "num_negatives", "l2", "epochs",
-                    "batch_size", "learning_rate", "seed", "verbose", "col_user", "col_item")
 
     def __init__(
         self, embedding_dim: int = 16, hidden_units: Sequence[int] = (64, 32, 16),
-        num_negatives: int = 4, l2: float = 0.0, epochs: int = 5,
-        batch_size: int = 1024, learning_rate: float = 1e-3, seed: int = 0,
+        n_negatives: int = 4, l2: float = 0.0, epochs: int = 5,
+        batch_size: int = 1024, learning_rate: float = 1e-3, random_state: int | None = 0,
         verbose: int = 0, col_user: str = "user_id", col_item: str = "item_id",
     ) -> None:
         self.embedding_dim = embedding_dim
         self.hidden_units = hidden_units
-        self.num_negatives = num_negatives
+        self.n_negatives = n_negatives
         self.l2 = l2
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
-        self.seed = seed
+        self.random_state = random_state
         self.verbose = verbose
         self.col_user = col_user
         self.col_item = col_item
 
-    def _build(self, num_users: int, num_items: int) -> keras.Model:
+    def _build(self, n_users: int, n_items: int) -> keras.Model:
         reg = keras.regularizers.l2(self.l2) if self.l2 else None
         user = keras.Input((), dtype="int32", name="user")
         item = keras.Input((), dtype="int32", name="item")
@@ -387,10 +373,10 @@ class NeuMF(_KerasRecommender):
         def embed(ids, count, dim, name):
             return layers.Embedding(count, dim, embeddings_regularizer=reg, name=name)(ids)
 
-        gmf = layers.Multiply()([embed(user, num_users, self.embedding_dim, "gmf_user"),
-                                 embed(item, num_items, self.embedding_dim, "gmf_item")])
-        mlp = layers.Concatenate()([embed(user, num_users, 2 * self.embedding_dim, "mlp_user"),
-                                    embed(item, num_items, 2 * self.embedding_dim, "mlp_item")])
+        gmf = layers.Multiply()([embed(user, n_users, self.embedding_dim, "gmf_user"),
+                                 embed(item, n_items, self.embedding_dim, "gmf_item")])
+        mlp = layers.Concatenate()([embed(user, n_users, 2 * self.embedding_dim, "mlp_user"),
+                                    embed(item, n_items, 2 * self.embedding_dim, "mlp_item")])
         for units in self.hidden_units:
             mlp = layers.Dense(units, activation="relu")(mlp)
         both = layers.Concatenate()([gmf, mlp])
@@ -407,41 +393,39 @@ class NeuMF(_KerasRecommender):
         -------
         self
         """
-        self._validate()
-        _check_positive_int("num_negatives", self.num_negatives)
+        seed = self._validate()
+        positive_int(self.n_negatives, "n_negatives")
         if (isinstance(self.hidden_units, (str, bytes)) or not len(self.hidden_units)
                 or any(isinstance(u, bool) or not isinstance(u, numbers.Integral) or u < 1
                        for u in self.hidden_units)):
             raise ValueError(f"hidden_units must be a non-empty sequence of positive "
                              f"integers, got {self.hidden_units!r}")
-        start = time.perf_counter()
         matrix = self._index(ratings)
         rated = self.interactions_.toarray() > 0
-        keras.utils.set_random_seed(self.seed)
-        rng = np.random.default_rng(self.seed)
+        keras.utils.set_random_seed(seed)
+        rng = np.random.default_rng(seed)
         self.model_ = self._build(*matrix.shape)
         self.history_ = {}
         for _ in range(self.epochs):
-            users, items, labels = training_examples(rated, self.num_negatives, rng)
+            users, items, labels = training_examples(rated, self.n_negatives, rng)
             # whole batches only (a random remainder sits out each epoch), so
             # every batch has one shape and JAX compiles the step once
             usable = max(self.batch_size, len(labels) - len(labels) % self.batch_size)
             order = rng.permutation(len(labels))[:usable]
             self._train({"user": users[order], "item": items[order]}, labels[order],
                         epochs=1, shuffle=False)
-        self.fit_time_ = time.perf_counter() - start
         return self
 
     def _scores(self, rows: np.ndarray) -> np.ndarray:
-        num_items = len(self.item_index_)
-        users = np.repeat(rows, num_items).astype("int32")
-        items = np.tile(np.arange(num_items), len(rows)).astype("int32")
+        n_items = len(self.item_index_)
+        users = np.repeat(rows, n_items).astype("int32")
+        items = np.tile(np.arange(n_items), len(rows)).astype("int32")
         batch = 65536
         padding = (-len(users)) % batch if len(users) > batch else 0
         users, items = np.pad(users, (0, padding)), np.pad(items, (0, padding))
         scores = self.model_.predict({"user": users, "item": items},
                                      batch_size=batch, verbose=0)
-        return np.asarray(scores).ravel()[:len(rows) * num_items].reshape(len(rows), num_items)
+        return np.asarray(scores).ravel()[:len(rows) * n_items].reshape(len(rows), n_items)
 
 
 class _TwoTowerNetwork(keras.Model):
@@ -455,7 +439,7 @@ class _TwoTowerNetwork(keras.Model):
     logits are the dot products of each user vector with every item vector.
     """
 
-    def __init__(self, num_users: int, category_sizes: Sequence[int],
+    def __init__(self, n_users: int, category_sizes: Sequence[int],
                  numeric: Sequence[str], categorical: Sequence[str],
                  item_features: np.ndarray, embedding_dim: int,
                  hidden_units: Sequence[int], id_dropout: float, l2: float = 0.0,
@@ -465,7 +449,7 @@ class _TwoTowerNetwork(keras.Model):
         self.numeric, self.categorical = list(numeric), list(categorical)
         self.id_dropout = id_dropout
         self.item_features = np.asarray(item_features, dtype="float32")
-        self.user_id_embedding = layers.Embedding(num_users + 1, embedding_dim,
+        self.user_id_embedding = layers.Embedding(n_users + 1, embedding_dim,
                                                   embeddings_regularizer=reg)
         self.category_embeddings = [layers.Embedding(size + 1, min(8, size + 1))
                                     for size in category_sizes]
@@ -521,7 +505,7 @@ class TwoTower(_KerasRecommender):
         Columns of the ``users`` frame given to :meth:`fit`.
     id_dropout : float
         Share of training rows whose user id is hidden, in [0, 1).
-    l2, epochs, batch_size, learning_rate, seed, verbose
+    l2, epochs, batch_size, learning_rate, random_state, verbose
         Regularisation and training schedule.
     col_user, col_item : str
         Column names (shared by ratings, users and items frames).
@@ -540,16 +524,13 @@ class TwoTower(_KerasRecommender):
     2
     """
 
-    _param_names = ("embedding_dim", "hidden_units", "user_numeric", "user_categorical",
-                    "id_dropout", "l2", "epochs", "batch_size", "learning_rate", "seed",
-                    "verbose", "col_user", "col_item")
 
     def __init__(
         self, embedding_dim: int = 32, hidden_units: Sequence[int] = (64,),
         user_numeric: Sequence[str] = ("age",),
         user_categorical: Sequence[str] = ("gender", "occupation"),
         id_dropout: float = 0.2, l2: float = 0.0, epochs: int = 40,
-        batch_size: int = 64, learning_rate: float = 3e-3, seed: int = 0,
+        batch_size: int = 64, learning_rate: float = 3e-3, random_state: int | None = 0,
         verbose: int = 0, col_user: str = "user_id", col_item: str = "item_id",
     ) -> None:
         self.embedding_dim = embedding_dim
@@ -561,21 +542,17 @@ class TwoTower(_KerasRecommender):
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
-        self.seed = seed
+        self.random_state = random_state
         self.verbose = verbose
         self.col_user = col_user
         self.col_item = col_item
 
     def _side_table(self, frame: pd.DataFrame, name: str, key: str,
-                    columns: Sequence[str], index: pd.Index) -> pd.DataFrame:
-        if not isinstance(frame, pd.DataFrame):
-            raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-        missing = [c for c in [key, *columns] if c not in frame.columns]
-        if missing:
-            raise ValueError(f"{name} has no column(s) {', '.join(map(repr, missing))}")
+                    wanted: Sequence[str], index: pd.Index) -> pd.DataFrame:
+        columns(frame, [key, *wanted], name)
         table = frame.drop_duplicates(key).set_index(key).reindex(index)
-        if table[list(columns)].isna().any().any():
-            absent = index[table[list(columns)].isna().any(axis=1).to_numpy()].tolist()[0]
+        if table[list(wanted)].isna().any().any():
+            absent = index[table[list(wanted)].isna().any(axis=1).to_numpy()].tolist()[0]
             raise ValueError(f"{name} has no (complete) row for id {absent!r}")
         return table
 
@@ -589,9 +566,9 @@ class TwoTower(_KerasRecommender):
             inputs[column] = (codes + 1).astype("int32")  # 0: unseen category
         return inputs
 
-    def _build(self, num_users: int, item_features: np.ndarray) -> keras.Model:
+    def _build(self, n_users: int, item_features: np.ndarray) -> keras.Model:
         model = _TwoTowerNetwork(
-            num_users, [len(self.categories_[c]) for c in self.user_categorical],
+            n_users, [len(self.categories_[c]) for c in self.user_categorical],
             self.user_numeric, self.user_categorical, item_features,
             self.embedding_dim, self.hidden_units, self.id_dropout, self.l2,
             name="two_tower")
@@ -624,17 +601,15 @@ class TwoTower(_KerasRecommender):
         -------
         self
         """
-        self._validate()
+        seed = self._validate()
         _check_nonnegative("id_dropout", self.id_dropout, upper=1.0)
-        start = time.perf_counter()
         item_features = self._prepare(ratings, users, items)
-        keras.utils.set_random_seed(self.seed)
+        keras.utils.set_random_seed(seed)
         self.model_ = self._build(len(self.user_index_), item_features)
         self.history_ = {}
         rows = np.arange(len(self.user_index_))
         self._train(self._user_inputs(self._user_table, rows + 1),
                     self.interactions_.toarray())
-        self.fit_time_ = time.perf_counter() - start
         return self
 
     def _prepare(self, ratings: pd.DataFrame, users: pd.DataFrame,
@@ -654,8 +629,7 @@ class TwoTower(_KerasRecommender):
             item_features = np.zeros((len(self.item_index_), 0), dtype="float32")
             self.item_feature_names_ = []
         else:
-            if not isinstance(items, pd.DataFrame):
-                raise TypeError(f"items must be a pandas DataFrame, got {type(items).__name__}")
+            columns(items, [self.col_item], "items")
             names = [c for c in items.columns if c != self.col_item and (
                 items[c].dtype == bool or pd.api.types.is_numeric_dtype(items[c]))]
             table = self._side_table(items, "items", self.col_item, names, self.item_index_)
@@ -687,13 +661,9 @@ class TwoTower(_KerasRecommender):
         DataFrame
             ``col_user, col_item, prediction`` (the softmax probability).
         """
-        self._check_fitted()
-        if not isinstance(profiles, pd.DataFrame):
-            raise TypeError(f"profiles must be a pandas DataFrame, got {type(profiles).__name__}")
+        check_is_fitted(self)
         needed = [*self.user_numeric, *self.user_categorical]
-        missing = [c for c in needed if c not in profiles.columns]
-        if missing:
-            raise ValueError(f"profiles has no column(s) {', '.join(map(repr, missing))}")
+        columns(profiles, needed, "profiles")
         if profiles[needed].isna().any().any():
             raise ValueError("profiles contains missing values (NaN)")
         logits = self._logits(self._user_inputs(profiles, np.zeros(len(profiles))))
@@ -723,7 +693,7 @@ class MultDAE(_KerasRecommender):
         Share of the input entries dropped during training, in [0, 1).
     l2 : float
         L2 penalty on the weights.
-    epochs, batch_size, learning_rate, seed, verbose
+    epochs, batch_size, learning_rate, random_state, verbose
         Training schedule.
     col_user, col_item : str
         Column names.
@@ -743,13 +713,11 @@ class MultDAE(_KerasRecommender):
     True
     """
 
-    _param_names = ("latent_dim", "dropout", "l2", "epochs", "batch_size",
-                    "learning_rate", "seed", "verbose", "col_user", "col_item")
 
     def __init__(
         self, latent_dim: int = 200, dropout: float = 0.5, l2: float = 0.0,
         epochs: int = 50, batch_size: int = 64, learning_rate: float = 1e-3,
-        seed: int = 0, verbose: int = 0, col_user: str = "user_id",
+        random_state: int | None = 0, verbose: int = 0, col_user: str = "user_id",
         col_item: str = "item_id",
     ) -> None:
         self.latent_dim = latent_dim
@@ -758,19 +726,19 @@ class MultDAE(_KerasRecommender):
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
-        self.seed = seed
+        self.random_state = random_state
         self.verbose = verbose
         self.col_user = col_user
         self.col_item = col_item
 
-    def _build(self, num_items: int) -> keras.Model:
+    def _build(self, n_items: int) -> keras.Model:
         reg = keras.regularizers.l2(self.l2) if self.l2 else None
-        rows = keras.Input((num_items,), name="interactions")
+        rows = keras.Input((n_items,), name="interactions")
         hidden = layers.UnitNormalization()(rows)
         hidden = layers.Dropout(self.dropout)(hidden)
         hidden = layers.Dense(self.latent_dim, activation="tanh", kernel_regularizer=reg,
                               name="encoder")(hidden)
-        logits = layers.Dense(num_items, kernel_regularizer=reg, name="decoder")(hidden)
+        logits = layers.Dense(n_items, kernel_regularizer=reg, name="decoder")(hidden)
         model = keras.Model(rows, logits, name="mult_dae")
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
                       loss=keras.losses.CategoricalCrossentropy(from_logits=True),
@@ -792,19 +760,17 @@ class MultDAE(_KerasRecommender):
         -------
         self
         """
-        _check_positive_int("latent_dim", self.latent_dim)
-        self._validate()
+        positive_int(self.latent_dim, "latent_dim")
+        seed = self._validate()
         _check_nonnegative("dropout", self.dropout, upper=1.0)
-        start = time.perf_counter()
         self._index(ratings)
         dense = self.interactions_.toarray()
-        keras.utils.set_random_seed(self.seed)
+        keras.utils.set_random_seed(seed)
         self.model_ = self._build(dense.shape[1])
         history = self.model_.fit(dense, dense, epochs=self.epochs,
                                   batch_size=self.batch_size, shuffle=True,
                                   verbose=self.verbose, callbacks=callbacks)
         self.history_ = dict(history.history)
-        self.fit_time_ = time.perf_counter() - start
         return self
 
     def _scores(self, rows: np.ndarray) -> np.ndarray:

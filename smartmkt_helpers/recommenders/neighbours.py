@@ -44,13 +44,18 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.utils.validation import check_is_fitted
 
-from smartmkt_helpers.recommenders.topk import interaction_matrix, top_k_from_scores
+from smartmkt_helpers._checks import columns, positive_int
+from smartmkt_helpers.recommenders.topk import (
+    TopKRecommender,
+    interaction_matrix,
+    top_k_from_scores,
+)
 
 __all__ = ["ItemKNN", "UserKNN", "baseline_estimates", "similarity_matrix"]
 
@@ -186,7 +191,7 @@ def similarity_matrix(
     return sim
 
 
-class _NeighbourCF:
+class _NeighbourCF(TopKRecommender):
     """Shared machinery of :class:`UserKNN` and :class:`ItemKNN`."""
 
     _user_based: bool = True
@@ -213,31 +218,12 @@ class _NeighbourCF:
         self.col_item = col_item
         self.col_rating = col_rating
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters, as in scikit-learn."""
-        names = ("k", "min_k", "similarity", "min_support", "shrinkage",
-                 "mean_centered", "col_user", "col_item", "col_rating")
-        return {name: getattr(self, name) for name in names}
-
-    def __repr__(self) -> str:
-        changed = {name: value for name, value in self.get_params().items()
-                   if value != type(self)().get_params()[name]}
-        inner = ", ".join(f"{name}={value!r}" for name, value in changed.items())
-        return f"{type(self).__name__}({inner})"
-
     # ------------------------------------------------------------------ fit
 
     def _validate(self) -> None:
-        for name in ("k", "min_k", "min_support"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                raise TypeError(f"{name} must be an integer, got {value!r}")
-        if self.k < 1:
-            raise ValueError(f"k must be at least 1, got {self.k}")
-        if self.min_k < 0:
-            raise ValueError(f"min_k must be at least 0, got {self.min_k}")
-        if self.min_support < 0:
-            raise ValueError(f"min_support must be at least 0, got {self.min_support}")
+        positive_int(self.k, "k")
+        positive_int(self.min_k, "min_k", minimum=0)
+        positive_int(self.min_support, "min_support", minimum=0)
         if self.similarity not in SIMILARITIES:
             raise ValueError(
                 f"similarity must be one of {', '.join(SIMILARITIES)}, "
@@ -270,7 +256,7 @@ class _NeighbourCF:
             )
         self.user_index_ = users
         self.item_index_ = items
-        self.ratings_ = matrix
+        self.interactions_ = matrix
         self.global_mean_ = float(values.mean())
         self.rating_range_ = (float(values.min()), float(values.max()))
         # rows of X are the entities compared: users (user-based) or items
@@ -287,10 +273,6 @@ class _NeighbourCF:
         self.similarity_ = similarity_matrix(
             entity, self.similarity, self.min_support, self.shrinkage, baselines)
         return self
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "similarity_"):
-            raise ValueError(f"this {type(self).__name__} is not fitted yet; call fit first")
 
     # -------------------------------------------------------------- predict
 
@@ -336,14 +318,7 @@ class _NeighbourCF:
         return estimate, sum_weights
 
     def _pair_positions(self, pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        if not isinstance(pairs, pd.DataFrame):
-            raise TypeError(f"pairs must be a pandas DataFrame, got {type(pairs).__name__}")
-        missing = [c for c in (self.col_user, self.col_item) if c not in pairs.columns]
-        if missing:
-            raise ValueError(
-                f"pairs has no column(s) {', '.join(map(repr, missing))}; "
-                f"its columns are {', '.join(map(str, pairs.columns))}"
-            )
+        columns(pairs, [self.col_user, self.col_item], "pairs")
         users = self.user_index_.get_indexer(pairs[self.col_user].to_numpy())
         items = self.item_index_.get_indexer(pairs[self.col_item].to_numpy())
         return users, items
@@ -363,7 +338,7 @@ class _NeighbourCF:
         -------
         ndarray of float, shape (len(pairs),)
         """
-        self._check_fitted()
+        check_is_fitted(self)
         users, items = self._pair_positions(pairs)
         entity, context = (users, items) if self._user_based else (items, users)
         known = (users >= 0) & (items >= 0)
@@ -378,25 +353,21 @@ class _NeighbourCF:
         result = np.where(np.isnan(result), self.global_mean_, result)
         return np.clip(result, *self.rating_range_)
 
-    def score_matrix(
-        self, users: Iterable | None = None, by: str = "rating"
-    ) -> tuple[np.ndarray, pd.Index]:
-        """Scores of every item for ``users``: (users x items array, user ids).
+    def score_matrix(self, users: Iterable | None = None, by: str = "rating") -> np.ndarray:
+        """Scores of every item (columns ``item_index_``) for ``users``.
 
         ``by="rating"`` gives predicted ratings (clipped, with the same
         fall-backs as :meth:`predict`); ``by="support"`` gives the summed
         positive similarity of the voting neighbours, a ranking score that
-        favours items with much neighbour evidence.
+        favours items with much neighbour evidence. Rows follow ``users``
+        (all training users by default).
         """
-        self._check_fitted()
         if by not in ("rating", "support"):
             raise ValueError(f"by must be 'rating' or 'support', got {by!r}")
-        ratings, support, user_ids = self.score_matrices(users)
-        return (ratings if by == "rating" else support), user_ids
+        ratings, support = self.score_matrices(users)
+        return ratings if by == "rating" else support
 
-    def score_matrices(
-        self, users: Iterable | None = None
-    ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    def score_matrices(self, users: Iterable | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Both scores of :meth:`score_matrix` from one pass over the items.
 
         Returns
@@ -404,7 +375,6 @@ class _NeighbourCF:
         ratings, support : ndarray, shape (len(users), n_items)
             What ``score_matrix(users, by="rating")`` and
             ``score_matrix(users, by="support")`` return, for half the work.
-        user_ids : Index
 
         Examples
         --------
@@ -413,22 +383,14 @@ class _NeighbourCF:
         ...                         "item_id": [1, 2, 1, 2, 1],
         ...                         "rating": [5, 1, 4, 2, 5]})
         >>> model = UserKNN(k=2).fit(ratings)
-        >>> by_rating, by_support, users = model.score_matrices([3])
+        >>> by_rating, by_support = model.score_matrices([3])
         >>> by_rating.round(2).tolist(), by_support.round(2).tolist()
         ([[5.0, 1.33]], [[2.0, 1.5]])
         """
-        self._check_fitted()
-        if users is None:
-            user_ids = self.user_index_
-        else:
-            user_ids = pd.Index(list(users) if not np.isscalar(users) else [users])
-            unknown = user_ids[self.user_index_.get_indexer(user_ids) < 0]
-            if len(unknown):
-                raise ValueError(f"unknown user id {unknown[0]!r}: not in the training data")
-        user_pos = self.user_index_.get_indexer(user_ids)
+        user_pos, _ = self._user_rows(users)
         n_items = len(self.item_index_)
-        ratings = np.empty((len(user_ids), n_items))
-        support = np.empty((len(user_ids), n_items))
+        ratings = np.empty((len(user_pos), n_items))
+        support = np.empty((len(user_pos), n_items))
         if self._user_based:
             for item in range(n_items):
                 ratings[:, item], support[:, item] = self._estimate(user_pos, item)
@@ -438,7 +400,7 @@ class _NeighbourCF:
                 ratings[row], support[row] = self._estimate(all_items, int(user))
         ratings = np.where(np.isnan(ratings), self.global_mean_, ratings)
         ratings = np.clip(ratings, *self.rating_range_)
-        return ratings, support, user_ids
+        return ratings, support
 
     def recommend_k_items(
         self,
@@ -463,14 +425,11 @@ class _NeighbourCF:
             rating (which ranks poorly: obscure items rated 5 by one
             neighbour come first).
         """
-        scores, user_ids = self.score_matrix(users, by=by)
-        exclude = None
-        if remove_seen:
-            rows = self.user_index_.get_indexer(user_ids)
-            exclude = self.ratings_[rows]
+        rows, user_ids = self._user_rows(users)
+        exclude = self.interactions_[rows] if remove_seen else None
         return top_k_from_scores(
-            scores, user_ids, self.item_index_, k=k, exclude=exclude,
-            col_user=self.col_user, col_item=self.col_item,
+            self.score_matrix(user_ids, by=by), user_ids, self.item_index_, k=k,
+            exclude=exclude, col_user=self.col_user, col_item=self.col_item,
         )
 
 
@@ -499,6 +458,8 @@ class UserKNN(_NeighbourCF):
     ----------
     similarity_ : ndarray (n_users, n_users)
     user_index_, item_index_ : Index
+    interactions_ : csr_matrix (n_users, n_items)
+        The training ratings.
     means_ : ndarray
         Mean training rating of each user.
     global_mean_ : float

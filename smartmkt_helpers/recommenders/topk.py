@@ -24,26 +24,22 @@ array([[1., 1.],
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from smartmkt_helpers._checks import columns as columns_present
+from smartmkt_helpers._checks import positive_int
 
 __all__ = ["TopKRecommender", "interaction_matrix", "ndcg_at_k_from_scores", "top_k_from_scores"]
 
 
 def _check_ratings(ratings: pd.DataFrame, columns: list[str]) -> None:
-    if not isinstance(ratings, pd.DataFrame):
-        raise TypeError(f"ratings must be a pandas DataFrame, got {type(ratings).__name__}")
-    missing = [c for c in columns if c not in ratings.columns]
-    if missing:
-        raise ValueError(
-            f"ratings has no column(s) {', '.join(map(repr, missing))}; "
-            f"its columns are {', '.join(map(str, ratings.columns))}"
-        )
+    columns_present(ratings, columns, "ratings")
     if len(ratings) == 0:
         raise ValueError("ratings is empty")
     for column in columns:
@@ -200,8 +196,7 @@ def top_k_from_scores(
     2       b        3         0.9
     3       b        1         0.3
     """
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise TypeError(f"k must be a positive integer, got {k!r}")
+    k = positive_int(k, "k")
     user_index = pd.Index(user_index)
     item_index = pd.Index(item_index)
     dense = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
@@ -329,29 +324,18 @@ def ndcg_at_k_from_scores(
     return float(np.mean(dcg / idcg))
 
 
-class TopKRecommender:
-    """Scoring and top-k lists shared by the course's implicit recommenders.
+class TopKRecommender(BaseEstimator):
+    """Scoring and top-k lists shared by the course's recommenders.
 
-    A subclass stores its constructor parameters under the names in
-    ``_param_names``, sets ``user_index_``, ``item_index_`` and
-    ``interactions_`` (a users x items sparse matrix) when fitted, and
-    implements ``_check_fitted()`` and ``_scores(rows)`` (a rows x items
-    array of scores).
+    A subclass takes its hyperparameters in ``__init__`` (scikit-learn's
+    rules, so ``get_params``, ``set_params`` and ``clone`` work), sets
+    ``user_index_``, ``item_index_`` and ``interactions_`` (the users x
+    items training matrix) when fitted, and implements ``_scores(rows)``
+    (a rows x items array of scores).
     """
 
-    _param_names: tuple[str, ...] = ()
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters, as in scikit-learn."""
-        return {name: getattr(self, name) for name in self._param_names}
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()
-                          if not k.startswith("col_"))
-        return f"{type(self).__name__}({inner})"
-
     def _user_rows(self, users: Iterable | None) -> tuple[np.ndarray, pd.Index]:
-        self._check_fitted()
+        check_is_fitted(self)
         if users is None:
             ids = self.user_index_
         else:
@@ -363,7 +347,11 @@ class TopKRecommender:
         return rows, ids
 
     def score_matrix(self, users: Iterable | None = None) -> np.ndarray:
-        """Scores of every training item (columns ``item_index_``) for ``users``."""
+        """Scores of every training item (columns ``item_index_``) for ``users``.
+
+        Rows follow ``users`` (all training users, in ``user_index_``
+        order, by default).
+        """
         rows, _ = self._user_rows(users)
         return self._scores(rows)
 
