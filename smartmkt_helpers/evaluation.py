@@ -336,7 +336,7 @@ def paired_test(
         confidence=confidence,
         treated_mean=float(a.mean()),
         control_mean=float(b.mean()),
-        num_treated=a.size,
-        num_control=b.size,
+        n_treated=a.size,
+        n_control=b.size,
         method=f"paired bootstrap and sign-flip test, {n_resamples} resamples",
     )

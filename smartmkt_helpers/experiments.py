@@ -70,8 +70,8 @@ class TestResult:
     confidence: float
     treated_mean: float
     control_mean: float
-    num_treated: int
-    num_control: int
+    n_treated: int
+    n_control: int
     method: str
 
     def __str__(self) -> str:
@@ -142,8 +142,8 @@ def difference_in_means(treated, control, *, confidence: float = 0.95) -> TestRe
         confidence=confidence,
         treated_mean=float(treated.mean()),
         control_mean=float(control.mean()),
-        num_treated=treated.size,
-        num_control=control.size,
+        n_treated=treated.size,
+        n_control=control.size,
         method="Welch normal approximation",
     )
 
@@ -191,8 +191,8 @@ def bootstrap_difference(
         confidence=confidence,
         treated_mean=float(treated.mean()),
         control_mean=float(control.mean()),
-        num_treated=treated.size,
-        num_control=control.size,
+        n_treated=treated.size,
+        n_control=control.size,
         method=f"percentile bootstrap, {n_resamples} resamples",
     )
 

@@ -26,7 +26,7 @@ def test_difference_in_means_by_hand():
     assert result.standard_error == pytest.approx(standard_error)
     assert result.ci_high - result.ci_low == pytest.approx(2 * 1.959964 * standard_error, rel=1e-6)
     assert result.p_value == pytest.approx(2 * stats.norm.sf(0.5 / standard_error))
-    assert (result.num_treated, result.num_control) == (4, 4)
+    assert (result.n_treated, result.n_control) == (4, 4)
 
 
 def test_difference_in_means_matches_welch_t_test_for_large_groups():
