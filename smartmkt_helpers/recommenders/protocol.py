@@ -43,6 +43,6 @@ DAE = {"latent_dim": 200, "dropout": 0.7, "batch_size": 64,
        "learning_rate": 1e-3}
 
 # Spark MLlib's ALS (implicit feedback), chosen by benchmarks/run_spark.py
-ALS_PARAMS = {"rank": 64, "regParam": 0.1, "alpha": 2.0, "maxIter": 10}
+ALS_PARAMS = {"rank": 32, "regParam": 0.1, "alpha": 0.05, "maxIter": 10}
 ALS_SEED = 0
 ALS_BLOCKS = 2  # user and item blocks (fixed, so results do not depend on cores)
