@@ -72,3 +72,13 @@ def columns(frame: Any, wanted: Iterable[str], name: str = "the table") -> None:
     missing = [column for column in wanted if column not in frame.columns]
     if missing:
         raise ValueError(f"{name} has no column(s) {missing}; it has {list(frame.columns)}")
+
+
+def non_negative_number(value: Any, name: str) -> float:
+    """``value`` as a finite ``float`` of at least 0, or a clear error (a ``bool`` is refused)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    return value

@@ -30,14 +30,13 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from smartmkt_helpers._checks import columns, zero_one
+from smartmkt_helpers._checks import columns, non_negative_number, zero_one
 
 __all__ = [
     "alert_budget_table",
@@ -51,15 +50,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------
 # input checks
-
-
-def _check_cost(value: Any, name: str) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
-    return value
 
 
 def _binary_labels(values: Any, name: str) -> np.ndarray:
@@ -104,8 +94,8 @@ def expected_cost(
         raise ValueError(
             f"y_pred has {decision.size} decisions but y_true has {truth.size} labels"
         )
-    c_fp = _check_cost(cost_false_positive, "cost_false_positive")
-    c_fn = _check_cost(cost_false_negative, "cost_false_negative")
+    c_fp = non_negative_number(cost_false_positive, "cost_false_positive")
+    c_fn = non_negative_number(cost_false_negative, "cost_false_negative")
     false_positives = np.sum((decision == 1) & (truth == 0))
     false_negatives = np.sum((decision == 0) & (truth == 1))
     return float((c_fp * false_positives + c_fn * false_negatives) / truth.size)
@@ -123,8 +113,8 @@ def bayes_threshold(cost_false_positive: float, cost_false_negative: float) -> f
     >>> bayes_threshold(1, 1)
     0.5
     """
-    c_fp = _check_cost(cost_false_positive, "cost_false_positive")
-    c_fn = _check_cost(cost_false_negative, "cost_false_negative")
+    c_fp = non_negative_number(cost_false_positive, "cost_false_positive")
+    c_fn = non_negative_number(cost_false_negative, "cost_false_negative")
     if c_fp + c_fn == 0:
         raise ValueError("cost_false_positive and cost_false_negative cannot both be 0")
     return c_fp / (c_fp + c_fn)
@@ -156,8 +146,8 @@ def cost_curve(
     """
     truth = _binary_labels(y_true, "y_true")
     score = _scores(scores, "scores", truth.size)
-    c_fp = _check_cost(cost_false_positive, "cost_false_positive")
-    c_fn = _check_cost(cost_false_negative, "cost_false_negative")
+    c_fp = non_negative_number(cost_false_positive, "cost_false_positive")
+    c_fn = non_negative_number(cost_false_negative, "cost_false_negative")
     order = np.argsort(-score, kind="stable")
     sorted_scores, sorted_truth = score[order], truth[order]
     # keep the last position of each run of equal scores: ties are flagged together

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from smartmkt_helpers._checks import vector
+from smartmkt_helpers._checks import non_negative_number, vector
 
 __all__ = [
     "IMPRESSIONS_PER_CPM",
@@ -54,14 +54,6 @@ def _non_negative(values: Any, name: str) -> np.ndarray:
     return array
 
 
-def _check_non_negative_number(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite non-negative number, got {value}")
-    return float(value)
-
-
 def bid_from_value(p_click: Any, value_per_click: float, *, multiplier: float = 1.0) -> np.ndarray:
     """CPM bids worth ``multiplier x value_per_click x p_click`` per impression.
 
@@ -77,8 +69,8 @@ def bid_from_value(p_click: Any, value_per_click: float, *, multiplier: float = 
     p = _non_negative(p_click, "p_click")
     if (p > 1).any():
         raise ValueError("p_click must hold probabilities between 0 and 1")
-    value = _check_non_negative_number("value_per_click", value_per_click)
-    multiplier = _check_non_negative_number("multiplier", multiplier)
+    value = non_negative_number(value_per_click, "value_per_click")
+    multiplier = non_negative_number(multiplier, "multiplier")
     return multiplier * value * p * IMPRESSIONS_PER_CPM
 
 
@@ -113,9 +105,9 @@ def rival_bids(
         raise ValueError("p_click must hold probabilities between 0 and 1")
     if isinstance(n_bidders, bool) or not isinstance(n_bidders, numbers.Integral) or n_bidders < 1:
         raise ValueError(f"n_bidders must be a positive integer, got {n_bidders!r}")
-    value = _check_non_negative_number("value_per_click", value_per_click)
-    noise_sd = _check_non_negative_number("noise_sd", noise_sd)
-    value_sd = _check_non_negative_number("value_sd", value_sd)
+    value = non_negative_number(value_per_click, "value_per_click")
+    noise_sd = non_negative_number(noise_sd, "noise_sd")
+    value_sd = non_negative_number(value_sd, "value_sd")
     rng = np.random.default_rng(random_state)
     values = value * rng.lognormal(0.0, value_sd, n_bidders)
     estimates = p[:, None] * rng.lognormal(0.0, noise_sd, (len(p), n_bidders))
@@ -178,7 +170,7 @@ def run_auction(
         raise ValueError(f"competing_bids must be 1-D or 2-D, got shape {rivals.shape}")
     highest = _non_negative(highest, "competing_bids")
     if np.ndim(reserve_price) == 0:
-        reserve = np.full(len(ours), _check_non_negative_number("reserve_price", reserve_price))
+        reserve = np.full(len(ours), non_negative_number(reserve_price, "reserve_price"))
     else:
         reserve = _non_negative(reserve_price, "reserve_price")
         if len(reserve) != len(ours):

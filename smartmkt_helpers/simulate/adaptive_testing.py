@@ -5,14 +5,7 @@ informative at the current ability estimate, with a fixed test and with
 items drawn at random. :func:`simulate_adaptive_test` plays the three for
 examinees of known ability, using the item-response tools of
 :mod:`smartmkt_helpers.education`, and records the estimate after every
-answer.
-
-Examples
---------
->>> bank_a, bank_b = np.ones(30), np.linspace(-2, 2, 30)
->>> log = simulate_adaptive_test([0.0, 1.5], bank_a, bank_b, n_questions=5)
->>> log.shape, int(log["question"].max())
-((10, 7), 5)
+answer (see its example).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from smartmkt_helpers._checks import positive_int
+from smartmkt_helpers._checks import non_negative_number, positive_int
 
 __all__ = [
     "ASSET_ASSUMPTIONS",
@@ -33,15 +33,6 @@ __all__ = [
     "simulate_asset_returns",
     "simulate_risk_questionnaire",
 ]
-
-
-def _non_negative_number(value: Any, name: str) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
-    return value
 
 
 def _seed(random_state: Any) -> int:
@@ -111,7 +102,7 @@ def simulate_risk_questionnaire(
     """
     n_customers = positive_int(n_customers, "n_customers")
     n_occasions = positive_int(n_occasions, "n_occasions")
-    noise = _non_negative_number(answer_noise, "answer_noise")
+    noise = non_negative_number(answer_noise, "answer_noise")
     rng = np.random.default_rng([_seed(random_state), 9_2])
     latent = rng.multivariate_normal([0.0, 0.0], [[1.0, 0.3], [0.3, 1.0]], size=n_customers)
     weaker = latent.min(axis=1)
@@ -165,7 +156,7 @@ def simulate_asset_returns(
     ((24, 3), ['cash', 'bonds', 'equities'])
     """
     n_months = positive_int(n_months, "n_months")
-    dof = _non_negative_number(degrees_of_freedom, "degrees_of_freedom")
+    dof = non_negative_number(degrees_of_freedom, "degrees_of_freedom")
     if dof <= 2:
         raise ValueError(f"degrees_of_freedom must be > 2 (finite variance), got {dof}")
     rng = np.random.default_rng([_seed(random_state), 9_3])
