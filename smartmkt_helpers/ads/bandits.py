@@ -38,6 +38,7 @@ class _Bandit(BaseEstimator):
     """Shared machinery: state arrays with one row per simulated run (online: no ``fit``)."""
 
     _needs_context = False
+    _binary_rewards = False
 
     def __init__(self, n_arms: int, random_state: int | None = None):
         self.n_arms = n_arms
@@ -124,7 +125,8 @@ class _Bandit(BaseEstimator):
         self._check_params()
         if arms.min() < 0 or arms.max() >= self.n_arms:
             raise ValueError(f"arm out of range: arms must lie in 0..{self.n_arms - 1}, got {arms.min()}..{arms.max()}")
-        self._check_rewards(rewards)
+        if self._binary_rewards and not np.isin(rewards, (0.0, 1.0)).all():
+            raise ValueError(f"{type(self).__name__} (Beta-Bernoulli) needs rewards of 0 or 1")
         contexts = self._check_context(contexts, n_rows=len(arms))
         self._start(None if contexts is None else contexts.shape[1])
         for index in range(len(arms)):  # sequential by nature: state changes
@@ -132,9 +134,6 @@ class _Bandit(BaseEstimator):
             self._learn(self.state_, arms[index:index + 1], rewards[index:index + 1], batch)
         self.t_ += len(arms)
         return self
-
-    def _check_rewards(self, rewards: np.ndarray) -> None:
-        pass
 
 
 class ABTestThenCommit(_Bandit):
@@ -213,6 +212,8 @@ class ThompsonSampling(_Bandit):
     highest. Rewards must be 0 or 1.
     """
 
+    _binary_rewards = True
+
     def __init__(self, n_arms: int, prior_alpha: float = 1.0, prior_beta: float = 1.0, random_state: int | None = None):
         super().__init__(n_arms, random_state)
         self.prior_alpha = prior_alpha
@@ -224,10 +225,6 @@ class ThompsonSampling(_Bandit):
             value = getattr(self, name)
             if not isinstance(value, numbers.Real) or not value > 0:
                 raise ValueError(f"{name} must be a positive number, got {value!r}")
-
-    def _check_rewards(self, rewards: np.ndarray) -> None:
-        if not np.isin(rewards, (0.0, 1.0)).all():
-            raise ValueError("ThompsonSampling (Beta-Bernoulli) needs rewards of 0 or 1")
 
     @property
     def alpha_(self) -> np.ndarray:
@@ -312,15 +309,8 @@ class LinUCB(_Bandit):
         state["b"][rows, arms] += rewards[:, None] * contexts
 
 
-def simulate_regret(
-    policy: _Bandit,
-    true_means: Any,
-    horizon: int,
-    n_runs: int = 100,
-    random_state: int | None = 0,
-    contexts: Any = None,
-    context_probabilities: Any = None,
-) -> Bunch:
+def simulate_regret(policy: _Bandit, true_means: Any, horizon: int, n_runs: int = 100, random_state: int | None = 0,
+                    contexts: Any = None, context_probabilities: Any = None) -> Bunch:
     """Play ``policy`` on a Bernoulli bandit for ``n_runs`` independent runs at once.
 
     ``true_means`` holds each arm's click rate, shape (n_arms,), or per

@@ -295,13 +295,9 @@ class _KerasCTRClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"l2 must be non-negative, got {self.l2}")
         keras = _keras()
         keras.utils.set_random_seed(self.random_state)
-        self.model_ = type(self)._build(
-            indices.shape[1], n_buckets, embedding_dim=self.embedding_dim,
-            hidden_units=self.hidden_units, l2=self.l2, base_rate=float(labels.mean()),
-        )
-        self.model_.compile(
-            optimizer=keras.optimizers.Adam(self.learning_rate), loss="binary_crossentropy",
-        )
+        self.model_ = type(self)._build(indices.shape[1], n_buckets, embedding_dim=self.embedding_dim,
+                                        hidden_units=self.hidden_units, l2=self.l2, base_rate=float(labels.mean()))
+        self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss="binary_crossentropy")
         fit_options = {}
         if validation_data is not None:
             if len(validation_data) != 2:
@@ -314,17 +310,14 @@ class _KerasCTRClassifier(ClassifierMixin, BaseEstimator):
             fit_options["validation_data"] = (validation_indices.astype("int32"), validation_labels)
             fit_options["callbacks"] = [keras.callbacks.EarlyStopping(
                 monitor="val_loss", patience=patience, restore_best_weights=True)]
-        history = self.model_.fit(
-            indices.astype("int32"), labels, epochs=epochs, batch_size=batch_size, verbose=0, **fit_options,
-        )
+        history = self.model_.fit(indices.astype("int32"), labels, epochs=epochs, batch_size=batch_size, verbose=0,
+                                  **fit_options)
         self.history_ = {key: list(map(float, values)) for key, values in history.history.items()}
         losses = self.history_.get("val_loss", self.history_["loss"])
         self.best_epoch_ = int(np.argmin(losses)) + 1 if validation_data is not None else epochs
         self.n_fields_ = indices.shape[1]
         self.classes_ = np.array([0, 1])
-        self.intercept_shift_ = 0.0
-        if self.refit_intercept:
-            self.intercept_shift_ = _intercept_shift(self._logits(indices), labels.mean())
+        self.intercept_shift_ = _intercept_shift(self._logits(indices), labels.mean()) if self.refit_intercept else 0.0
         return self
 
     def _logits(self, indices: np.ndarray) -> np.ndarray:

@@ -45,34 +45,22 @@ def _weights(rewards: Any, logging_probs: Any, target_probs: Any) -> tuple[np.nd
     return r, pi / p
 
 
-def _ipw_terms(rewards, logging_probs, target_probs) -> np.ndarray:
-    r, w = _weights(rewards, logging_probs, target_probs)
-    return w * r
-
-
-def _snipw_terms(rewards, logging_probs, target_probs) -> tuple[float, np.ndarray]:
-    r, w = _weights(rewards, logging_probs, target_probs)
+def _snipw_terms(r: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
     if w.sum() <= 0:
         raise ValueError("the target policy puts no probability on any logged action")
     value = float((w * r).sum() / w.sum())
     return value, w * (r - value) / w.mean() + value
 
 
-def _dr_terms(rewards, logging_probs, target_probs, q_logged, q_target) -> np.ndarray:
-    r, w = _weights(rewards, logging_probs, target_probs)
-    q_a = _as_vector(q_logged, "q_logged", r.size)
-    q_pi = _as_vector(q_target, "q_target", r.size)
-    return q_pi + w * (r - q_a)
-
-
 def ipw(rewards: Any, logging_probs: Any, target_probs: Any) -> float:
     """Inverse probability weighting: ``mean(pi_i / p_i * r_i)``, the target policy's reward per round."""
-    return float(_ipw_terms(rewards, logging_probs, target_probs).mean())
+    r, w = _weights(rewards, logging_probs, target_probs)
+    return float((w * r).mean())
 
 
 def snipw(rewards: Any, logging_probs: Any, target_probs: Any) -> float:
     """Self-normalised IPW: ``sum(w_i r_i) / sum(w_i)``, ``w_i = pi_i / p_i``."""
-    return _snipw_terms(rewards, logging_probs, target_probs)[0]
+    return _snipw_terms(*_weights(rewards, logging_probs, target_probs))[0]
 
 
 def _bootstrap(terms, n_resamples, confidence, rng, ratio_weights=None, ratio_rewards=None) -> tuple[float, float]:
@@ -91,17 +79,8 @@ def _bootstrap(terms, n_resamples, confidence, rng, ratio_weights=None, ratio_re
     return float(np.quantile(estimates, tail)), float(np.quantile(estimates, 1 - tail))
 
 
-def off_policy_summary(
-    rewards: Any,
-    logging_probs: Any,
-    target_probs: Any,
-    q_logged: Any = None,
-    q_target: Any = None,
-    *,
-    confidence: float = 0.95,
-    n_resamples: int = 0,
-    random_state: int | None = 0,
-) -> pd.DataFrame:
+def off_policy_summary(rewards: Any, logging_probs: Any, target_probs: Any, q_logged: Any = None, q_target: Any = None,
+                       *, confidence: float = 0.95, n_resamples: int = 0, random_state: int | None = 0) -> pd.DataFrame:
     """IPW, SNIPW and, given both reward-model predictions, DR estimates in one table.
 
     Intervals are normal (``estimate +- z std_error``) when ``n_resamples`` is 0,
@@ -116,10 +95,11 @@ def off_policy_summary(
     r, w = _weights(rewards, logging_probs, target_probs)
     n = r.size
     effective = float(w.sum() ** 2 / (w ** 2).sum()) if (w > 0).any() else 0.0
-    snipw_value, snipw_terms = _snipw_terms(rewards, logging_probs, target_probs)
-    rows = {"IPW": _ipw_terms(rewards, logging_probs, target_probs), "SNIPW": snipw_terms}
+    snipw_value, snipw_terms = _snipw_terms(r, w)
+    rows = {"IPW": w * r, "SNIPW": snipw_terms}
     if q_logged is not None:
-        rows["DR"] = _dr_terms(rewards, logging_probs, target_probs, q_logged, q_target)
+        q_a = _as_vector(q_logged, "q_logged", n)
+        rows["DR"] = _as_vector(q_target, "q_target", n) + w * (r - q_a)
     rng = np.random.default_rng(random_state)
     z = stats.norm.ppf(0.5 + confidence / 2)
     records = []

@@ -127,15 +127,8 @@ def _values(sums: np.ndarray) -> np.ndarray:
     return np.where(treated + control == 0, 0.0, value)
 
 
-def compare_policies(
-    outcome: Any,
-    treatment: Any,
-    policies: Mapping[str, Any],
-    *,
-    n_resamples: int = 1000,
-    confidence: float = 0.9,
-    random_state: int = 0,
-) -> pd.DataFrame:
+def compare_policies(outcome: Any, treatment: Any, policies: Mapping[str, Any], *, n_resamples: int = 1000,
+                     confidence: float = 0.9, random_state: int = 0) -> pd.DataFrame:
     """Incremental outcomes of targeting policies (masks of whom each contacts), from a test.
 
     A policy's estimate is the number it targets times the difference of mean
@@ -151,8 +144,7 @@ def compare_policies(
     n_resamples = positive_int(n_resamples, "n_resamples", minimum=2)
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must lie between 0 and 1, got {confidence!r}")
-    columns = np.hstack([(y * t)[:, None] * masks, t[:, None] * masks, (y * (1 - t))[:, None] * masks,
-                         (1 - t)[:, None] * masks])
+    columns = np.hstack([part[:, None] * masks for part in (y * t, t, y * (1 - t), 1 - t)])
     point = _values(columns.sum(axis=0))
     unestimable = [name for name, mask, value in zip(names, masks.T, point) if mask.any() and not np.isfinite(value)]
     if unestimable:
@@ -167,11 +159,8 @@ def compare_policies(
     draws = np.vstack(draws)
     alpha = (1 - confidence) / 2
     best = np.nanargmax(np.where(np.isfinite(draws), draws, -np.inf), axis=1)
-    return pd.DataFrame({
-        "targeted": masks.sum(axis=0).astype(int),
-        "estimate": point,
-        "std_error": np.nanstd(draws, axis=0, ddof=1),
-        "lower": np.nanquantile(draws, alpha, axis=0),
-        "upper": np.nanquantile(draws, 1 - alpha, axis=0),
-        "p_best": np.bincount(best, minlength=len(names)) / len(draws),
-    }, index=pd.Index(names, name="policy"))
+    return pd.DataFrame({"targeted": masks.sum(axis=0).astype(int), "estimate": point,
+                         "std_error": np.nanstd(draws, axis=0, ddof=1), "lower": np.nanquantile(draws, alpha, axis=0),
+                         "upper": np.nanquantile(draws, 1 - alpha, axis=0),
+                         "p_best": np.bincount(best, minlength=len(names)) / len(draws)},
+                        index=pd.Index(names, name="policy"))

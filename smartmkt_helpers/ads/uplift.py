@@ -44,10 +44,7 @@ def treatment_vector(treatment: Any, length: int) -> np.ndarray:
 
 
 def n_customers(X: Any) -> int:
-    shape = getattr(X, "shape", None)
-    if shape is None:
-        X = np.asarray(X)
-        shape = X.shape
+    shape = getattr(X, "shape", None) or np.shape(X)
     if len(shape) != 2:
         raise ValueError(f"X must be 2-D (customers x features), got shape {shape}")
     if shape[0] == 0:
