@@ -1,21 +1,9 @@
 """Exercise self-checks, by exercise number.
 
-Each chapter's exercises register a checker in this package's module of
-the same number (``ch02.py`` for chapter 2); the first check imports every
-``chNN`` module, so all checkers are registered. A checker receives the
-learner's answer and the chapter objects the answer was computed from, works
-out the expected value itself (so the notebook does not print it), and
-returns a :class:`~smartmkt_helpers.exercises.checking.CheckResult` (made by
-:func:`~smartmkt_helpers.exercises.checking.check_answer`) that names the
-mistake when it recognises one.
-
-Examples
---------
->>> import pandas as pd
->>> ad_log = pd.DataFrame({"creative": ["A", "A"], "impressions": [100, 300],
-...                        "clicks": [10, 15]})
->>> check_exercise("0.1", pd.Series({"A": 0.0625}), ad_log=ad_log)
-Correct: ctr_by_creative matches.
+Each ``chNN`` module registers the checkers of chapter NN (imported at the first check). A checker gets the
+learner's answer and the chapter objects it was computed from, works out the expected value itself (so the
+notebook does not print it) and returns a :class:`~smartmkt_helpers.exercises.checking.CheckResult` that names
+the mistake when it recognises one.
 """
 
 from __future__ import annotations
@@ -51,11 +39,7 @@ def register(exercise_id: str) -> Callable[[Checker], Checker]:
 
 
 def check_exercise(exercise_id: str, answer: Any, **context: Any) -> CheckResult:
-    """Check the answer to exercise ``exercise_id`` (for example ``"0.1"``).
-
-    ``context`` passes the objects the exercise works on, by the names the
-    exercise uses.
-    """
+    """Check the answer to exercise ``exercise_id`` (e.g. ``"0.1"``), given the objects it works on."""
     _register_chapters()
     try:
         checker = _CHECKERS[exercise_id]
@@ -77,7 +61,6 @@ def require_columns(frame: pd.DataFrame, columns: list[str], name: str) -> None:
 
 
 def _register_chapters() -> None:
-    """Import every ``chNN`` module (once), which registers its checkers."""
     for module in pkgutil.iter_modules(__path__):
         if module.name.startswith("ch") and module.name != "checking":
             importlib.import_module(f"{__name__}.{module.name}")

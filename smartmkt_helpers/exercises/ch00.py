@@ -18,20 +18,14 @@ def _ctr_by_creative(answer: Any, *, ad_log: pd.DataFrame) -> CheckResult:
     expected = totals["clicks"] / totals["impressions"]
     mean_of_daily_rates = (ad_log["clicks"] / ad_log["impressions"]).groupby(ad_log["creative"]).mean()
     return check_answer(
-        answer,
-        expected,
-        name="ctr_by_creative",
-        mistakes={
-            "You averaged the daily rates, so a quiet day counts as much as a busy one. "
-            "Add up clicks and impressions per creative first, then divide.": mean_of_daily_rates,
-        },
-    )
+        answer, expected, name="ctr_by_creative", mistakes={
+            "You averaged the daily rates, so a quiet day counts as much as a busy one. Add up clicks and "
+            "impressions per creative first, then divide.": mean_of_daily_rates})
 
 
 @register("0.2")
-def _baseline_log_loss(
-    answer: Any, *, clicks: np.ndarray, train_clicks: np.ndarray | None = None
-) -> CheckResult:
+def _baseline_log_loss(answer: Any, *, clicks: np.ndarray,
+                       train_clicks: np.ndarray | None = None) -> CheckResult:
     """Log loss on ``clicks`` of predicting the click-through rate of ``train_clicks``.
 
     Without ``train_clicks`` the rate comes from ``clicks`` themselves.
@@ -50,9 +44,8 @@ def _baseline_log_loss(
     if train_clicks is not None:
         train = _click_array(train_clicks, "train_clicks")
         mistakes[
-            "That is the baseline's loss on the training impressions. Score it on the "
-            "held-out impressions, with the rate of the training ones."
-        ] = _constant_log_loss(train, rate)
+            "That is the baseline's loss on the training impressions. Score it on the held-out impressions, "
+            "with the rate of the training ones."] = _constant_log_loss(train, rate)
     return check_answer(answer, expected, name="baseline_log_loss", mistakes=mistakes)
 
 
@@ -81,7 +74,5 @@ def _strongest_positive_feature(answer: Any, *, weights: pd.Series) -> CheckResu
         ] = largest_magnitude
     if isinstance(answer, str) and answer not in weights.index:
         return CheckResult(
-            INCORRECT,
-            f"{answer!r} is not one of the features: {', '.join(map(str, weights.index))}.",
-        )
+            INCORRECT, f"{answer!r} is not one of the features: {', '.join(map(str, weights.index))}.")
     return check_answer(answer, expected, name="strongest_feature", mistakes=mistakes)

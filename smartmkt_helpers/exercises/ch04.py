@@ -41,19 +41,11 @@ def _ease_weights(answer: Any, *, interactions: Any, penalty: float) -> CheckRes
     row_scaled = inverse / -np.diag(inverse)[:, None]
     np.fill_diagonal(row_scaled, 0.0)
     return check_answer(
-        answer,
-        expected,
-        name="ease_weights",
-        rtol=1e-4,
-        atol=1e-8,
-        mistakes={
-            "Set the diagonal to 0 after dividing: the constraint diag(B) = 0 "
-            "keeps a movie from predicting itself.": no_zero_diagonal,
+        answer, expected, name="ease_weights", rtol=1e-4, atol=1e-8, mistakes={
+            "Set the diagonal to 0 after dividing: the constraint diag(B) = 0 keeps a movie from predicting "
+            "itself.": no_zero_diagonal,
             "Check the sign: B_ij = -P_ij / P_jj.": wrong_sign,
-            "Divide each column j by P_jj (the diagonal entry of the column), "
-            "not each row.": row_scaled,
-        },
-    )
+            "Divide each column j by P_jj (the diagonal entry of the column), not each row.": row_scaled})
 
 
 def _average_precision_sums(truth: pd.DataFrame, recommendations: pd.DataFrame,
@@ -62,8 +54,7 @@ def _average_precision_sums(truth: pd.DataFrame, recommendations: pd.DataFrame,
     ranked["rank"] = ranked.groupby("user_id").cumcount() + 1
     ranked = ranked[ranked["rank"] <= k]
     truth = truth[truth["user_id"].isin(ranked["user_id"].unique())]
-    hits = ranked.merge(truth[["user_id", "item_id"]].drop_duplicates(),
-                        on=["user_id", "item_id"])
+    hits = ranked.merge(truth[["user_id", "item_id"]].drop_duplicates(), on=["user_id", "item_id"])
     hits = hits.sort_values(["user_id", "rank"])
     hits["precision"] = (hits.groupby("user_id").cumcount() + 1) / hits["rank"]
     relevant = truth.groupby("user_id").size()
@@ -78,18 +69,11 @@ def _map_at_10(answer: Any, *, truth: pd.DataFrame,
     require_columns(recommendations, ["user_id", "item_id"], "recommendations")
     summed, relevant = _average_precision_sums(truth, recommendations, k)
     return check_answer(
-        answer,
-        float((summed / relevant.clip(upper=k)).mean()),
-        name="map_at_10",
-        mistakes={
-            "You divided by all relevant test movies: that is the benchmark's "
-            "'MAP'. MAP@10 divides by min(relevant, 10).":
-                float((summed / relevant).mean()),
-            "You divided by 10 for every user; a user with fewer than 10 "
-            "relevant movies cannot reach 10 hits. Divide by min(relevant, 10).":
-                float((summed / k).mean()),
-        },
-    )
+        answer, float((summed / relevant.clip(upper=k)).mean()), name="map_at_10", mistakes={
+            "You divided by all relevant test movies: that is the benchmark's 'MAP'. MAP@10 divides by "
+            "min(relevant, 10).": float((summed / relevant).mean()),
+            "You divided by 10 for every user; a user with fewer than 10 relevant movies cannot reach 10 "
+            "hits. Divide by min(relevant, 10).": float((summed / k).mean())})
 
 
 @register("4.3")
@@ -124,19 +108,16 @@ def _loss_mistakes(targets: np.ndarray, logits: np.ndarray) -> dict[str, np.ndar
     over_users = logits - logits.max(axis=0, keepdims=True)
     log_softmax_users = over_users - np.log(np.exp(over_users).sum(axis=0, keepdims=True))
     return {
-        "Check the sign: Keras minimises the loss, so return the *negative* "
-        "log-likelihood, -sum x log softmax(logits).": (targets * log_softmax).sum(axis=-1),
-        "Sum over the movies, do not average: the mean divides every user's "
-        "loss by the number of movies and shrinks the gradients.":
-            -(targets * log_softmax).mean(axis=-1),
-        "Take the log of the softmax (ops.log_softmax): the likelihood "
-        "multiplies probabilities, so its log sums log-probabilities.":
-            -(targets * probabilities).sum(axis=-1),
-        "Use the softmax over the movies of each user (axis=-1), not over "
-        "the users of the batch.": -(targets * log_softmax_users).sum(axis=-1),
-        "Use the logits as the model gives them: log_softmax(logits), not "
-        "log(logits) or the raw logits.": -(targets * logits).sum(axis=-1),
-    }
+        "Check the sign: Keras minimises the loss, so return the *negative* log-likelihood, -sum x log "
+        "softmax(logits).": (targets * log_softmax).sum(axis=-1),
+        "Sum over the movies, do not average: the mean divides every user's loss by the number of movies and "
+        "shrinks the gradients.": -(targets * log_softmax).mean(axis=-1),
+        "Take the log of the softmax (ops.log_softmax): the likelihood multiplies probabilities, so its log "
+        "sums log-probabilities.": -(targets * probabilities).sum(axis=-1),
+        "Use the softmax over the movies of each user (axis=-1), not over the users of the batch.":
+            -(targets * log_softmax_users).sum(axis=-1),
+        "Use the logits as the model gives them: log_softmax(logits), not log(logits) or the raw logits.":
+            -(targets * logits).sum(axis=-1)}
 
 
 _TRAINED: dict[int, tuple[Any, bool]] = {}
