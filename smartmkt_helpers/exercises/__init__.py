@@ -13,9 +13,7 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
-
-from smartmkt_helpers import _checks
+from smartmkt_helpers._checks import columns as require_columns
 from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 from smartmkt_helpers.exercises.solutions import register_in_ipython, run_apart, solution_names
 
@@ -28,13 +26,11 @@ _CHECKERS: dict[str, Checker] = {}
 
 def register(exercise_id: str) -> Callable[[Checker], Checker]:
     """Decorator: register ``checker`` as the self-check of ``exercise_id``."""
-
     def decorate(checker: Checker) -> Checker:
         if exercise_id in _CHECKERS:
             raise ValueError(f"exercise {exercise_id!r} already has a checker")
         _CHECKERS[exercise_id] = checker
         return checker
-
     return decorate
 
 
@@ -53,11 +49,6 @@ def known_exercises() -> list[str]:
     """The numbers of the exercises that have a self-check, in order."""
     _register_chapters()
     return sorted(_CHECKERS, key=lambda n: tuple(int(part) for part in n.split(".")))
-
-
-def require_columns(frame: pd.DataFrame, columns: list[str], name: str) -> None:
-    """Raise a ValueError naming the columns ``frame`` (called ``name``) lacks."""
-    _checks.columns(frame, columns, name)
 
 
 def _register_chapters() -> None:

@@ -34,13 +34,12 @@ def _baseline_log_loss(answer: Any, *, clicks: np.ndarray,
     rate = clicks.mean() if train_clicks is None else _click_array(train_clicks, "train_clicks").mean()
     expected = _constant_log_loss(clicks, rate)
     mistakes = {
-        "That is the log loss in bits (log base 2). Keras and scikit-learn use the "
-        "natural logarithm: use np.log.": expected / np.log(2),
-        "That is the log loss with log base 10. Keras and scikit-learn use the "
-        "natural logarithm: use np.log.": expected / np.log(10),
-        "That is the click-through rate itself. The log loss averages "
-        "-[y log p + (1 - y) log(1 - p)] over impressions, with p the rate.": rate,
-    }
+        "That is the log loss in bits (log base 2). Keras and scikit-learn use the natural logarithm: use "
+        "np.log.": expected / np.log(2),
+        "That is the log loss with log base 10. Keras and scikit-learn use the natural logarithm: use "
+        "np.log.": expected / np.log(10),
+        "That is the click-through rate itself. The log loss averages -[y log p + (1 - y) log(1 - p)] over "
+        "impressions, with p the rate.": rate}
     if train_clicks is not None:
         train = _click_array(train_clicks, "train_clicks")
         mistakes[
@@ -69,9 +68,8 @@ def _strongest_positive_feature(answer: Any, *, weights: pd.Series) -> CheckResu
     mistakes = {}
     if largest_magnitude != expected:
         mistakes[
-            f"{largest_magnitude!r} has the largest weight in size, but its weight is negative: "
-            "it lowers the click probability. Look for the largest positive weight."
-        ] = largest_magnitude
+            f"{largest_magnitude!r} has the largest weight in size, but its weight is negative: it lowers "
+            "the click probability. Look for the largest positive weight."] = largest_magnitude
     if isinstance(answer, str) and answer not in weights.index:
         return CheckResult(
             INCORRECT, f"{answer!r} is not one of the features: {', '.join(map(str, weights.index))}.")

@@ -29,16 +29,11 @@ def _top_decile_revenue_share(answer: Any, *, transactions: pd.DataFrame) -> Che
     counts = transactions.groupby("customer_id").size().sort_values(ascending=False)
     by_count = float(totals.loc[counts.index[:top]].sum() / totals.sum())
     return check_answer(
-        answer,
-        expected,
-        name="top_decile_share",
-        mistakes={
-            "You took the 10% largest purchases (rows). Add up each customer's purchases "
-            "first, then take the 10% of customers who spent most.": by_rows,
-            "You ranked customers by their number of purchases. Rank them by the total "
-            "amount they spent.": by_count,
-        },
-    )
+        answer, expected, name="top_decile_share", mistakes={
+            "You took the 10% largest purchases (rows). Add up each customer's purchases first, then take "
+            "the 10% of customers who spent most.": by_rows,
+            "You ranked customers by their number of purchases. Rank them by the total amount they spent.":
+                by_count})
 
 
 @register("2.2")

@@ -81,18 +81,11 @@ def _top10_share(answer: Any, *, recommendations: pd.DataFrame) -> CheckResult:
     require_columns(recommendations, ["item_id"], "recommendations")
     counts = recommendations["item_id"].value_counts()
     return check_answer(
-        answer,
-        float(counts.iloc[:10].sum() / len(recommendations)),
-        name="top10_share",
-        mistakes={
-            "You divided by the number of distinct movies. Divide by the "
-            "number of recommendation slots (rows of the lists).":
-                float(counts.iloc[:10].sum() / len(counts)),
-            "That is the share of distinct movies; count how many slots the "
-            "10 most frequent movies fill.":
-                float(min(10, len(counts)) / len(recommendations)),
-        },
-    )
+        answer, float(counts.iloc[:10].sum() / len(recommendations)), name="top10_share", mistakes={
+            "You divided by the number of distinct movies. Divide by the number of recommendation slots "
+            "(rows of the lists).": float(counts.iloc[:10].sum() / len(counts)),
+            "That is the share of distinct movies; count how many slots the 10 most frequent movies fill.":
+                float(min(10, len(counts)) / len(recommendations))})
 
 
 def _reference_loss(targets: np.ndarray, logits: np.ndarray) -> np.ndarray:
@@ -165,16 +158,14 @@ def _multinomial_loss(answer: Any, *, interactions: Any) -> CheckResult:
     try:
         values = np.asarray(answer(targets, logits), dtype=float)
     except Exception as error:  # the learner's code failed: say how
-        return CheckResult(INCORRECT, f"Calling multinomial_loss(targets, logits) "
-                           f"raised {type(error).__name__}: {error}")
+        return CheckResult(INCORRECT, f"Calling multinomial_loss(targets, logits) raised {type(error).__name__}: "
+                           f"{error}")
     if values.shape != (len(targets),):
-        return CheckResult(INCORRECT, f"Return one loss per user (shape "
-                           f"({len(targets)},) for {len(targets)} users), not shape "
-                           f"{values.shape}: sum over the movies (axis=-1) only; "
-                           f"Keras averages over the users itself.")
-    formula = check_answer(values, _reference_loss(targets, logits), name="multinomial_loss",
-                           rtol=1e-4, atol=1e-5,
-                           mistakes=_loss_mistakes(targets, logits))
+        return CheckResult(INCORRECT, f"Return one loss per user (shape ({len(targets)},) for {len(targets)} "
+                           f"users), not shape {values.shape}: sum over the movies (axis=-1) only; Keras averages over "
+                           "the users itself.")
+    formula = check_answer(values, _reference_loss(targets, logits), name="multinomial_loss", rtol=1e-4,
+                           atol=1e-5, mistakes=_loss_mistakes(targets, logits))
     if not formula:
         return formula
     key = id(answer)
@@ -182,15 +173,13 @@ def _multinomial_loss(answer: Any, *, interactions: Any) -> CheckResult:
         try:
             _TRAINED[key] = (answer, _rated_beat_unrated(answer, interactions))
         except Exception as error:  # NumPy inside the loss fails on tensors
-            return CheckResult(INCORRECT, f"The values match the formula, but "
-                               f"training with it failed ({type(error).__name__}): "
-                               f"write it with keras.ops, not NumPy, so Keras can "
-                               f"differentiate it.")
+            return CheckResult(INCORRECT, f"The values match the formula, but training with it failed "
+                               f"({type(error).__name__}): write it with keras.ops, not NumPy, so Keras can "
+                               "differentiate it.")
     if not _TRAINED[key][1]:
-        return CheckResult(INCORRECT, "The values match the formula, but a small "
-                           "linear autoencoder trained with it did not learn to give the "
-                           "rated movies more probability; use keras.ops, not NumPy, "
-                           "so gradients can flow.")
-    return CheckResult(CORRECT, "multinomial_loss matches the formula, and a small "
-                       "linear autoencoder trained with it for 40 gradient steps gives "
-                       "the movies the users rated higher scores than the others.")
+        return CheckResult(INCORRECT, "The values match the formula, but a small linear autoencoder trained with "
+                           "it did not learn to give the rated movies more probability; use keras.ops, not "
+                           "NumPy, so gradients can flow.")
+    return CheckResult(CORRECT, "multinomial_loss matches the formula, and a small linear autoencoder trained "
+                       "with it for 40 gradient steps gives the movies the users rated higher scores than the "
+                       "others.")

@@ -69,11 +69,6 @@ def _positive_uplift_visits(answer: Any, *, y_true: Any, treatment: Any, uplift:
     y, t = np.asarray(y_true, dtype=float), np.asarray(treatment, dtype=float)
     positive = choose_targets(uplift, budget=len(y))
     return check_answer(
-        answer,
-        _incremental(y, t, positive),
-        name="positive_uplift_visits",
-        mistakes={
-            "That is the value of e-mailing everyone. Keep only the customers whose "
-            "predicted uplift is above zero.": _incremental(y, t, np.ones(len(y), dtype=bool)),
-        },
-    )
+        answer, _incremental(y, t, positive), name="positive_uplift_visits", mistakes={
+            "That is the value of e-mailing everyone. Keep only the customers whose predicted uplift is "
+            "above zero.": _incremental(y, t, np.ones(len(y), dtype=bool))})

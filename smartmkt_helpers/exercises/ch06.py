@@ -55,16 +55,11 @@ def _snipw_estimate(answer: Any, *, random_log: pd.DataFrame, target_policy: pd.
     propensity = random_log["propensity_score"].to_numpy()
     matched = target > 0
     return check_answer(
-        answer,
-        snipw(clicks, propensity, target),
-        name="snipw_value",
-        mistakes={
-            "That is plain IPW (divided by the number of rows); self-normalised IPW divides "
-            "by the sum of the weights.": ipw(clicks, propensity, target),
-            "You took the plain click rate of the rows the target policy could have shown; "
-            "weight each row by pi / p.": float(clicks[matched].mean()) if matched.any() else -1.0,
-        },
-    )
+        answer, snipw(clicks, propensity, target), name="snipw_value", mistakes={
+            "That is plain IPW (divided by the number of rows); self-normalised IPW divides by the sum of "
+            "the weights.": ipw(clicks, propensity, target),
+            "You took the plain click rate of the rows the target policy could have shown; weight each row "
+            "by pi / p.": float(clicks[matched].mean()) if matched.any() else -1.0})
 
 
 @register("6.4")

@@ -78,20 +78,13 @@ def _shaded_bids(answer: Any, *, values: Any, win_rate: Any, multipliers: Any) -
     expected = best((value[:, None] - candidates) * chance)
     chosen_multipliers = grid[((value[:, None] - candidates) * chance).argmax(axis=1)]
     return check_answer(
-        answer,
-        expected,
-        name="shaded_bids",
-        rtol=1e-6,
-        atol=1e-9,
-        mistakes={
-            "These are the multipliers, not the bids: multiply each impression's best "
-            "multiplier by its value.": chosen_multipliers,
-            "You subtracted the bid from every auction, won or lost (v W(b) - b). In a "
-            "first-price auction you pay your bid only when you win: maximise (v - b) W(b).":
+        answer, expected, name="shaded_bids", rtol=1e-6, atol=1e-9, mistakes={
+            "These are the multipliers, not the bids: multiply each impression's best multiplier by its "
+            "value.": chosen_multipliers,
+            "You subtracted the bid from every auction, won or lost (v W(b) - b). In a first-price auction "
+            "you pay your bid only when you win: maximise (v - b) W(b).":
                 best(value[:, None] * chance - candidates),
-            "You maximised the chance of winning, which always picks the largest multiplier: "
-            "the surplus (v - b) W(b) trades the margin against the chance.": best(chance),
-            "You maximised the margin v - b alone, which always picks the smallest multiplier "
-            "and rarely wins: weight the margin by the win rate W(b).": value * grid.min(),
-        },
-    )
+            "You maximised the chance of winning, which always picks the largest multiplier: the surplus "
+            "(v - b) W(b) trades the margin against the chance.": best(chance),
+            "You maximised the margin v - b alone, which always picks the smallest multiplier and rarely "
+            "wins: weight the margin by the win rate W(b).": value * grid.min()})

@@ -20,21 +20,14 @@ def _cost_at_one_sixth(answer: Any, *, is_bad_test: Any, scorecard_test_scores: 
         raise ValueError(f"is_bad_test has shape {truth.shape} but scorecard_test_scores has {scores.shape}")
     expected = finance.expected_cost(truth, scores >= 1 / 6)
     return check_answer(
-        answer,
-        expected,
-        name="cost_at_one_sixth",
-        mistakes={
-            "That is the cost with the threshold at 0.5. Refuse from a probability "
-            "of 1/6 instead.": finance.expected_cost(truth, scores >= 0.5),
-            "The costs are swapped: accepting a bad applicant (truth 1, decision 0) "
-            "costs 5, refusing a good one costs 1.": finance.expected_cost(
-                truth, scores >= 1 / 6, cost_false_positive=5, cost_false_negative=1
-            ),
-            "That is the total cost; divide by the number of test applicants for "
-            "the mean cost per applicant.": finance.expected_cost(truth, scores >= 1 / 6)
-            * truth.size,
-        },
-    )
+        answer, expected, name="cost_at_one_sixth", mistakes={
+            "That is the cost with the threshold at 0.5. Refuse from a probability of 1/6 instead.":
+                finance.expected_cost(truth, scores >= 0.5),
+            "The costs are swapped: accepting a bad applicant (truth 1, decision 0) costs 5, refusing a "
+            "good one costs 1.":
+                finance.expected_cost(truth, scores >= 1 / 6, cost_false_positive=5, cost_false_negative=1),
+            "That is the total cost; divide by the number of test applicants for the mean cost per "
+            "applicant.": finance.expected_cost(truth, scores >= 1 / 6) * truth.size})
 
 
 @register("9.2")
@@ -43,16 +36,11 @@ def _threshold_for_costs(answer: Any, *, cost_false_positive: float,
     expected = finance.bayes_threshold(cost_false_positive, cost_false_negative)
     ratio = cost_false_positive / cost_false_negative if cost_false_negative else np.inf
     return check_answer(
-        answer,
-        expected,
-        name="new_threshold",
-        mistakes={
-            "That is the ratio of the two costs. Refuse when p x (cost of a bad loan) "
-            "exceeds (1 - p) x (cost of refusing a good one): solve for p.": ratio,
-            "That is the threshold on the probability of being good. Give the "
-            "probability of being bad above which to refuse.": 1 - expected,
-        },
-    )
+        answer, expected, name="new_threshold", mistakes={
+            "That is the ratio of the two costs. Refuse when p x (cost of a bad loan) exceeds (1 - p) x "
+            "(cost of refusing a good one): solve for p.": ratio,
+            "That is the threshold on the probability of being good. Give the probability of being bad above "
+            "which to refuse.": 1 - expected})
 
 
 @register("9.3")

@@ -34,16 +34,11 @@ def _prior_failures(answer: Any, *, history: pd.DataFrame) -> CheckResult:
         history.sort_values("step").groupby("student_id")["correct"] .transform(
             lambda c: (1 - c).cumsum() - (1 - c)) .reindex(history.index).astype(float))
     return check_answer(
-        answer,
-        expected,
-        name="prior_failures",
-        mistakes={
-            "Your count includes the answer itself. PFA may only use answers before the "
-            "current one: subtract the current failure (or shift by one).": including_current,
-            "You counted failures on every skill. PFA counts them per skill: group by "
-            "student and skill.": all_skills,
-        },
-    )
+        answer, expected, name="prior_failures", mistakes={
+            "Your count includes the answer itself. PFA may only use answers before the current one: "
+            "subtract the current failure (or shift by one).": including_current,
+            "You counted failures on every skill. PFA counts them per skill: group by student and skill.":
+                all_skills})
 
 
 @register("10.3")

@@ -59,9 +59,8 @@ def solution_names(exercise_id: str) -> dict[str, Any]:
     except KeyError:
         ran = ", ".join(sorted(_SOLUTIONS)) or "none"
         raise LookupError(
-            f"the solution of exercise {exercise_id} has not run in this kernel "
-            f"(solutions that have: {ran}); run its solution cell first"
-        ) from None
+            f"the solution of exercise {exercise_id} has not run in this kernel (solutions that have: "
+            f"{ran}); run its solution cell first") from None
 
 
 def record_solution(exercise_id: str, code: str, namespace: Mapping[str, Any]) -> dict[str, Any]:

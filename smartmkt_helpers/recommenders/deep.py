@@ -31,7 +31,7 @@ from keras import layers, ops
 from sklearn.utils.validation import check_is_fitted
 
 import smartmkt_helpers  # noqa: F401  (selects the Keras backend first)
-from smartmkt_helpers._checks import columns, positive_int
+from smartmkt_helpers._checks import columns, non_negative_number, positive_int
 from smartmkt_helpers.recommenders.topk import TopKRecommender, interaction_matrix, top_k_from_scores
 
 __all__ = ["MatrixFactorization", "MultDAE", "NeuMF", "TwoTower", "training_examples"]
@@ -69,12 +69,9 @@ def _keras_seed(random_state: int | None) -> int:
     return positive_int(random_state, "random_state", minimum=0)
 
 
-def _check_nonnegative(name: str, value: Any, upper: float | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise TypeError(f"{name} must be a finite number, got {value!r}")
-    if value < 0 or (upper is not None and value >= upper):
-        bound = f" and below {upper}" if upper is not None else ""
-        raise ValueError(f"{name} must be at least 0{bound}, got {value}")
+def _check_share(value: Any, name: str) -> None:
+    if non_negative_number(value, name) >= 1:
+        raise ValueError(f"{name} must be at least 0 and below 1, got {value}")
 
 
 class _KerasRecommender(TopKRecommender):
@@ -87,10 +84,8 @@ class _KerasRecommender(TopKRecommender):
         for name in ("embedding_dim", "epochs", "batch_size"):
             if hasattr(self, name):
                 positive_int(getattr(self, name), name)
-        _check_nonnegative("l2", self.l2)
-        if (isinstance(self.learning_rate, bool)
-                or not isinstance(self.learning_rate, numbers.Real)
-                or not self.learning_rate > 0):
+        non_negative_number(self.l2, "l2")
+        if non_negative_number(self.learning_rate, "learning_rate") == 0:
             raise ValueError(f"learning_rate must be a positive number, got {self.learning_rate!r}")
         return _keras_seed(self.random_state)
 
@@ -381,7 +376,7 @@ class TwoTower(_KerasRecommender):
         one pass over the users; the objective equals one softmax per interaction.
         """
         seed = self._validate()
-        _check_nonnegative("id_dropout", self.id_dropout, upper=1.0)
+        _check_share(self.id_dropout, "id_dropout")
         item_features = self._prepare(ratings, users, items)
         keras.utils.set_random_seed(seed)
         self.model_ = self._build(len(self.user_index_), item_features)
@@ -477,7 +472,7 @@ class MultDAE(_KerasRecommender):
         """Train on interactions (ratings ignored); ``callbacks`` go to ``model.fit``."""
         positive_int(self.latent_dim, "latent_dim")
         seed = self._validate()
-        _check_nonnegative("dropout", self.dropout, upper=1.0)
+        _check_share(self.dropout, "dropout")
         self._index(ratings)
         dense = self.interactions_.toarray()
         keras.utils.set_random_seed(seed)
