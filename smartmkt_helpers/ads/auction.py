@@ -1,24 +1,12 @@
 """Auctions for ad impressions: bids from predicted value, first and second price.
 
-Every impression is sold in its own auction. A bidder who values a click at
-``value_per_click`` and predicts a click probability ``p_click`` values the
-impression at ``value_per_click x p_click``; in a second-price (Vickrey,
-1961) auction, bidding exactly that value is a dominant strategy. In a
-first-price auction the winner pays its own bid, and the bid that maximises
-the expected surplus ``(value - bid) x W(bid)`` lies below the value
-(:func:`shade_bids`), where ``W`` is the win-rate curve. Prices
-are quoted as CPM (currency per 1,000 impressions), as ad exchanges do;
-:data:`IMPRESSIONS_PER_CPM` converts them to spend.
+An impression is worth ``value_per_click x p_click``; in a second-price
+(Vickrey, 1961) auction bidding that value is dominant, in a first-price one
+the best bid maximises ``(value - bid) x W(bid)``, ``W`` the win-rate curve
+(:func:`shade_bids`). Prices are CPM (per 1,000 impressions); all functions
+take whole arrays of impressions.
 
-All functions work on whole arrays of impressions at once.
-
-Examples
---------
->>> import numpy as np
->>> bids = bid_from_value([0.02, 0.05], value_per_click=0.1)   # CPM
->>> bids.round(6).tolist()
-[2.0, 5.0]
->>> result = run_auction(bids, competing_bids=[3.0, 4.0], reserve_price=1.0)
+>>> result = run_auction(bid_from_value([0.02, 0.05], value_per_click=0.1), [3.0, 4.0], reserve_price=1.0)
 >>> result[["won", "price"]].to_dict("list")
 {'won': [False, True], 'price': [0.0, 4.0]}
 """
@@ -33,17 +21,9 @@ import pandas as pd
 
 from smartmkt_helpers._checks import non_negative_number, vector
 
-__all__ = [
-    "IMPRESSIONS_PER_CPM",
-    "bid_from_value",
-    "rival_bids",
-    "run_auction",
-    "auction_summary",
-    "shade_bids",
-]
+__all__ = ["IMPRESSIONS_PER_CPM", "bid_from_value", "rival_bids", "run_auction", "auction_summary", "shade_bids"]
 
-#: Prices are per 1,000 impressions (CPM): the spend of one impression bought
-#: at price ``p`` is ``p / IMPRESSIONS_PER_CPM``.
+#: Prices are CPM: one impression bought at price ``p`` costs ``p / IMPRESSIONS_PER_CPM``.
 IMPRESSIONS_PER_CPM = 1_000
 
 
@@ -54,21 +34,19 @@ def _non_negative(values: Any, name: str) -> np.ndarray:
     return array
 
 
-def bid_from_value(p_click: Any, value_per_click: float, *, multiplier: float = 1.0) -> np.ndarray:
-    """CPM bids worth ``multiplier x value_per_click x p_click`` per impression.
-
-    With ``multiplier=1`` the bid is the impression's expected value, the
-    truthful bid of a second-price auction; a multiplier below 1 shades the
-    bid (used for budget pacing), above 1 inflates it.
-
-    Examples
-    --------
-    >>> bid_from_value([0.01, 0.03], value_per_click=0.5, multiplier=0.5).tolist()
-    [2.5, 7.5]
-    """
+def _probabilities(p_click: Any) -> np.ndarray:
     p = _non_negative(p_click, "p_click")
     if (p > 1).any():
         raise ValueError("p_click must hold probabilities between 0 and 1")
+    return p
+
+
+def bid_from_value(p_click: Any, value_per_click: float, *, multiplier: float = 1.0) -> np.ndarray:
+    """CPM bids of ``multiplier x value_per_click x p_click`` per impression.
+
+    ``multiplier=1`` is the truthful second-price bid; below 1 shades it.
+    """
+    p = _probabilities(p_click)
     value = non_negative_number(value_per_click, "value_per_click")
     multiplier = non_negative_number(multiplier, "multiplier")
     return multiplier * value * p * IMPRESSIONS_PER_CPM
@@ -83,26 +61,12 @@ def rival_bids(
     value_sd: float = 0.3,
     random_state: int | None = 0,
 ) -> np.ndarray:
-    """Simulate the CPM bids of ``n_bidders`` competing value bidders.
+    """Simulated CPM bids of competing value bidders, shape (impressions, n_bidders).
 
-    Each rival bids its own value of a click times its own, noisy estimate
-    of the click probability: ``value_j x p_click x LogNormal(0, noise_sd^2)``,
-    where ``value_j = value_per_click x LogNormal(0, value_sd^2)`` differs
-    from rival to rival.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (impressions, n_bidders).
-
-    Examples
-    --------
-    >>> rival_bids([0.01, 0.02, 0.03], n_bidders=4, value_per_click=1.0).shape
-    (3, 4)
+    Rival ``j`` bids ``value_j x p_click x LogNormal(0, noise_sd^2)`` with
+    ``value_j = value_per_click x LogNormal(0, value_sd^2)``.
     """
-    p = _non_negative(p_click, "p_click")
-    if (p > 1).any():
-        raise ValueError("p_click must hold probabilities between 0 and 1")
+    p = _probabilities(p_click)
     if isinstance(n_bidders, bool) or not isinstance(n_bidders, numbers.Integral) or n_bidders < 1:
         raise ValueError(f"n_bidders must be a positive integer, got {n_bidders!r}")
     value = non_negative_number(value_per_click, "value_per_click")
@@ -114,45 +78,14 @@ def rival_bids(
     return values[None, :] * estimates * IMPRESSIONS_PER_CPM
 
 
-def run_auction(
-    bids: Any,
-    competing_bids: Any,
-    *,
-    reserve_price: Any = 0.0,
-    pricing: str = "second",
-) -> pd.DataFrame:
-    """Run one sealed-bid auction per impression against competing bids.
+def run_auction(bids: Any, competing_bids: Any, *, reserve_price: Any = 0.0, pricing: str = "second") -> pd.DataFrame:
+    """One sealed-bid auction per impression against competing bids.
 
-    Our bid wins an impression when it is at least the reserve price and
-    strictly higher than every competing bid (ties go to the rival). The
-    winner pays, under ``pricing="second"``, the larger of the highest
-    competing bid and the reserve price; under ``pricing="first"``, its own
-    bid.
-
-    Parameters
-    ----------
-    bids : array-like, shape (n,)
-        Our CPM bid for each impression (0 means do not bid).
-    competing_bids : array-like, shape (n,) or (n, k)
-        The highest competing bid per impression, or the bids of ``k``
-        rivals (the highest is used).
-    reserve_price : float or array-like of shape (n,), default 0
-        The seller's minimum price.
-    pricing : {"second", "first"}
-        The payment rule.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per impression: ``won`` (bool), ``price`` (CPM paid, 0 when
-        lost) and ``highest_competing_bid``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> rivals = np.array([[1.0, 2.5], [4.0, 0.5]])
-    >>> run_auction([3.0, 3.0], rivals, pricing="first")["price"].tolist()
-    [3.0, 0.0]
+    ``competing_bids`` is the highest rival bid per impression (n,) or all
+    rivals' bids (n, k). A bid wins when it is at least the reserve and above
+    every rival (ties go to the rival). The winner pays the larger of the
+    highest rival bid and the reserve (``"second"``) or its bid (``"first"``).
+    Returns columns ``won``, ``price`` (CPM, 0 when lost), ``highest_competing_bid``.
     """
     ours = _non_negative(bids, "bids")
     rivals = np.asarray(competing_bids, dtype=float)
@@ -179,26 +112,14 @@ def run_auction(
         raise ValueError(f"pricing must be 'second' or 'first', got {pricing!r}")
     won = (ours > highest) & (ours >= reserve) & (ours > 0)
     paid = np.maximum(highest, reserve) if pricing == "second" else ours
-    return pd.DataFrame({
-        "won": won,
-        "price": np.where(won, paid, 0.0),
-        "highest_competing_bid": highest,
-    })
+    return pd.DataFrame({"won": won, "price": np.where(won, paid, 0.0), "highest_competing_bid": highest})
 
 
 def auction_summary(won: Any, price: Any, p_click: Any, *, clicks: Any = None) -> pd.Series:
-    """Impressions, spend, expected clicks and cost per click of won auctions.
+    """Impressions, win rate, spend, expected clicks and cost per click of won auctions.
 
-    ``p_click`` is the click probability used to *score* the result (on the
-    simulated log, the true one), not necessarily the one the bids came from.
-    ``spend`` is in currency (CPM prices divided by 1,000); ``clicks`` (0/1
-    per impression), when given, adds the clicks actually observed.
-
-    Examples
-    --------
-    >>> summary = auction_summary([True, True, False], [2.0, 4.0, 0.0], [0.01, 0.02, 0.5])
-    >>> summary[["impressions", "spend", "expected_clicks"]].round(3).tolist()
-    [2.0, 0.006, 0.03]
+    ``p_click`` scores the result (on a simulated log, the true one); ``spend``
+    is in currency. ``clicks`` (0/1), when given, adds the observed clicks.
     """
     won = np.asarray(won)
     if won.dtype != bool:
@@ -225,31 +146,11 @@ def auction_summary(won: Any, price: Any, p_click: Any, *, clicks: Any = None) -
 
 
 def shade_bids(values: Any, win_rate: Any, multipliers: Any) -> np.ndarray:
-    """First-price bids that maximise the expected surplus ``(v - b) W(b)``.
+    """First-price bids ``m x v`` that maximise the expected surplus ``(v - b) W(b)``.
 
-    For every impression of value ``v`` (CPM), the candidate bids are
-    ``m x v`` for each multiplier ``m``; the chosen bid has the largest
-    expected surplus ``(v - b) x W(b)``, where ``W(b)`` is the probability
-    of winning with bid ``b`` (the first candidate wins ties). A winner pays
-    its bid only when it wins, so a lost auction costs nothing.
-
-    Parameters
-    ----------
-    values : array-like, shape (n,)
-        Each impression's value to us, in CPM.
-    win_rate : callable
-        ``win_rate(bids, values)`` returns the probability of winning each
-        auction with the given bids (1-D arrays of the same length).
-    multipliers : array-like
-        The shading factors to try, between 0 and 1.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> def uniform_rivals(bids, values):   # highest rival bid uniform on [0, 10]
-    ...     return np.clip(bids / 10, 0, 1)
-    >>> shade_bids([4.0, 8.0], uniform_rivals, [0.25, 0.5, 0.75, 1.0]).tolist()
-    [2.0, 4.0]
+    ``values`` are CPM; ``win_rate(bids, values)`` returns the probability of
+    winning with each bid; ``multipliers`` are the shading factors tried
+    (the first wins ties).
     """
     value = _non_negative(values, "values")
     grid = np.asarray(multipliers, dtype=float)
@@ -260,8 +161,6 @@ def shade_bids(values: Any, win_rate: Any, multipliers: Any) -> np.ndarray:
     candidates = value[:, None] * grid[None, :]
     chance = np.asarray(win_rate(candidates.ravel(), np.repeat(value, len(grid))), dtype=float)
     if chance.shape != (candidates.size,):
-        raise ValueError(
-            f"win_rate returned shape {chance.shape}; expected one probability per bid ({candidates.size})"
-        )
+        raise ValueError(f"win_rate gave shape {chance.shape}, not one probability per bid ({candidates.size})")
     surplus = (value[:, None] - candidates) * chance.reshape(candidates.shape)
     return candidates[np.arange(len(value)), surplus.argmax(axis=1)]

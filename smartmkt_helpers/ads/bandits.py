@@ -1,37 +1,16 @@
 """Bandit policies for choosing creatives, and a simulator of their regret.
 
-Each policy follows the scikit-learn pattern: its parameters are stored in
-``__init__``; it learns from ``update(arm, reward)`` (or the batch
-``partial_fit(arms, rewards)``) and exposes what it learned in attributes
-that end in an underscore (``counts_``, ``values_``, ...); ``select_arm()``
-returns the arm to show next.
+Policies follow scikit-learn: parameters in ``__init__``, learning in
+``update(arm, reward)`` or ``partial_fit(arms, rewards)``, learned state in
+attributes ending in ``_``; ``select_arm()`` gives the next arm.
+:func:`simulate_regret` plays many independent runs at once with the same
+policies. UCB1 is Auer, Cesa-Bianchi and Fischer (2002), Thompson sampling
+Thompson (1933) and Chapelle and Li (2011), disjoint LinUCB Li, Chu,
+Langford and Schapire (2010).
 
-The same policy objects drive :func:`simulate_regret`, which plays many
-independent runs at once (NumPy arrays with one row per run) so that the
-average regret and its spread over seeds take a fraction of a second.
-
-Policies
---------
-- :class:`ABTestThenCommit`: show the arms in turn for ``test_length``
-  rounds, then show the best-looking arm for ever.
-- :class:`EpsilonGreedy`: the best-looking arm, except a random one with
-  probability ``epsilon``.
-- :class:`UCB1`: the arm with the highest upper confidence bound
-  ``mean + sqrt(2 ln t / n)`` (Auer, Cesa-Bianchi and Fischer, 2002).
-- :class:`ThompsonSampling`: Beta-Bernoulli Thompson sampling: draw a
-  click-through rate for each arm from its posterior, show the highest.
-- :class:`LinUCB`: disjoint LinUCB (Li, Chu, Langford and Schapire, 2010):
-  one ridge regression per arm on the context, plus an upper bound.
-
-Examples
---------
->>> policy = ThompsonSampling(n_arms=3, random_state=0)
->>> result = simulate_regret(policy, [0.02, 0.05, 0.03], horizon=2_000,
-...                          n_runs=20, random_state=0)
->>> result.cumulative_regret.shape
-(20, 2000)
->>> bool(result.best_arm_share[-1] > 0.5)
-True
+>>> result = simulate_regret(ThompsonSampling(n_arms=3), [0.02, 0.05, 0.03], horizon=2_000, n_runs=20)
+>>> result.cumulative_regret.shape, bool(result.best_arm_share[-1] > 0.5)
+((20, 2000), True)
 """
 
 from __future__ import annotations
@@ -47,39 +26,24 @@ from sklearn.utils import Bunch
 
 from smartmkt_helpers._checks import positive_int
 
-__all__ = [
-    "ABTestThenCommit",
-    "EpsilonGreedy",
-    "UCB1",
-    "ThompsonSampling",
-    "LinUCB",
-    "simulate_regret",
-    "regret_bands",
-]
+__all__ = ["ABTestThenCommit", "EpsilonGreedy", "UCB1", "ThompsonSampling", "LinUCB", "simulate_regret", "regret_bands"]
 
 
 def _argmax_random_ties(scores: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Index of the largest score along the last axis, ties broken at random."""
     is_max = scores >= scores.max(axis=-1, keepdims=True)
     return np.argmax(is_max * (1.0 + rng.random(scores.shape)), axis=-1)
 
 
 class _Bandit(BaseEstimator):
-    """Shared machinery: state arrays with one row per simulated run.
-
-    A policy is an online learner: it has no ``fit``; ``partial_fit`` and
-    ``update`` learn, ``select_arm`` acts. As a scikit-learn estimator its
-    parameters are those of ``__init__``, so ``clone`` gives a fresh policy
-    with the same settings.
-    """
+    """Shared machinery: state arrays with one row per simulated run (online: no ``fit``)."""
 
     _needs_context = False
+    _binary_rewards = False
 
     def __init__(self, n_arms: int, random_state: int | None = None):
         self.n_arms = n_arms
         self.random_state = random_state
 
-    # ----- parameters and state ------------------------------------------------
     def _check_params(self) -> None:
         positive_int(self.n_arms, "n_arms")
 
@@ -87,12 +51,10 @@ class _Bandit(BaseEstimator):
         shape = (n_runs, self.n_arms)
         return {"counts": np.zeros(shape), "sums": np.zeros(shape)}
 
-    def _choose(self, state: dict, t: int, rng: np.random.Generator,
-                contexts: np.ndarray | None) -> np.ndarray:
+    def _choose(self, state: dict, t: int, rng: np.random.Generator, contexts: np.ndarray | None) -> np.ndarray:
         raise NotImplementedError
 
-    def _learn(self, state: dict, arms: np.ndarray, rewards: np.ndarray,
-               contexts: np.ndarray | None) -> None:
+    def _learn(self, state: dict, arms: np.ndarray, rewards: np.ndarray, contexts: np.ndarray | None) -> None:
         rows = np.arange(len(arms))
         state["counts"][rows, arms] += 1
         state["sums"][rows, arms] += rewards
@@ -114,8 +76,7 @@ class _Bandit(BaseEstimator):
     def values_(self) -> np.ndarray:
         """Mean observed reward of each arm (0 for arms never shown)."""
         self._check_started()
-        return np.divide(self.sums_, self.counts_, out=np.zeros(self.n_arms),
-                         where=self.counts_ > 0)
+        return np.divide(self.sums_, self.counts_, out=np.zeros(self.n_arms), where=self.counts_ > 0)
 
     def _check_started(self) -> None:
         # check_is_fitted needs a fit method, which an online policy has not
@@ -123,7 +84,6 @@ class _Bandit(BaseEstimator):
             raise NotFittedError(f"this {type(self).__name__} has not seen any data yet: "
                                  "call update() or partial_fit() first")
 
-    # ----- the public, one-at-a-time interface -----------------------------------
     def _check_context(self, context: Any, n_rows: int | None = None) -> np.ndarray | None:
         if not self._needs_context:
             return None
@@ -132,13 +92,9 @@ class _Bandit(BaseEstimator):
         context = np.asarray(context, dtype=float)
         expected_ndim = 1 if n_rows is None else 2
         if context.ndim != expected_ndim:
-            raise ValueError(
-                f"context must be {expected_ndim}-dimensional, got shape {context.shape}"
-            )
+            raise ValueError(f"context must be {expected_ndim}-dimensional, got shape {context.shape}")
         if n_rows is not None and context.shape[0] != n_rows:
-            raise ValueError(
-                f"contexts has {context.shape[0]} rows but arms has {n_rows}"
-            )
+            raise ValueError(f"contexts has {context.shape[0]} rows but arms has {n_rows}")
         if not np.isfinite(context).all():
             raise ValueError("context contains NaN or infinite values")
         return context
@@ -151,19 +107,15 @@ class _Bandit(BaseEstimator):
         return int(self._choose(self.state_, self.t_ + 1, self.rng_, batch)[0])
 
     def update(self, arm: int, reward: float, context: Any = None) -> _Bandit:
-        """Learn from one shown arm and the reward it earned; return self."""
-        return self.partial_fit([arm], [reward],
-                                None if context is None else [context])
+        """Learn from one shown arm and the reward it earned."""
+        return self.partial_fit([arm], [reward], None if context is None else [context])
 
     def partial_fit(self, arms: Any, rewards: Any, contexts: Any = None) -> _Bandit:
         """Learn from a batch of shown arms and their rewards, in order."""
         arms = np.asarray(arms)
         rewards = np.asarray(rewards, dtype=float)
         if arms.ndim != 1 or rewards.shape != arms.shape:
-            raise ValueError(
-                f"arms and rewards must be 1-D of the same length, got shapes "
-                f"{arms.shape} and {rewards.shape}"
-            )
+            raise ValueError(f"arms and rewards must be 1-D of the same length, got {arms.shape} and {rewards.shape}")
         if arms.size == 0:
             raise ValueError("arms is empty: nothing to learn from")
         if not np.issubdtype(arms.dtype, np.integer):
@@ -172,48 +124,20 @@ class _Bandit(BaseEstimator):
             raise ValueError("rewards contain NaN or infinite values")
         self._check_params()
         if arms.min() < 0 or arms.max() >= self.n_arms:
-            raise ValueError(
-                f"arm out of range: arms must lie in 0..{self.n_arms - 1}, got "
-                f"{arms.min()}..{arms.max()}"
-            )
-        self._check_rewards(rewards)
+            raise ValueError(f"arm out of range: arms must lie in 0..{self.n_arms - 1}, got {arms.min()}..{arms.max()}")
+        if self._binary_rewards and not np.isin(rewards, (0.0, 1.0)).all():
+            raise ValueError(f"{type(self).__name__} (Beta-Bernoulli) needs rewards of 0 or 1")
         contexts = self._check_context(contexts, n_rows=len(arms))
         self._start(None if contexts is None else contexts.shape[1])
         for index in range(len(arms)):  # sequential by nature: state changes
             batch = None if contexts is None else contexts[index:index + 1]
-            self._learn(self.state_, arms[index:index + 1],
-                        rewards[index:index + 1], batch)
+            self._learn(self.state_, arms[index:index + 1], rewards[index:index + 1], batch)
         self.t_ += len(arms)
         return self
 
-    def _check_rewards(self, rewards: np.ndarray) -> None:
-        pass
-
 
 class ABTestThenCommit(_Bandit):
-    """Show every arm in turn for ``test_length`` rounds, then the best one.
-
-    The classic A/B (or A/B/n) test: an equal split while the test runs,
-    then the arm with the highest observed mean is shown for ever.
-
-    Parameters
-    ----------
-    n_arms : int
-        Number of arms (creatives).
-    test_length : int
-        Number of rounds of the test; the arms take turns.
-    random_state : int, optional
-        Seed for breaking ties.
-
-    Examples
-    --------
-    >>> test = ABTestThenCommit(n_arms=2, test_length=4)
-    >>> [test.select_arm() for _ in range(1)]
-    [0]
-    >>> test = test.partial_fit([0, 1, 0, 1], [0, 1, 0, 1])
-    >>> test.select_arm()
-    1
-    """
+    """An A/B/n test: show the arms in turn for ``test_length`` rounds, then the best-looking one for ever."""
 
     def __init__(self, n_arms: int, test_length: int = 1000, random_state: int | None = None):
         super().__init__(n_arms, random_state)
@@ -234,24 +158,7 @@ class ABTestThenCommit(_Bandit):
 class EpsilonGreedy(_Bandit):
     """The best-looking arm, or a random arm with probability ``epsilon``.
 
-    Arms never shown count as best-looking (optimistic start), so each arm
-    is tried once before the policy starts to exploit.
-
-    Parameters
-    ----------
-    n_arms : int
-        Number of arms.
-    epsilon : float, default 0.1
-        Probability of exploring, in [0, 1].
-    random_state : int, optional
-        Seed of the policy's random numbers.
-
-    Examples
-    --------
-    >>> policy = EpsilonGreedy(n_arms=3, epsilon=0.0, random_state=0)
-    >>> policy = policy.partial_fit([0, 1, 2], [0.0, 1.0, 0.0])
-    >>> policy.select_arm(), policy.values_.tolist()
-    (1, [0.0, 1.0, 0.0])
+    Arms never shown count as best-looking, so each is tried once first.
     """
 
     def __init__(self, n_arms: int, epsilon: float = 0.1, random_state: int | None = None):
@@ -273,25 +180,10 @@ class EpsilonGreedy(_Bandit):
 
 
 class UCB1(_Bandit):
-    """Upper confidence bound: ``mean + sqrt(2 ln t / n)`` (Auer et al., 2002).
+    """The arm with the highest upper confidence bound ``mean + sqrt(exploration ln t / n)``.
 
-    Every arm is shown once first; afterwards the arm with the highest
-    bound. Rewards are assumed to lie in [0, 1].
-
-    Parameters
-    ----------
-    n_arms : int
-        Number of arms.
-    exploration : float, default 2.0
-        The constant under the square root; 2 is UCB1 as published.
-    random_state : int, optional
-        Seed for breaking ties.
-
-    Examples
-    --------
-    >>> policy = UCB1(n_arms=2).partial_fit([0, 1, 0, 1], [1, 0, 1, 0])
-    >>> policy.values_.tolist(), policy.select_arm()
-    ([1.0, 0.0], 0)
+    Every arm is shown once first; rewards are assumed in [0, 1];
+    ``exploration=2`` is UCB1 as published (Auer et al., 2002).
     """
 
     def __init__(self, n_arms: int, exploration: float = 2.0, random_state: int | None = None):
@@ -315,29 +207,14 @@ class UCB1(_Bandit):
 class ThompsonSampling(_Bandit):
     """Beta-Bernoulli Thompson sampling (Thompson, 1933; Chapelle and Li, 2011).
 
-    Each arm's click-through rate has a ``Beta(alpha, beta)`` posterior,
-    starting from ``Beta(prior_alpha, prior_beta)``; a click adds one to
-    alpha, a non-click one to beta. To choose, draw one rate from every
-    posterior and show the arm with the highest draw.
-
-    Parameters
-    ----------
-    n_arms : int
-        Number of arms.
-    prior_alpha, prior_beta : float, default 1.0
-        The prior's parameters (1, 1 is uniform).
-    random_state : int, optional
-        Seed of the posterior draws.
-
-    Examples
-    --------
-    >>> policy = ThompsonSampling(n_arms=2).partial_fit([0, 0, 1], [1, 0, 0])
-    >>> policy.alpha_.tolist(), policy.beta_.tolist()
-    ([2.0, 1.0], [2.0, 2.0])
+    Each arm's click rate has a ``Beta(prior_alpha + clicks, prior_beta +
+    non-clicks)`` posterior; the policy draws one rate per arm and shows the
+    highest. Rewards must be 0 or 1.
     """
 
-    def __init__(self, n_arms: int, prior_alpha: float = 1.0, prior_beta: float = 1.0,
-                 random_state: int | None = None):
+    _binary_rewards = True
+
+    def __init__(self, n_arms: int, prior_alpha: float = 1.0, prior_beta: float = 1.0, random_state: int | None = None):
         super().__init__(n_arms, random_state)
         self.prior_alpha = prior_alpha
         self.prior_beta = prior_beta
@@ -348,10 +225,6 @@ class ThompsonSampling(_Bandit):
             value = getattr(self, name)
             if not isinstance(value, numbers.Real) or not value > 0:
                 raise ValueError(f"{name} must be a positive number, got {value!r}")
-
-    def _check_rewards(self, rewards: np.ndarray) -> None:
-        if not np.isin(rewards, (0.0, 1.0)).all():
-            raise ValueError("ThompsonSampling (Beta-Bernoulli) needs rewards of 0 or 1")
 
     @property
     def alpha_(self) -> np.ndarray:
@@ -374,36 +247,15 @@ class ThompsonSampling(_Bandit):
 class LinUCB(_Bandit):
     """Disjoint LinUCB (Li et al., 2010, algorithm 1): a contextual bandit.
 
-    Each arm ``a`` keeps a ridge regression of reward on the context ``x``:
-    ``A_a = ridge * I + sum x x'`` and ``b_a = sum r x``, so
-    ``theta_a = A_a^-1 b_a``. The policy shows the arm with the highest
-    ``x' theta_a + alpha * sqrt(x' A_a^-1 x)``. ``A_a^-1`` is kept up to
-    date with the Sherman-Morrison formula.
-
-    Parameters
-    ----------
-    n_arms : int
-        Number of arms.
-    alpha : float, default 1.0
-        Width of the confidence bound (exploration).
-    ridge : float, default 1.0
-        Ridge penalty: the prior precision of every coefficient.
-    random_state : int, optional
-        Seed for breaking ties.
-
-    Examples
-    --------
-    >>> policy = LinUCB(n_arms=2, alpha=0.0)
-    >>> policy = policy.partial_fit([0, 1, 0, 1], [1, 0, 0, 1],
-    ...                             [[1, 0], [1, 0], [0, 1], [0, 1]])
-    >>> policy.select_arm([1, 0]), policy.select_arm([0, 1])
-    (0, 1)
+    Arm ``a`` keeps a ridge regression of reward on the context ``x``:
+    ``A_a = ridge I + sum x x'``, ``b_a = sum r x``, ``theta_a = A_a^-1 b_a``;
+    the policy shows the arm with the highest ``x' theta_a + alpha sqrt(x' A_a^-1 x)``.
+    ``A_a^-1`` is updated with the Sherman-Morrison formula.
     """
 
     _needs_context = True
 
-    def __init__(self, n_arms: int, alpha: float = 1.0, ridge: float = 1.0,
-                 random_state: int | None = None):
+    def __init__(self, n_arms: int, alpha: float = 1.0, ridge: float = 1.0, random_state: int | None = None):
         super().__init__(n_arms, random_state)
         self.alpha = alpha
         self.ridge = ridge
@@ -433,12 +285,14 @@ class LinUCB(_Bandit):
         self._check_started()
         return np.einsum("aij,aj->ai", self.A_inv_, self.b_)
 
+    @staticmethod
+    def _check_features(state, contexts):
+        started = state["b"].shape[-1]
+        if contexts.shape[-1] != started:
+            raise ValueError(f"context has {contexts.shape[-1]} features, the policy was started with {started}")
+
     def _choose(self, state, t, rng, contexts):
-        if contexts.shape[-1] != state["b"].shape[-1]:
-            raise ValueError(
-                f"context has {contexts.shape[-1]} features, the policy was started "
-                f"with {state['b'].shape[-1]}"
-            )
+        self._check_features(state, contexts)
         theta = np.einsum("raij,raj->rai", state["A_inv"], state["b"])
         mean = np.einsum("rai,ri->ra", theta, contexts)
         spread = np.einsum("ri,raij,rj->ra", contexts, state["A_inv"], contexts)
@@ -446,11 +300,7 @@ class LinUCB(_Bandit):
 
     def _learn(self, state, arms, rewards, contexts):
         super()._learn(state, arms, rewards, contexts)
-        if contexts.shape[-1] != state["b"].shape[-1]:
-            raise ValueError(
-                f"context has {contexts.shape[-1]} features, the policy was started "
-                f"with {state['b'].shape[-1]}"
-            )
+        self._check_features(state, contexts)
         rows = np.arange(len(arms))
         A_inv = state["A_inv"][rows, arms]  # (runs, d, d)
         Ax = np.einsum("rij,rj->ri", A_inv, contexts)
@@ -459,54 +309,16 @@ class LinUCB(_Bandit):
         state["b"][rows, arms] += rewards[:, None] * contexts
 
 
-def simulate_regret(
-    policy: _Bandit,
-    true_means: Any,
-    horizon: int,
-    n_runs: int = 100,
-    random_state: int | None = 0,
-    contexts: Any = None,
-    context_probabilities: Any = None,
-) -> Bunch:
-    """Play ``policy`` on a Bernoulli bandit for many independent runs at once.
+def simulate_regret(policy: _Bandit, true_means: Any, horizon: int, n_runs: int = 100, random_state: int | None = 0,
+                    contexts: Any = None, context_probabilities: Any = None) -> Bunch:
+    """Play ``policy`` on a Bernoulli bandit for ``n_runs`` independent runs at once.
 
-    Every run starts from scratch with its own random numbers; all runs
-    advance together, one round at a time, with NumPy arrays of one row per
-    run. Regret is the expected (pseudo-)regret: the click-through rate of
-    the best arm minus that of the arm shown, summed over rounds.
-
-    Parameters
-    ----------
-    policy : a bandit policy of this module
-        Only its parameters are used; the object itself is not changed.
-    true_means : array-like, shape (n_arms,) or (n_types, n_arms)
-        True click-through rate of each arm, or of each arm for each
-        customer type (a contextual problem, which needs ``contexts``).
-    horizon : int
-        Number of rounds per run.
-    n_runs : int, default 100
-        Number of independent runs.
-    random_state : int, optional
-        Seed: the same seed gives the same runs.
-    contexts : array-like, shape (n_types, n_features), optional
-        The feature vector of each customer type; each round draws a type
-        per run. Non-contextual policies ignore the features.
-    context_probabilities : array-like, shape (n_types,), optional
-        Share of each customer type (uniform by default).
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``cumulative_regret`` (n_runs, horizon), ``arms`` (n_runs, horizon),
-        ``rewards`` (n_runs, horizon), ``best_arm_share`` (horizon,): the
-        share of runs that showed the best arm in each round.
-
-    Examples
-    --------
-    >>> result = simulate_regret(UCB1(n_arms=2), [0.1, 0.2], horizon=500,
-    ...                          n_runs=10)
-    >>> float(result.cumulative_regret[:, -1].mean()) < 0.1 * 500
-    True
+    ``true_means`` holds each arm's click rate, shape (n_arms,), or per
+    customer type (n_types, n_arms) with ``contexts`` (n_types, n_features);
+    each round draws a type per run with ``context_probabilities`` (uniform
+    by default). Only the policy's parameters are used. Regret is the best
+    arm's rate minus the shown arm's. Returns a Bunch with ``cumulative_regret``,
+    ``arms``, ``rewards`` (n_runs, horizon) and ``best_arm_share`` (horizon,).
     """
     if not isinstance(policy, _Bandit):
         raise TypeError(f"policy must be a bandit policy of this module, got {type(policy).__name__}")
@@ -534,9 +346,7 @@ def simulate_regret(
     else:
         features = np.asarray(contexts, dtype=float)
         if features.ndim != 2 or features.shape[0] != n_types:
-            raise ValueError(
-                f"contexts must have shape (n_types, n_features) = ({n_types}, ...), got {features.shape}"
-            )
+            raise ValueError(f"contexts must have shape (n_types, n_features) = ({n_types}, ...), got {features.shape}")
     if context_probabilities is None:
         type_probs = np.full(n_types, 1.0 / n_types)
     else:
@@ -563,39 +373,14 @@ def simulate_regret(
         rewards_seen[:, t - 1] = rewards
         regret[:, t - 1] = best_value[types] - p_click
         is_best[:, t - 1] = arms == best_arms[types]
-    return Bunch(
-        cumulative_regret=np.cumsum(regret, axis=1),
-        arms=arms_played,
-        rewards=rewards_seen,
-        best_arm_share=is_best.mean(axis=0),
-        policy=type(policy).__name__,
-    )
+    return Bunch(cumulative_regret=np.cumsum(regret, axis=1), arms=arms_played, rewards=rewards_seen,
+                 best_arm_share=is_best.mean(axis=0), policy=type(policy).__name__)
 
 
-def regret_bands(cumulative_regret: Any, lower: float = 0.1, upper: float = 0.9,
-                 every: int = 1) -> pd.DataFrame:
-    """Mean and quantile band of cumulative regret over runs, per round.
+def regret_bands(cumulative_regret: Any, lower: float = 0.1, upper: float = 0.9, every: int = 1) -> pd.DataFrame:
+    """Mean and quantile band of cumulative regret (runs x rounds) over runs, per round.
 
-    Parameters
-    ----------
-    cumulative_regret : array-like, shape (n_runs, horizon)
-        As returned by :func:`simulate_regret`.
-    lower, upper : float, default 0.1 and 0.9
-        Quantiles of the band across runs.
-    every : int, default 1
-        Keep every ``every``-th round (thinner tables for plotting).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``round`` (1-based) with columns ``mean``, ``lower``,
-        ``upper``.
-
-    Examples
-    --------
-    >>> bands = regret_bands([[0, 1, 2], [0, 1, 4]], every=2)
-    >>> bands.index.tolist(), bands["mean"].tolist(), bands["upper"].tolist()
-    ([1, 3], [0.0, 3.0], [0.0, 3.8])
+    Keeps every ``every``-th round; indexed by 1-based ``round``.
     """
     values = np.asarray(cumulative_regret, dtype=float)
     if values.ndim != 2 or values.size == 0:
@@ -605,11 +390,5 @@ def regret_bands(cumulative_regret: Any, lower: float = 0.1, upper: float = 0.9,
     every = positive_int(every, "every")
     keep = np.arange(0, values.shape[1], every)
     kept = values[:, keep]
-    return pd.DataFrame(
-        {
-            "mean": kept.mean(axis=0),
-            "lower": np.quantile(kept, lower, axis=0),
-            "upper": np.quantile(kept, upper, axis=0),
-        },
-        index=pd.Index(keep + 1, name="round"),
-    )
+    return pd.DataFrame({"mean": kept.mean(axis=0), "lower": np.quantile(kept, lower, axis=0),
+                         "upper": np.quantile(kept, upper, axis=0)}, index=pd.Index(keep + 1, name="round"))

@@ -1,37 +1,16 @@
-"""Click-through-rate models for impression logs: hashed features, Wide&Deep, DeepFM.
+"""Click-through-rate models on hashed features: Wide & Deep, DeepFM, calibration.
 
-Chapter 7 teaches the hashing trick and the two network architectures in
-the notebook; this module keeps the tested versions:
+Chapter 7 teaches the hashing trick and both networks; this module keeps the
+tested versions: :class:`FieldHasher` (one hashed index per field),
+:func:`one_hot`, the Keras networks of Cheng et al. (2016) and Guo et al.
+(2017) with scikit-learn-style wrappers, the factorisation machine's pairwise
+term (Rendle, 2010), :func:`calibration_table` and the correction for negative
+downsampling (He et al., 2014). Import ``smartmkt_helpers`` before Keras so that Keras runs on JAX.
 
-- :class:`FieldHasher` turns a table of categorical tokens (and counts,
-  bucketed on a log scale) into one hashed index per field, the input of
-  every model here;
-- :func:`one_hot` makes the sparse design matrix a logistic regression needs
-  from those indices;
-- :func:`build_wide_and_deep` and :func:`build_deepfm` build the Keras
-  networks of Cheng et al. (2016) and Guo et al. (2017) on hashed indices;
-  :class:`WideAndDeepClassifier` and :class:`DeepFMClassifier` wrap them as
-  scikit-learn-style estimators with ``fit`` and ``predict_proba`` (with
-  early stopping on validation data); :func:`pairwise_interactions` is the
-  factorisation machine's second-order term;
-- :func:`calibration_table` bins predictions and compares them with the
-  observed click rate, the data of a calibration (reliability) plot;
-  :func:`recalibrate_downsampled` undoes negative downsampling.
-
-Import ``smartmkt_helpers`` before Keras so that Keras runs on JAX.
-
-Examples
---------
->>> import pandas as pd
 >>> log = pd.DataFrame({"site": ["a", "b", "a"], "visits": [0.0, 3.0, None]})
->>> hasher = FieldHasher(["site"], numeric_columns=["visits"], n_buckets=64)
->>> indices = hasher.fit_transform(log)
->>> indices.shape
-(3, 2)
->>> bool(indices[0, 0] == indices[2, 0])
-True
->>> one_hot(indices, 64).shape
-(3, 64)
+>>> indices = FieldHasher(["site"], numeric_columns=["visits"], n_buckets=64).fit_transform(log)
+>>> indices.shape, bool(indices[0, 0] == indices[2, 0]), one_hot(indices, 64).shape
+((3, 2), True, (3, 64))
 """
 
 from __future__ import annotations
@@ -48,40 +27,16 @@ from sklearn.utils.validation import check_is_fitted
 
 from smartmkt_helpers._checks import columns, positive_int
 
-__all__ = [
-    "FieldHasher",
-    "one_hot",
-    "bucketize_counts",
-    "build_wide_and_deep",
-    "build_deepfm",
-    "pairwise_interactions",
-    "WideAndDeepClassifier",
-    "DeepFMClassifier",
-    "calibration_table",
-    "recalibrate_downsampled",
-]
+__all__ = ["FieldHasher", "one_hot", "bucketize_counts", "build_wide_and_deep", "build_deepfm", "pairwise_interactions",
+           "WideAndDeepClassifier", "DeepFMClassifier", "calibration_table", "recalibrate_downsampled"]
 
-#: Key of pandas' SipHash: fixed, so that a token hashes to the same bucket
-#: on every machine and in every run.
+#: Key of pandas' SipHash: fixed, so a token hashes to the same bucket on every machine and run.
 HASH_KEY = "smartmkt-ctr-key"
 MISSING_TOKEN = "missing"
 
 
-# --------------------------------------------------------------------------
-# hashing
-
-
 def bucketize_counts(values: Any) -> np.ndarray:
-    """Turn counts into tokens on a log scale: ``floor(log1p(x) ** 2)``.
-
-    Small counts keep their own bucket, large ones share wider buckets.
-    Missing values become the token ``"missing"``.
-
-    Examples
-    --------
-    >>> bucketize_counts([0, 1, 2, 100, None]).tolist()
-    ['0', '0', '1', '21', 'missing']
-    """
+    """Counts as tokens on a log scale, ``floor(log1p(x) ** 2)``; missing values become ``"missing"``."""
     x = pd.to_numeric(pd.Series(np.asarray(values, dtype=object)), errors="coerce").to_numpy(dtype=float)
     if np.any(x[~np.isnan(x)] < 0):
         raise ValueError("counts must be non-negative; found negative values")
@@ -96,49 +51,21 @@ def _hash(tokens: np.ndarray, n_buckets: int) -> np.ndarray:
 
 
 class FieldHasher(TransformerMixin, BaseEstimator):
-    """Hash each field of an impression log into one index of a shared space.
+    """Hash each field of an impression log into one index of a shared space of ``n_buckets``.
 
-    Every field (column) of a row becomes one token, ``"<column>=<value>"``,
-    and the token is hashed into ``n_buckets`` buckets (the *hashing
-    trick*): no vocabulary to store, unseen values at prediction time still
-    get an index, and the cost is that distinct tokens sometimes share a
-    bucket. Counts are first bucketed on a log scale
-    (:func:`bucketize_counts`); missing values get a token of their own.
-
-    Parameters
-    ----------
-    categorical_columns : sequence of str
-        Columns whose values are tokens (strings, integers).
-    numeric_columns : sequence of str, default ()
-        Columns of non-negative counts, bucketed before hashing.
-    n_buckets : int, default 2**15
-        Size of the hashed index space.
-
-    Attributes
-    ----------
-    fields_ : list of str
-        The fields in the order of the output columns.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> log = pd.DataFrame({"ad": ["x", "y"], "clicks_before": [1, 50]})
-    >>> FieldHasher(["ad"], numeric_columns=["clicks_before"], n_buckets=8).fit(log).fields_
-    ['ad', 'clicks_before']
+    Each value becomes the token ``"<column>=<value>"`` and is hashed (the
+    hashing trick: no vocabulary, unseen values still get an index, distinct
+    tokens may collide). Counts in ``numeric_columns`` are first bucketed by
+    :func:`bucketize_counts`; missing values get a token of their own.
+    ``fields_`` gives the order of the output columns.
     """
 
-    def __init__(
-        self,
-        categorical_columns: Sequence[str],
-        numeric_columns: Sequence[str] = (),
-        n_buckets: int = 2**15,
-    ) -> None:
+    def __init__(self, categorical_columns: Sequence[str], numeric_columns: Sequence[str] = (), n_buckets: int = 2**15):
         self.categorical_columns = categorical_columns
         self.numeric_columns = numeric_columns
         self.n_buckets = n_buckets
 
     def fit(self, frame: pd.DataFrame, y: Any = None) -> FieldHasher:
-        """Check the columns and the settings; hashing learns nothing."""
         positive_int(self.n_buckets, "n_buckets", minimum=2)
         if isinstance(self.categorical_columns, str) or isinstance(self.numeric_columns, str):
             raise TypeError("categorical_columns and numeric_columns must be lists of column names")
@@ -157,7 +84,7 @@ class FieldHasher(TransformerMixin, BaseEstimator):
             raise ValueError("frame has no rows")
 
     def transform(self, frame: pd.DataFrame) -> np.ndarray:
-        """Return an integer array (rows x fields) of bucket indices."""
+        """Bucket indices, an integer array (rows x fields)."""
         check_is_fitted(self, "fields_")
         self._check_frame(frame, self.fields_)
         columns = []
@@ -174,44 +101,27 @@ class FieldHasher(TransformerMixin, BaseEstimator):
 def _check_indices(indices: Any, n_buckets: int, name: str = "X") -> np.ndarray:
     values = np.asarray(indices)
     if values.ndim != 2:
-        raise ValueError(
-            f"{name} must be a 2-D array of hashed indices (rows x fields), got {values.ndim} dimension(s)"
-        )
+        raise ValueError(f"{name} must be a 2-D array of hashed indices (rows x fields), got {values.ndim}-D")
     if values.shape[0] == 0 or values.shape[1] == 0:
         raise ValueError(f"{name} is empty (shape {values.shape})")
     if values.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integer indices, got dtype {values.dtype}")
     if values.min() < 0 or values.max() >= n_buckets:
-        raise ValueError(
-            f"{name} has indices outside [0, {n_buckets}); was it hashed with n_buckets={n_buckets}?"
-        )
+        raise ValueError(f"{name} has indices outside [0, {n_buckets}); was it hashed with n_buckets={n_buckets}?")
     return values.astype(np.int64)
 
 
 def one_hot(indices: Any, n_buckets: int) -> sp.csr_matrix:
-    """Sparse 0/1 design matrix with one column per bucket.
+    """Sparse design matrix with one column per bucket, the input of a logistic regression.
 
-    A row has a 1 in the bucket of each of its fields (a 2 when two of its
-    fields collide in one bucket). This is the input of a logistic
-    regression on hashed features.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> one_hot(np.array([[0, 3], [1, 3]]), 4).toarray().tolist()
-    [[1.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.0, 1.0]]
+    A row has a 1 in the bucket of each field (2 when two fields collide).
     """
     n_buckets = positive_int(n_buckets, "n_buckets", minimum=2)
     values = _check_indices(indices, n_buckets, "indices")
     rows = np.repeat(np.arange(values.shape[0]), values.shape[1])
-    data = np.ones(values.size)
-    matrix = sp.csr_matrix((data, (rows, values.ravel())), shape=(values.shape[0], n_buckets))
+    matrix = sp.csr_matrix((np.ones(values.size), (rows, values.ravel())), shape=(values.shape[0], n_buckets))
     matrix.sum_duplicates()
     return matrix
-
-
-# --------------------------------------------------------------------------
-# Keras networks
 
 
 def _keras():
@@ -226,8 +136,6 @@ def _fm_layer_class():
     keras = _keras()
 
     class FactorizationMachineInteraction(keras.layers.Layer):
-        """Sum over pairs of fields of <v_i, v_j>, computed in O(fields x dim)."""
-
         def call(self, embeddings):
             return pairwise_interactions(embeddings)
 
@@ -235,21 +143,11 @@ def _fm_layer_class():
 
 
 def pairwise_interactions(embeddings):
-    """The factorisation machine's second-order term, ``sum_{f<g} <v_f, v_g>``.
+    """The factorisation machine's second-order term ``sum_{f<g} <v_f, v_g>`` (Rendle, 2010).
 
-    ``embeddings`` has shape (rows, fields, dim). The sum over pairs is
-    computed in linear time with the identity
-    ``sum_{f<g} v_f v_g = 0.5 * ((sum_f v_f)^2 - sum_f v_f^2)``, applied to
-    every embedding dimension and summed over the dimensions (Rendle, 2010).
-    Works on NumPy arrays and on Keras tensors; returns shape (rows, 1).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> v = np.array([[[1.0, 0.0], [2.0, 1.0], [3.0, 1.0]]])   # one row, 3 fields
-    >>> # pairs: <v0,v1> = 2, <v0,v2> = 3, <v1,v2> = 7
-    >>> float(np.asarray(pairwise_interactions(v))[0, 0])
-    12.0
+    ``embeddings`` has shape (rows, fields, dim); the result (rows, 1) comes
+    in linear time from ``0.5 * ((sum_f v_f)^2 - sum_f v_f^2)`` summed over
+    dimensions. Works on NumPy arrays and Keras tensors.
     """
     ops = _keras().ops
     square_of_sum = ops.square(ops.sum(embeddings, axis=1))
@@ -257,9 +155,7 @@ def pairwise_interactions(embeddings):
     return 0.5 * ops.sum(square_of_sum - sum_of_squares, axis=1, keepdims=True)
 
 
-def _check_architecture(
-    n_fields: int, n_buckets: int, embedding_dim: int, hidden_units: Sequence[int]
-) -> list[int]:
+def _check_architecture(n_fields: int, n_buckets: int, embedding_dim: int, hidden_units: Sequence[int]) -> list[int]:
     positive_int(n_fields, "n_fields")
     positive_int(n_buckets, "n_buckets", minimum=2)
     positive_int(embedding_dim, "embedding_dim")
@@ -273,58 +169,33 @@ def _regularizer(keras, l2):
 
 
 def _first_order_part(keras, inputs, n_buckets, l2, name):
-    """A logistic regression on hashed indices: one weight per bucket, summed over the fields."""
-    weights = keras.layers.Embedding(
-        n_buckets, 1, embeddings_initializer="zeros", embeddings_regularizer=_regularizer(keras, l2),
-        name=f"{name}_weights",
-    )(inputs)
+    weights = keras.layers.Embedding(n_buckets, 1, embeddings_initializer="zeros",
+                                     embeddings_regularizer=_regularizer(keras, l2), name=f"{name}_weights")(inputs)
     return keras.ops.sum(weights, axis=1)
 
 
 def _deep_part(keras, embeddings, hidden_units, base_rate_logit, name):
-    """Dense ReLU layers on the concatenated field embeddings; its output bias starts at the base rate."""
     hidden = keras.layers.Flatten(name=f"{name}_flatten")(embeddings)
     for layer, units in enumerate(hidden_units):
         hidden = keras.layers.Dense(units, activation="relu", name=f"{name}_dense_{layer}")(hidden)
-    return keras.layers.Dense(
-        1, bias_initializer=keras.initializers.Constant(base_rate_logit), name=f"{name}_output",
-    )(hidden)
+    bias = keras.initializers.Constant(base_rate_logit)
+    return keras.layers.Dense(1, bias_initializer=bias, name=f"{name}_output")(hidden)
 
 
 def _embeddings(keras, inputs, n_buckets, embedding_dim, l2, name):
-    return keras.layers.Embedding(
-        n_buckets, embedding_dim, embeddings_regularizer=_regularizer(keras, l2), name=name,
-    )(inputs)
+    regularizer = _regularizer(keras, l2)
+    return keras.layers.Embedding(n_buckets, embedding_dim, embeddings_regularizer=regularizer, name=name)(inputs)
 
 
-def build_wide_and_deep(
-    n_fields: int,
-    n_buckets: int,
-    *,
-    embedding_dim: int = 8,
-    hidden_units: Sequence[int] = (64, 32),
-    l2: float = 1e-6,
-    base_rate: float = 0.5,
-):
+def build_wide_and_deep(n_fields: int, n_buckets: int, *, embedding_dim: int = 8,
+                        hidden_units: Sequence[int] = (64, 32), l2: float = 1e-6, base_rate: float = 0.5):
     """Wide & Deep (Cheng et al., 2016) on hashed field indices.
 
-    The *wide* part is a logistic regression on the hashed tokens (one weight
-    per bucket, summed over the fields); the *deep* part embeds every field
-    in ``embedding_dim`` dimensions, concatenates the embeddings and passes
-    them through dense ReLU layers. The click probability is the sigmoid of
-    the sum of both logits. The two parts have separate parameters and are
-    trained jointly. Chapter 7 builds the same network in its own cells,
-    layer by layer in the same order, so the same seed gives the same
-    weights.
-
-    ``base_rate`` (the training click rate) initialises the output bias, so
-    training starts from the average click-through rate.
-
-    Examples
-    --------
-    >>> model = build_wide_and_deep(n_fields=3, n_buckets=16, hidden_units=(4,))
-    >>> model.output_shape
-    (None, 1)
+    The wide part is a logistic regression on the hashed tokens; the deep
+    part passes the concatenated field embeddings through dense ReLU layers;
+    the click probability is the sigmoid of the sum of both logits.
+    ``base_rate`` initialises the output bias. Chapter 7 builds the same
+    layers in the same order, so the same seed gives the same weights.
     """
     keras = _keras()
     hidden_units = _check_architecture(n_fields, n_buckets, embedding_dim, hidden_units)
@@ -337,28 +208,13 @@ def build_wide_and_deep(
     return keras.Model(inputs, output, name="wide_and_deep")
 
 
-def build_deepfm(
-    n_fields: int,
-    n_buckets: int,
-    *,
-    embedding_dim: int = 8,
-    hidden_units: Sequence[int] = (64, 32),
-    l2: float = 1e-6,
-    base_rate: float = 0.5,
-):
+def build_deepfm(n_fields: int, n_buckets: int, *, embedding_dim: int = 8, hidden_units: Sequence[int] = (64, 32),
+                 l2: float = 1e-6, base_rate: float = 0.5):
     """DeepFM (Guo et al., 2017) on hashed field indices.
 
-    Three logits are added: a first-order (linear) term, a factorisation
-    machine's pairwise term ``sum_{f<g} <v_f, v_g>`` over the fields' embedding
-    vectors (:func:`pairwise_interactions`), and a deep part, a dense ReLU
-    network on the same embeddings. Unlike Wide & Deep, the FM and deep parts
-    share the embeddings, and no cross features have to be designed by hand.
-
-    Examples
-    --------
-    >>> model = build_deepfm(n_fields=3, n_buckets=16, hidden_units=(4,))
-    >>> [layer.name for layer in model.layers if "fm" in layer.name]
-    ['fm_interaction']
+    The sum of a first-order term, the factorisation machine's pairwise term
+    (:func:`pairwise_interactions`) and a dense ReLU network; unlike Wide &
+    Deep, the FM and deep parts share the embeddings.
     """
     keras = _keras()
     hidden_units = _check_architecture(n_fields, n_buckets, embedding_dim, hidden_units)
@@ -407,20 +263,9 @@ def _intercept_shift(logits: np.ndarray, rate: float, iterations: int = 20) -> f
 class _KerasCTRClassifier(ClassifierMixin, BaseEstimator):
     _build = None  # set by the subclasses
 
-    def __init__(
-        self,
-        n_buckets: int = 2**15,
-        *,
-        embedding_dim: int = 4,
-        hidden_units: Sequence[int] = (32,),
-        l2: float = 3e-4,
-        learning_rate: float = 3e-3,
-        epochs: int = 3,
-        batch_size: int = 1024,
-        refit_intercept: bool = True,
-        patience: int = 1,
-        random_state: int = 0,
-    ) -> None:
+    def __init__(self, n_buckets: int = 2**15, *, embedding_dim: int = 4, hidden_units: Sequence[int] = (32,),
+                 l2: float = 3e-4, learning_rate: float = 3e-3, epochs: int = 3, batch_size: int = 1024,
+                 refit_intercept: bool = True, patience: int = 1, random_state: int = 0) -> None:
         self.n_buckets = n_buckets
         self.embedding_dim = embedding_dim
         self.hidden_units = hidden_units
@@ -435,10 +280,9 @@ class _KerasCTRClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X: Any, y: Any, *, validation_data: tuple[Any, Any] | None = None) -> _KerasCTRClassifier:
         """Train on hashed indices ``X`` (rows x fields) and clicks ``y`` (0/1).
 
-        With ``validation_data=(X_val, y_val)``, training stops once the
-        validation log loss has not improved for ``patience`` epochs, and the
-        weights of the best epoch are kept (at most ``epochs`` epochs): the
-        number of epochs is chosen on validation, never on the test data.
+        With ``validation_data=(X_val, y_val)``, training stops after
+        ``patience`` epochs without a better validation loss and keeps the
+        best epoch's weights.
         """
         n_buckets = positive_int(self.n_buckets, "n_buckets", minimum=2)
         indices = _check_indices(X, n_buckets)
@@ -451,13 +295,9 @@ class _KerasCTRClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"l2 must be non-negative, got {self.l2}")
         keras = _keras()
         keras.utils.set_random_seed(self.random_state)
-        self.model_ = type(self)._build(
-            indices.shape[1], n_buckets, embedding_dim=self.embedding_dim,
-            hidden_units=self.hidden_units, l2=self.l2, base_rate=float(labels.mean()),
-        )
-        self.model_.compile(
-            optimizer=keras.optimizers.Adam(self.learning_rate), loss="binary_crossentropy",
-        )
+        self.model_ = type(self)._build(indices.shape[1], n_buckets, embedding_dim=self.embedding_dim,
+                                        hidden_units=self.hidden_units, l2=self.l2, base_rate=float(labels.mean()))
+        self.model_.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss="binary_crossentropy")
         fit_options = {}
         if validation_data is not None:
             if len(validation_data) != 2:
@@ -470,17 +310,14 @@ class _KerasCTRClassifier(ClassifierMixin, BaseEstimator):
             fit_options["validation_data"] = (validation_indices.astype("int32"), validation_labels)
             fit_options["callbacks"] = [keras.callbacks.EarlyStopping(
                 monitor="val_loss", patience=patience, restore_best_weights=True)]
-        history = self.model_.fit(
-            indices.astype("int32"), labels, epochs=epochs, batch_size=batch_size, verbose=0, **fit_options,
-        )
+        history = self.model_.fit(indices.astype("int32"), labels, epochs=epochs, batch_size=batch_size, verbose=0,
+                                  **fit_options)
         self.history_ = {key: list(map(float, values)) for key, values in history.history.items()}
         losses = self.history_.get("val_loss", self.history_["loss"])
         self.best_epoch_ = int(np.argmin(losses)) + 1 if validation_data is not None else epochs
         self.n_fields_ = indices.shape[1]
         self.classes_ = np.array([0, 1])
-        self.intercept_shift_ = 0.0
-        if self.refit_intercept:
-            self.intercept_shift_ = _intercept_shift(self._logits(indices), labels.mean())
+        self.intercept_shift_ = _intercept_shift(self._logits(indices), labels.mean()) if self.refit_intercept else 0.0
         return self
 
     def _logits(self, indices: np.ndarray) -> np.ndarray:
@@ -489,7 +326,7 @@ class _KerasCTRClassifier(ClassifierMixin, BaseEstimator):
         return np.log(p_click / (1 - p_click))
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Return an array (rows x 2): probabilities of no click and of a click."""
+        """Probabilities of no click and of a click (rows x 2)."""
         check_is_fitted(self, "model_")
         indices = _check_indices(X, self.n_buckets)
         if indices.shape[1] != self.n_fields_:
@@ -498,103 +335,35 @@ class _KerasCTRClassifier(ClassifierMixin, BaseEstimator):
         return np.column_stack([1 - p_click, p_click])
 
     def predict(self, X: Any) -> np.ndarray:
-        """Return 1 where a click is more likely than not, else 0."""
+        """1 where a click is more likely than not, else 0."""
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
 
 class WideAndDeepClassifier(_KerasCTRClassifier):
-    """Wide & Deep click model (:func:`build_wide_and_deep`) in scikit-learn's style.
+    """Wide & Deep click model (:func:`build_wide_and_deep`) as a scikit-learn classifier.
 
-    Parameters
-    ----------
-    n_buckets : int, default 2**15
-        Size of the hashed index space (as in :class:`FieldHasher`).
-    embedding_dim : int, default 4
-        Dimension of each field's embedding in the deep part.
-    hidden_units : sequence of int, default (32,)
-        Widths of the deep part's dense ReLU layers.
-    l2 : float, default 3e-4
-        L2 penalty on the per-bucket weights and embeddings. Impression logs
-        have many rare tokens, so a small log needs a strong penalty (and
-        few epochs) to keep the networks from memorising them.
-    learning_rate : float, default 3e-3
-        Adam's step size.
-    epochs, batch_size : int
-        Passes over the data and rows per gradient step.
-    refit_intercept : bool, default True
-        After training, shift the output logit so that the mean predicted
-        click probability on the training data equals the training click
-        rate. A few epochs of Adam leave the intercept slightly off, and a
-        bid multiplies the probability itself.
-    patience : int, default 1
-        With ``fit(..., validation_data=...)``: epochs without a better
-        validation loss before training stops (the best epoch's weights are
-        kept).
-    random_state : int, default 0
-        Seeds Keras, NumPy and Python before the weights are drawn.
-
-    Attributes
-    ----------
-    model_ : keras.Model
-        The trained network.
-    history_ : dict
-        Training loss per epoch (and validation loss, with validation data).
-    best_epoch_ : int
-        The epoch whose weights were kept (``epochs`` without validation data).
-    intercept_shift_ : float
-        The shift added to the network's output logit (0 without
-        ``refit_intercept``).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.integers(0, 32, size=(400, 3))
-    >>> y = (X[:, 0] < 8).astype(int)
-    >>> model = WideAndDeepClassifier(32, hidden_units=(8,), epochs=2, batch_size=64).fit(X, y)
-    >>> model.predict_proba(X[:2]).shape
-    (2, 2)
+    ``l2`` penalises the per-bucket weights and embeddings: logs have many rare
+    tokens, so a small log needs a strong penalty and few epochs. With
+    ``refit_intercept``, the output logit is shifted after training
+    (``intercept_shift_``) so the mean prediction equals the training click
+    rate, since a bid multiplies the probability itself. Fitted: ``model_``,
+    ``history_`` (losses per epoch), ``best_epoch_``.
     """
 
     _build = staticmethod(build_wide_and_deep)
 
 
 class DeepFMClassifier(_KerasCTRClassifier):
-    """DeepFM click model (:func:`build_deepfm`) in scikit-learn's style.
-
-    Same parameters and attributes as :class:`WideAndDeepClassifier`; the
-    embeddings are shared by the factorisation machine and the deep part.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.integers(0, 32, size=(400, 3))
-    >>> y = (X[:, 0] < 8).astype(int)
-    >>> model = DeepFMClassifier(32, hidden_units=(8,), epochs=2, batch_size=64).fit(X, y)
-    >>> bool(model.predict_proba(X)[:, 1].min() > 0)
-    True
-    """
+    """DeepFM click model (:func:`build_deepfm`); parameters as :class:`WideAndDeepClassifier`."""
 
     _build = staticmethod(build_deepfm)
 
 
-# --------------------------------------------------------------------------
-# calibration
-
-
 def recalibrate_downsampled(p_click: Any, negative_rate: float) -> np.ndarray:
-    """Undo negative downsampling: ``q = p / (p + (1 - p) / w)``.
+    """Undo negative downsampling: ``q = p / (p + (1 - p) / w)`` (He et al., 2014).
 
-    A model trained on all clicks but only a share ``w`` (``negative_rate``)
-    of the non-clicks predicts ``p`` on the downsampled scale: the odds are
-    inflated by ``1 / w``. Multiplying the odds by ``w`` gives the click
-    probability ``q`` on the original traffic (He et al., 2014).
-
-    Examples
-    --------
-    >>> recalibrate_downsampled([0.5, 0.2], negative_rate=0.1).round(4).tolist()
-    [0.0909, 0.0244]
+    A model trained on all clicks but a share ``w = negative_rate`` of the
+    non-clicks has odds inflated by ``1 / w``; ``q`` is the probability on the original traffic.
     """
     p = np.asarray(p_click, dtype=float)
     if np.isnan(p).any() or (p < 0).any() or (p > 1).any():
@@ -607,32 +376,15 @@ def recalibrate_downsampled(p_click: Any, negative_rate: float) -> np.ndarray:
 
 
 def calibration_table(y_true: Any, y_prob: Any, *, n_bins: int = 10) -> pd.DataFrame:
-    """Mean predicted click probability against the observed click rate, by bin.
+    """Mean predicted click probability against the observed click rate, in ``n_bins`` bins.
 
-    Rows are sorted by prediction and cut into ``n_bins`` bins of equal
-    size (quantiles: click models predict mostly small probabilities, so
-    equal-width bins would leave most bins empty). A calibrated model has
-    ``predicted`` close to ``observed`` in every bin.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per bin: ``predicted`` (mean prediction), ``observed``
-        (click rate), ``impressions``.
-
-    Examples
-    --------
-    >>> table = calibration_table([0, 0, 1, 1], [0.1, 0.2, 0.7, 0.9], n_bins=2)
-    >>> table[["predicted", "observed"]].round(2).to_numpy().tolist()
-    [[0.15, 0.0], [0.8, 1.0]]
+    Bins are quantiles of the prediction (equal-width bins would be mostly
+    empty). Columns: ``predicted``, ``observed``, ``impressions``.
     """
     labels = np.asarray(y_true, dtype=float)
     probabilities = np.asarray(y_prob, dtype=float)
     if labels.ndim != 1 or probabilities.shape != labels.shape:
-        raise ValueError(
-            "y_true and y_prob must be 1-D arrays of the same length, "
-            f"got shapes {labels.shape} and {probabilities.shape}"
-        )
+        raise ValueError(f"y_true, y_prob must be 1-D of the same length, got {labels.shape}, {probabilities.shape}")
     if len(labels) == 0:
         raise ValueError("y_true is empty")
     if np.isnan(labels).any() or np.isnan(probabilities).any():
@@ -648,7 +400,5 @@ def calibration_table(y_true: Any, y_prob: Any, *, n_bins: int = 10) -> pd.DataF
     bins = np.empty(len(labels), dtype=int)
     bins[order] = np.arange(len(labels)) * n_bins // len(labels)
     frame = pd.DataFrame({"bin": bins, "predicted": probabilities, "observed": labels})
-    table = frame.groupby("bin").agg(
-        predicted=("predicted", "mean"), observed=("observed", "mean"), impressions=("observed", "size"),
-    )
-    return table
+    return frame.groupby("bin").agg(
+        predicted=("predicted", "mean"), observed=("observed", "mean"), impressions=("observed", "size"))

@@ -1,33 +1,19 @@
 """Off-policy evaluation: the value of a policy, estimated from another's log.
 
-A logging policy chose action ``a_i`` in context ``x_i`` with probability
-``p_i`` (the propensity) and saw reward ``r_i``. A target policy would
-choose it with probability ``pi_i``. Three estimators of the target's value
-(its expected reward per round):
+A logging policy chose action ``a_i`` with probability ``p_i`` (the
+propensity) and saw reward ``r_i``; a target policy would choose it with
+probability ``pi_i``, ``w_i = pi_i / p_i``. Estimators of the target's value:
 
-- inverse probability weighting, ``mean(w_i r_i)`` with ``w_i = pi_i / p_i``
-  (unbiased when every propensity is right and positive wherever the target
-  acts);
-- self-normalised IPW, ``sum(w_i r_i) / sum(w_i)`` (slightly biased,
-  usually less variable);
-- doubly robust (Dudik, Langford and Li, 2011): a reward model ``q`` plus
-  an IPW correction of its error,
-  ``mean(q_target_i + w_i (r_i - q_logged_i))``, where ``q_target_i`` is the
-  model's expected reward of the target policy in context ``x_i`` and
-  ``q_logged_i`` its prediction for the logged action.
+- inverse probability weighting, ``mean(w_i r_i)`` (unbiased when every
+  propensity is right and positive wherever the target acts);
+- self-normalised IPW, ``sum(w_i r_i) / sum(w_i)`` (slightly biased, less variable);
+- doubly robust (Dudik, Langford and Li, 2011), ``mean(q_target_i + w_i (r_i - q_logged_i))``
+  with a reward model's predictions for the target policy and the logged action.
 
-Each estimator is a mean of per-row terms (SNIPW after linearisation), so
-its standard error is the standard deviation of those terms over
-``sqrt(n)``; :func:`off_policy_summary` reports estimates, standard errors
-and normal or bootstrap intervals in one table.
+Each is a mean of per-row terms (SNIPW after linearisation), so its standard
+error is their standard deviation over ``sqrt(n)``.
 
-Examples
---------
->>> import numpy as np
->>> rewards = np.array([1, 0, 0, 1])
->>> logging = np.full(4, 0.5)
->>> target = np.array([1.0, 0.0, 1.0, 1.0])
->>> ipw(rewards, logging, target), snipw(rewards, logging, target)
+>>> ipw([1, 0, 0, 1], [0.5] * 4, [1.0, 0.0, 1.0, 1.0]), snipw([1, 0, 0, 1], [0.5] * 4, [1.0, 0.0, 1.0, 1.0])
 (1.0, 0.6666666666666666)
 """
 
@@ -41,12 +27,7 @@ from scipy import stats
 
 from smartmkt_helpers._checks import columns, positive_int, vector
 
-__all__ = [
-    "ipw",
-    "snipw",
-    "off_policy_summary",
-    "empirical_policy",
-]
+__all__ = ["ipw", "snipw", "off_policy_summary", "empirical_policy"]
 
 
 def _as_vector(values: Any, name: str, n: int | None = None) -> np.ndarray:
@@ -64,66 +45,25 @@ def _weights(rewards: Any, logging_probs: Any, target_probs: Any) -> tuple[np.nd
     return r, pi / p
 
 
-def _ipw_terms(rewards, logging_probs, target_probs) -> np.ndarray:
-    r, w = _weights(rewards, logging_probs, target_probs)
-    return w * r
-
-
-def _snipw_terms(rewards, logging_probs, target_probs) -> tuple[float, np.ndarray]:
-    r, w = _weights(rewards, logging_probs, target_probs)
+def _snipw_terms(r: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
     if w.sum() <= 0:
         raise ValueError("the target policy puts no probability on any logged action")
     value = float((w * r).sum() / w.sum())
     return value, w * (r - value) / w.mean() + value
 
 
-def _dr_terms(rewards, logging_probs, target_probs, q_logged, q_target) -> np.ndarray:
-    r, w = _weights(rewards, logging_probs, target_probs)
-    q_a = _as_vector(q_logged, "q_logged", r.size)
-    q_pi = _as_vector(q_target, "q_target", r.size)
-    return q_pi + w * (r - q_a)
-
-
 def ipw(rewards: Any, logging_probs: Any, target_probs: Any) -> float:
-    """Inverse probability weighting: ``mean(pi_i / p_i * r_i)``.
-
-    Parameters
-    ----------
-    rewards : array-like, shape (n,)
-        Observed reward of each logged row (a click is 1).
-    logging_probs : array-like, shape (n,)
-        Probability the logging policy gave the logged action (propensity).
-    target_probs : array-like, shape (n,)
-        Probability the target policy gives the same action in the same
-        context.
-
-    Returns
-    -------
-    float
-        Estimated value (expected reward per round) of the target policy.
-
-    Examples
-    --------
-    >>> ipw([1, 0, 1], [0.5, 0.5, 0.25], [1.0, 1.0, 0.0])
-    0.6666666666666666
-    """
-    return float(_ipw_terms(rewards, logging_probs, target_probs).mean())
+    """Inverse probability weighting: ``mean(pi_i / p_i * r_i)``, the target policy's reward per round."""
+    r, w = _weights(rewards, logging_probs, target_probs)
+    return float((w * r).mean())
 
 
 def snipw(rewards: Any, logging_probs: Any, target_probs: Any) -> float:
-    """Self-normalised IPW: ``sum(w_i r_i) / sum(w_i)``, ``w_i = pi_i / p_i``.
-
-    Examples
-    --------
-    >>> snipw([1, 0, 1], [0.5, 0.5, 0.25], [1.0, 1.0, 0.0])
-    0.5
-    """
-    return _snipw_terms(rewards, logging_probs, target_probs)[0]
+    """Self-normalised IPW: ``sum(w_i r_i) / sum(w_i)``, ``w_i = pi_i / p_i``."""
+    return _snipw_terms(*_weights(rewards, logging_probs, target_probs))[0]
 
 
-def _bootstrap(terms: np.ndarray, n_resamples: int, confidence: float,
-               rng: np.random.Generator, ratio_weights: np.ndarray | None = None,
-               ratio_rewards: np.ndarray | None = None) -> tuple[float, float]:
+def _bootstrap(terms, n_resamples, confidence, rng, ratio_weights=None, ratio_rewards=None) -> tuple[float, float]:
     n = terms.size
     estimates = np.empty(n_resamples)
     chunk = max(1, 2_000_000 // n)
@@ -139,47 +79,13 @@ def _bootstrap(terms: np.ndarray, n_resamples: int, confidence: float,
     return float(np.quantile(estimates, tail)), float(np.quantile(estimates, 1 - tail))
 
 
-def off_policy_summary(
-    rewards: Any,
-    logging_probs: Any,
-    target_probs: Any,
-    q_logged: Any = None,
-    q_target: Any = None,
-    *,
-    confidence: float = 0.95,
-    n_resamples: int = 0,
-    random_state: int | None = 0,
-) -> pd.DataFrame:
-    """IPW, SNIPW (and DR when a reward model is given) in one table.
+def off_policy_summary(rewards: Any, logging_probs: Any, target_probs: Any, q_logged: Any = None, q_target: Any = None,
+                       *, confidence: float = 0.95, n_resamples: int = 0, random_state: int | None = 0) -> pd.DataFrame:
+    """IPW, SNIPW and, given both reward-model predictions, DR estimates in one table.
 
-    Parameters
-    ----------
-    rewards, logging_probs, target_probs : array-like, shape (n,)
-        As for :func:`ipw`.
-    q_logged, q_target : array-like, shape (n,), optional
-        Reward-model predictions for the doubly robust estimate
-        ``mean(q_target_i + w_i (r_i - q_logged_i))``; give both or neither.
-    confidence : float, default 0.95
-        Coverage of the intervals.
-    n_resamples : int, default 0
-        With 0, normal intervals ``estimate +- z * std_error``; otherwise
-        percentile intervals from this many bootstrap resamples of the rows.
-    random_state : int, optional
-        Seed of the bootstrap.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``estimator`` (``IPW``, ``SNIPW``, ``DR``) with columns
-        ``estimate``, ``std_error``, ``ci_lower``, ``ci_upper`` and
-        ``effective_sample_size`` (``sum(w)^2 / sum(w^2)``, the number of
-        uniformly weighted rows the weights are worth).
-
-    Examples
-    --------
-    >>> table = off_policy_summary([1, 0, 1, 0], [0.5] * 4, [1, 0, 1, 1])
-    >>> table["estimate"].round(3).tolist()
-    [1.0, 0.667]
+    Intervals are normal (``estimate +- z std_error``) when ``n_resamples`` is 0,
+    else bootstrap percentiles. Columns: ``estimate``, ``std_error``,
+    ``ci_lower``, ``ci_upper``, ``effective_sample_size`` (``sum(w)^2 / sum(w^2)``).
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must lie in (0, 1), got {confidence}")
@@ -189,11 +95,11 @@ def off_policy_summary(
     r, w = _weights(rewards, logging_probs, target_probs)
     n = r.size
     effective = float(w.sum() ** 2 / (w ** 2).sum()) if (w > 0).any() else 0.0
-    rows = {"IPW": _ipw_terms(rewards, logging_probs, target_probs)}
-    snipw_value, snipw_terms = _snipw_terms(rewards, logging_probs, target_probs)
-    rows["SNIPW"] = snipw_terms
+    snipw_value, snipw_terms = _snipw_terms(r, w)
+    rows = {"IPW": w * r, "SNIPW": snipw_terms}
     if q_logged is not None:
-        rows["DR"] = _dr_terms(rewards, logging_probs, target_probs, q_logged, q_target)
+        q_a = _as_vector(q_logged, "q_logged", n)
+        rows["DR"] = _as_vector(q_target, "q_target", n) + w * (r - q_a)
     rng = np.random.default_rng(random_state)
     z = stats.norm.ppf(0.5 + confidence / 2)
     records = []
@@ -201,52 +107,22 @@ def off_policy_summary(
         estimate = snipw_value if name == "SNIPW" else float(terms.mean())
         std_error = float(terms.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
         if n_resamples:
-            if name == "SNIPW":
-                lower, upper = _bootstrap(terms, n_resamples, confidence, rng, w, r)
-            else:
-                lower, upper = _bootstrap(terms, n_resamples, confidence, rng)
+            ratio = (w, r) if name == "SNIPW" else (None, None)
+            lower, upper = _bootstrap(terms, n_resamples, confidence, rng, *ratio)
         else:
             lower, upper = estimate - z * std_error, estimate + z * std_error
         records.append({"estimator": name, "estimate": estimate, "std_error": std_error,
-                        "ci_lower": lower, "ci_upper": upper,
-                        "effective_sample_size": effective})
+                        "ci_lower": lower, "ci_upper": upper, "effective_sample_size": effective})
     return pd.DataFrame(records).set_index("estimator")
 
 
 def empirical_policy(
-    log: pd.DataFrame,
-    n_actions: int,
-    *,
-    col_action: str = "item_id",
-    col_position: str = "position",
+    log: pd.DataFrame, n_actions: int, *, col_action: str = "item_id", col_position: str = "position"
 ) -> pd.DataFrame:
-    """A policy's choice probabilities, estimated from its own log.
+    """A context-free policy's choice probabilities, estimated from its own log.
 
-    For a policy that ignores the user (such as a non-contextual Thompson
-    sampler), the share of its impressions at each position that went to
-    each action estimates the probability that it shows that action there,
-    averaged over the period of the log.
-
-    Parameters
-    ----------
-    log : pandas.DataFrame
-        One row per impression, with ``col_action`` and ``col_position``.
-    n_actions : int
-        Number of actions; actions never logged get probability 0.
-    col_action, col_position : str
-        Column names.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per position, one column per action (0 .. n_actions - 1);
-        every row sums to 1.
-
-    Examples
-    --------
-    >>> log = pd.DataFrame({"item_id": [0, 1, 1, 2], "position": [1, 1, 1, 2]})
-    >>> empirical_policy(log, n_actions=3).round(3).to_numpy().tolist()
-    [[0.333, 0.667, 0.0], [0.0, 0.0, 1.0]]
+    Returns one row per position and one column per action (0 .. n_actions - 1,
+    never-logged actions get 0); each row sums to 1.
     """
     columns(log, [col_action, col_position], "log")
     if len(log) == 0:

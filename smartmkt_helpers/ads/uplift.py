@@ -1,45 +1,16 @@
 """Uplift models and the curves that evaluate them.
 
-A response model predicts who will act; an uplift model predicts whose
-behaviour a treatment (an e-mail, a coupon, an advert) *changes*:
+An uplift model predicts whose behaviour a treatment changes,
+``uplift(x) = P(Y = 1 | x, treated) - P(Y = 1 | x, control)``, from a
+randomised test: :class:`TwoModelUplift` subtracts two outcome models;
+:class:`ClassTransformationUplift` (Jaskowski and Jaroszewicz, 2012) fits one
+classifier to ``z = y t + (1 - y)(1 - t)`` and uses ``uplift = 2 P(z = 1 | x) - 1``.
+:func:`qini_curve` (Radcliffe, 2007) and :func:`uplift_curve` estimate the
+incremental outcomes of targeting the top ``k``; the areas compare them with random targeting.
 
-    uplift(x) = P(Y = 1 | x, treated) - P(Y = 1 | x, control).
-
-Both models here wrap any scikit-learn estimator and need data from a
-randomised test (treatment assigned at random, as in Hillstrom's e-mail
-campaign):
-
-- :class:`TwoModelUplift` fits one model on the treated customers and one
-  on the control customers and subtracts their predictions; it works for
-  classifiers (probabilities) and regressors (amounts such as spend).
-- :class:`ClassTransformationUplift` (Jaskowski and Jaroszewicz, 2012)
-  fits a single classifier to ``z = y t + (1 - y)(1 - t)``; with equal
-  group sizes ``uplift = 2 P(z = 1 | x) - 1``. Unequal groups are
-  reweighted to equal total weight, which keeps that identity.
-
-An uplift model is judged by ranking: targeting the customers it ranks
-first should bring more incremental outcomes than targeting at random.
-:func:`qini_curve` (Radcliffe, 2007) and :func:`uplift_curve` estimate,
-from a test's treated and control groups, the incremental outcomes of the
-top ``k`` customers (the Qini curve among the treated ones, the uplift
-curve scaled to all ``k``); :func:`qini_area` and :func:`uplift_area` give
-the area between each curve and random targeting.
-
-Examples
---------
->>> import numpy as np
->>> from sklearn.linear_model import LogisticRegression
->>> rng = np.random.default_rng(0)
->>> X = rng.normal(size=(4000, 2))
->>> treatment = rng.integers(0, 2, 4000)
->>> p = 0.2 + 0.15 * treatment * (X[:, 0] > 0)      # only x0 > 0 responds
->>> y = (rng.random(4000) < p).astype(int)
->>> model = TwoModelUplift(LogisticRegression()).fit(X, y, treatment)
->>> scores = model.predict(X)
->>> bool(scores[X[:, 0] > 0].mean() > scores[X[:, 0] <= 0].mean())
-True
->>> bool(qini_area(y, scores, treatment) > 0)
-True
+>>> y, score, treatment = [1, 0, 0, 0], [0.9, 0.8, 0.2, 0.1], [1, 0, 1, 0]
+>>> qini_curve(y, score, treatment)["incremental"].tolist(), qini_area(y, score, treatment)
+([0.0, 1.0, 1.0, 1.0, 1.0], 0.09375)
 """
 
 from __future__ import annotations
@@ -54,22 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from smartmkt_helpers._checks import vector
 
-__all__ = [
-    "ClassTransformationUplift",
-    "TwoModelUplift",
-    "qini_area",
-    "qini_curve",
-    "uplift_area",
-    "uplift_curve",
-]
-
-
-# --------------------------------------------------------------------------
-# input checks
-
-
-# ``treatment_vector`` and ``n_customers`` are shared with ``targeting``;
-# they are candidates for ``smartmkt_helpers._checks``.
+__all__ = ["ClassTransformationUplift", "TwoModelUplift", "qini_area", "qini_curve", "uplift_area", "uplift_curve"]
 
 
 def _as_vector(values: Any, name: str, length: int | None = None) -> np.ndarray:
@@ -88,11 +44,7 @@ def treatment_vector(treatment: Any, length: int) -> np.ndarray:
 
 
 def n_customers(X: Any) -> int:
-    """Number of rows of ``X`` (2-D), or a clear error."""
-    shape = getattr(X, "shape", None)
-    if shape is None:
-        X = np.asarray(X)
-        shape = X.shape
+    shape = getattr(X, "shape", None) or np.shape(X)
     if len(shape) != 2:
         raise ValueError(f"X must be 2-D (customers x features), got shape {shape}")
     if shape[0] == 0:
@@ -105,61 +57,32 @@ def _rows(X: Any, mask: np.ndarray) -> Any:
 
 
 def _positive_score(model: Any, X: Any) -> np.ndarray:
-    """P(y = 1) for a classifier, the prediction for a regressor."""
     if is_classifier(model):
         return model.predict_proba(X)[:, list(model.classes_).index(1)]
     return np.asarray(model.predict(X), dtype=float)
 
 
-# --------------------------------------------------------------------------
-# models
-
-
 class TwoModelUplift(BaseEstimator):
     """Uplift as the difference of two outcome models (the "T-learner").
 
-    Parameters
-    ----------
-    estimator : scikit-learn classifier or regressor, optional
-        Cloned twice: one copy learns the outcome of treated customers, the
-        other that of control customers. A classifier's probability of
-        class 1 is used; a regressor's prediction (for amounts such as
-        spend). Default: ``LogisticRegression(max_iter=1000)``.
-
-    Attributes
-    ----------
-    model_treated_, model_control_ : fitted estimators
-    treated_share_ : float
-        Share of treated customers in the training data.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.repeat([[0.0], [1.0], [0.0], [1.0]], 100, axis=0)
-    >>> treatment = np.repeat([1, 1, 0, 0], 100)
-    >>> # treated with x = 0 visit 80% of the time, everyone else 20%
-    >>> y = np.r_[np.arange(100) < 80, np.arange(300) % 100 < 20]
-    >>> model = TwoModelUplift().fit(X, y, treatment)
-    >>> np.round(model.predict(np.array([[0.0], [1.0]])), 1).tolist()
-    [0.6, 0.0]
+    ``estimator`` (default ``LogisticRegression(max_iter=1000)``) is cloned
+    for treated and control customers; a classifier's probability of class 1
+    is used, a regressor's prediction for amounts such as spend.
     """
 
     def __init__(self, estimator: Any = None):
         self.estimator = estimator
 
     def fit(self, X: Any, y: Any, treatment: Any) -> TwoModelUplift:
-        """Fit the treated and control models on a randomised test's data."""
         n = n_customers(X)
         y = _as_vector(y, "y", n)
         treated = treatment_vector(treatment, n) == 1
         base = LogisticRegression(max_iter=1000) if self.estimator is None else self.estimator
         if is_classifier(base) and not np.isin(y, (0.0, 1.0)).all():
-            raise ValueError("y must be 0 or 1 when estimator is a classifier; "
-                             "use a regressor for amounts")
+            raise ValueError("y must be 0 or 1 when estimator is a classifier; use a regressor for amounts")
         for group, mask in (("treated", treated), ("control", ~treated)):
             if is_classifier(base) and np.unique(y[mask]).size < 2:
-                raise ValueError(f"y has a single class among {group} customers; "
-                                 "a classifier needs both")
+                raise ValueError(f"y has a single class among {group} customers; a classifier needs both")
         self.model_treated_ = clone(base).fit(_rows(X, treated), y[treated])
         self.model_control_ = clone(base).fit(_rows(X, ~treated), y[~treated])
         self.treated_share_ = float(treated.mean())
@@ -178,42 +101,18 @@ class TwoModelUplift(BaseEstimator):
 
 
 class ClassTransformationUplift(BaseEstimator):
-    """Uplift from one classifier on a transformed label (binary outcomes).
+    """Uplift from one classifier of a transformed label, for binary outcomes.
 
-    With ``z = 1`` for treated responders and for control non-responders,
-    and treatment assigned at random with probability 1/2,
-    ``P(z = 1 | x) = (1 + uplift(x)) / 2``, so
-    ``uplift(x) = 2 P(z = 1 | x) - 1`` (Jaskowski and Jaroszewicz, 2012).
-    When the groups differ in size, each is weighted to half the total
-    weight (passed as ``sample_weight``), which restores the identity.
-
-    Parameters
-    ----------
-    estimator : scikit-learn classifier, optional
-        Learns ``z``; must accept ``sample_weight`` in ``fit``.
-        Default: ``LogisticRegression(max_iter=1000)``.
-
-    Attributes
-    ----------
-    estimator_ : fitted classifier of ``z``
-    treated_share_ : float
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.repeat([[0.0], [1.0], [0.0], [1.0]], 100, axis=0)
-    >>> treatment = np.repeat([1, 1, 0, 0], 100)
-    >>> y = np.r_[np.arange(100) < 80, np.arange(300) % 100 < 20]
-    >>> model = ClassTransformationUplift().fit(X, y, treatment)
-    >>> np.round(model.predict(np.array([[0.0], [1.0]])), 1).tolist()
-    [0.6, 0.0]
+    With ``z = 1`` for treated responders and control non-responders and
+    groups of equal size, ``uplift(x) = 2 P(z = 1 | x) - 1``; unequal groups
+    are weighted to half the total weight each, so ``estimator`` must accept
+    ``sample_weight``.
     """
 
     def __init__(self, estimator: Any = None):
         self.estimator = estimator
 
     def fit(self, X: Any, y: Any, treatment: Any) -> ClassTransformationUplift:
-        """Fit the classifier of the transformed label ``z``."""
         n = n_customers(X)
         y = _as_vector(y, "y", n)
         if not np.isin(y, (0.0, 1.0)).all():
@@ -238,12 +137,7 @@ class ClassTransformationUplift(BaseEstimator):
         return 2.0 * _positive_score(self.estimator_, X) - 1.0
 
 
-# --------------------------------------------------------------------------
-# curves
-
-
 def _cumulative(y_true: Any, uplift: Any, treatment: Any) -> pd.DataFrame:
-    """Cumulative counts after sorting by predicted uplift, ties kept together."""
     y = _as_vector(y_true, "y_true")
     score = _as_vector(uplift, "uplift", y.size)
     t = treatment_vector(treatment, y.size)
@@ -251,13 +145,8 @@ def _cumulative(y_true: Any, uplift: Any, treatment: Any) -> pd.DataFrame:
     y, t, score = y[order], t[order], score[order]
     # a tie group is targeted all or nothing: keep the last row of each group
     last = np.r_[np.flatnonzero(np.diff(score) != 0), score.size - 1]
-    table = pd.DataFrame({
-        "customers": last + 1,
-        "treated": np.cumsum(t)[last],
-        "control": np.cumsum(1 - t)[last],
-        "treated_outcome": np.cumsum(y * t)[last],
-        "control_outcome": np.cumsum(y * (1 - t))[last],
-    })
+    table = pd.DataFrame({"customers": last + 1, "treated": np.cumsum(t)[last], "control": np.cumsum(1 - t)[last],
+                          "treated_outcome": np.cumsum(y * t)[last], "control_outcome": np.cumsum(y * (1 - t))[last]})
     start = pd.DataFrame(0.0, index=[0], columns=table.columns)
     return pd.concat([start, table], ignore_index=True).astype(float)
 
@@ -265,68 +154,30 @@ def _cumulative(y_true: Any, uplift: Any, treatment: Any) -> pd.DataFrame:
 def _with_random(table: pd.DataFrame, incremental: np.ndarray) -> pd.DataFrame:
     total = table["customers"].iloc[-1]
     fraction = table["customers"].to_numpy() / total
-    return pd.DataFrame({
-        "customers": table["customers"].astype(int),
-        "fraction": fraction,
-        "incremental": incremental,
-        "random": fraction * incremental[-1],
-    })
+    return pd.DataFrame({"customers": table["customers"].astype(int), "fraction": fraction,
+                         "incremental": incremental, "random": fraction * incremental[-1]})
 
 
 def qini_curve(y_true: Any, uplift: Any, treatment: Any) -> pd.DataFrame:
-    """Radcliffe's Qini curve: incremental outcomes of targeting the top k.
+    """Radcliffe's Qini curve: incremental outcomes of targeting the top ``k``.
 
-    Customers are sorted by predicted uplift (highest first; tied scores
-    enter together). After the top ``k``, with ``Y_T, N_T`` the outcomes
-    and count of treated customers among them and ``Y_C, N_C`` those of
-    control customers, the curve is ``Y_T - Y_C N_T / N_C``: the treated
-    outcomes minus what the same number of control customers produced,
-    that is the extra outcomes of the treated customers among the top ``k``.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n,)
-        Observed outcome (0/1 or an amount such as spend).
-    uplift : array-like of shape (n,)
-        Predicted uplift, or any score to rank by.
-    treatment : array-like of shape (n,)
-        1 for treated, 0 for control customers (random assignment).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per cut-off, starting at 0 customers: ``customers``,
-        ``fraction`` (of all customers), ``incremental`` (the Qini value)
-        and ``random`` (the straight line of random targeting).
-
-    Examples
-    --------
-    >>> y, score, treatment = [1, 0, 0, 0], [0.9, 0.8, 0.2, 0.1], [1, 0, 1, 0]
-    >>> qini_curve(y, score, treatment)["incremental"].tolist()
-    [0.0, 1.0, 1.0, 1.0, 1.0]
+    Customers are sorted by ``uplift`` (tied scores enter together). Among
+    the top ``k``, with treated outcomes and count ``Y_T, N_T`` and control
+    ones ``Y_C, N_C``, the curve is ``Y_T - Y_C N_T / N_C``. One row per
+    cut-off from 0: ``customers``, ``fraction``, ``incremental``, ``random``.
     """
     table = _cumulative(y_true, uplift, treatment)
-    ratio = np.divide(table["treated"], table["control"],
-                      out=np.zeros(len(table)), where=table["control"].to_numpy() > 0)
+    control = table["control"].to_numpy()
+    ratio = np.divide(table["treated"].to_numpy(), control, out=np.zeros(len(table)), where=control > 0)
     incremental = (table["treated_outcome"] - table["control_outcome"] * ratio).to_numpy()
     return _with_random(table, incremental)
 
 
 def uplift_curve(y_true: Any, uplift: Any, treatment: Any) -> pd.DataFrame:
-    """Uplift curve: difference in mean outcome within the top k, times k.
+    """Uplift curve: ``(Y_T / N_T - Y_C / N_C) k`` within the top ``k`` (0 while a group is empty).
 
-    After the top ``k`` customers, ``(Y_T / N_T - Y_C / N_C) k``: the
-    estimated incremental outcomes if all ``k`` were treated (0 while one
-    group is still empty). Same arguments and columns as
-    :func:`qini_curve`. The Qini curve counts the extra outcomes of the
-    treated customers among the top ``k`` only, so with treated and
-    control groups of equal size the uplift curve is about twice as high.
-
-    Examples
-    --------
-    >>> y, score, treatment = [1, 0, 0, 0], [0.9, 0.8, 0.2, 0.1], [1, 0, 1, 0]
-    >>> uplift_curve(y, score, treatment)["incremental"].tolist()
-    [0.0, 0.0, 2.0, 1.5, 2.0]
+    As :func:`qini_curve`, but scaled to all ``k`` customers, so with equal
+    groups it is about twice as high.
     """
     table = _cumulative(y_true, uplift, treatment)
     both = (table["treated"] > 0) & (table["control"] > 0)
@@ -342,29 +193,13 @@ def _area(curve: pd.DataFrame) -> float:
 
 
 def qini_area(y_true: Any, uplift: Any, treatment: Any) -> float:
-    """Area between the Qini curve and random targeting.
+    """Area between the Qini curve and random targeting, both axes per customer.
 
-    Both axes are scaled to the number of customers: the horizontal axis
-    is the fraction targeted, the vertical the incremental outcomes per
-    customer. Positive when the ranking beats random targeting, about 0
-    for a useless one, negative for one that ranks backwards. Same
-    arguments as :func:`qini_curve`.
-
-    Examples
-    --------
-    >>> qini_area([1, 0, 0, 0], [0.9, 0.8, 0.2, 0.1], [1, 0, 1, 0])
-    0.09375
+    Positive when the ranking beats random targeting, negative when it ranks backwards.
     """
     return _area(qini_curve(y_true, uplift, treatment))
 
 
 def uplift_area(y_true: Any, uplift: Any, treatment: Any) -> float:
-    """Area between the uplift curve and random targeting, scaled as in
-    :func:`qini_area`.
-
-    Examples
-    --------
-    >>> uplift_area([1, 0, 0, 0], [0.9, 0.8, 0.2, 0.1], [1, 0, 1, 0])
-    0.03125
-    """
+    """Area between the uplift curve and random targeting, scaled as :func:`qini_area`."""
     return _area(uplift_curve(y_true, uplift, treatment))

@@ -1,21 +1,9 @@
 """Exercise self-checks, by exercise number.
 
-Each chapter's exercises register a checker in this package's module of
-the same number (``ch02.py`` for chapter 2); the first check imports every
-``chNN`` module, so all checkers are registered. A checker receives the
-learner's answer and the chapter objects the answer was computed from, works
-out the expected value itself (so the notebook does not print it), and
-returns a :class:`~smartmkt_helpers.exercises.checking.CheckResult` (made by
-:func:`~smartmkt_helpers.exercises.checking.check_answer`) that names the
-mistake when it recognises one.
-
-Examples
---------
->>> import pandas as pd
->>> ad_log = pd.DataFrame({"creative": ["A", "A"], "impressions": [100, 300],
-...                        "clicks": [10, 15]})
->>> check_exercise("0.1", pd.Series({"A": 0.0625}), ad_log=ad_log)
-Correct: ctr_by_creative matches.
+Each ``chNN`` module registers the checkers of chapter NN (imported at the first check). A checker gets the
+learner's answer and the chapter objects it was computed from, works out the expected value itself (so the
+notebook does not print it) and returns a :class:`~smartmkt_helpers.exercises.checking.CheckResult` that names
+the mistake when it recognises one.
 """
 
 from __future__ import annotations
@@ -25,9 +13,7 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
-
-from smartmkt_helpers import _checks
+from smartmkt_helpers._checks import columns as require_columns
 from smartmkt_helpers.exercises.checking import CheckResult, check_answer
 from smartmkt_helpers.exercises.solutions import register_in_ipython, run_apart, solution_names
 
@@ -40,22 +26,16 @@ _CHECKERS: dict[str, Checker] = {}
 
 def register(exercise_id: str) -> Callable[[Checker], Checker]:
     """Decorator: register ``checker`` as the self-check of ``exercise_id``."""
-
     def decorate(checker: Checker) -> Checker:
         if exercise_id in _CHECKERS:
             raise ValueError(f"exercise {exercise_id!r} already has a checker")
         _CHECKERS[exercise_id] = checker
         return checker
-
     return decorate
 
 
 def check_exercise(exercise_id: str, answer: Any, **context: Any) -> CheckResult:
-    """Check the answer to exercise ``exercise_id`` (for example ``"0.1"``).
-
-    ``context`` passes the objects the exercise works on, by the names the
-    exercise uses.
-    """
+    """Check the answer to exercise ``exercise_id`` (e.g. ``"0.1"``), given the objects it works on."""
     _register_chapters()
     try:
         checker = _CHECKERS[exercise_id]
@@ -71,13 +51,7 @@ def known_exercises() -> list[str]:
     return sorted(_CHECKERS, key=lambda n: tuple(int(part) for part in n.split(".")))
 
 
-def require_columns(frame: pd.DataFrame, columns: list[str], name: str) -> None:
-    """Raise a ValueError naming the columns ``frame`` (called ``name``) lacks."""
-    _checks.columns(frame, columns, name)
-
-
 def _register_chapters() -> None:
-    """Import every ``chNN`` module (once), which registers its checkers."""
     for module in pkgutil.iter_modules(__path__):
         if module.name.startswith("ch") and module.name != "checking":
             importlib.import_module(f"{__name__}.{module.name}")

@@ -29,16 +29,11 @@ def _top_decile_revenue_share(answer: Any, *, transactions: pd.DataFrame) -> Che
     counts = transactions.groupby("customer_id").size().sort_values(ascending=False)
     by_count = float(totals.loc[counts.index[:top]].sum() / totals.sum())
     return check_answer(
-        answer,
-        expected,
-        name="top_decile_share",
-        mistakes={
-            "You took the 10% largest purchases (rows). Add up each customer's purchases "
-            "first, then take the 10% of customers who spent most.": by_rows,
-            "You ranked customers by their number of purchases. Rank them by the total "
-            "amount they spent.": by_count,
-        },
-    )
+        answer, expected, name="top_decile_share", mistakes={
+            "You took the 10% largest purchases (rows). Add up each customer's purchases first, then take "
+            "the 10% of customers who spent most.": by_rows,
+            "You ranked customers by their number of purchases. Rank them by the total amount they spent.":
+                by_count})
 
 
 @register("2.2")
@@ -56,16 +51,11 @@ def _one_kmeans_step(answer: Any, *, points: Any, centres: Any) -> CheckResult:
         expected[cluster] = members.mean(axis=0)
         medians[cluster] = np.median(members, axis=0)
     return check_answer(
-        answer,
-        expected,
-        name="new_centres",
-        mistakes={
-            "These are the starting centres: step 3 moves each centre to the mean of "
-            "the points assigned to it in step 2.": centres,
-            "You took the median of each cluster; K-means uses the mean (the point that "
-            "minimises the sum of squared distances).": medians,
-        },
-    )
+        answer, expected, name="new_centres", mistakes={
+            "These are the starting centres: step 3 moves each centre to the mean of the points assigned to "
+            "it in step 2.": centres,
+            "You took the median of each cluster; K-means uses the mean (the point that minimises the sum of "
+            "squared distances).": medians})
 
 
 @register("2.3")
@@ -79,14 +69,9 @@ def _inertia(answer: Any, *, points: Any, labels: Any) -> CheckResult:
     squared = ((points - means) ** 2).sum(axis=1)
     expected = float(squared.sum())
     return check_answer(
-        answer,
-        expected,
-        name="sample_inertia",
-        mistakes={
+        answer, expected, name="sample_inertia", mistakes={
             "You added up distances, not squared distances.": float(np.sqrt(squared).sum()),
-            "You averaged the squared distances; inertia is their sum.": float(squared.mean()),
-        },
-    )
+            "You averaged the squared distances; inertia is their sum.": float(squared.mean())})
 
 
 @register("2.4")
@@ -95,18 +80,12 @@ def _best_segment_revenue_share(answer: Any, *, rfm: pd.DataFrame, labels: Any) 
     labels = np.asarray(labels)
     if labels.shape != (len(rfm),):
         raise ValueError("labels must hold one segment number per row of rfm")
-    by_segment = rfm.groupby(labels).agg(frequency=("frequency", "mean"),
-                                         revenue=("total_amount", "sum"),
-                                         customers=("frequency", "size"))
+    by_segment = rfm.groupby(labels).agg(
+        frequency=("frequency", "mean"), revenue=("total_amount", "sum"), customers=("frequency", "size"))
     best = by_segment["frequency"].idxmax()
     expected = float(by_segment.loc[best, "revenue"] / by_segment["revenue"].sum())
     customer_share = float(by_segment.loc[best, "customers"] / by_segment["customers"].sum())
     return check_answer(
-        answer,
-        expected,
-        name="best_revenue_share",
-        mistakes={
-            "That is the segment's share of customers. The question asks for its share "
-            "of revenue (total_amount).": customer_share,
-        },
-    )
+        answer, expected, name="best_revenue_share", mistakes={
+            "That is the segment's share of customers. The question asks for its share of revenue "
+            "(total_amount).": customer_share})

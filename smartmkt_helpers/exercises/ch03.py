@@ -26,22 +26,16 @@ def _msd_similarity(answer: Any, *, train: pd.DataFrame, user_a: Any, user_b: An
     squared = (common["rating_a"] - common["rating_b"]) ** 2
     msd = float(squared.mean())
     return check_answer(
-        answer,
-        1.0 / (msd + 1.0),
-        name="msd_similarity",
-        mistakes={
-            "That is the mean squared difference itself, a distance: turn it into a "
-            "similarity with 1 / (msd + 1).": msd,
-            "You summed the squared differences instead of averaging them over the "
-            "items both users rated.": 1.0 / (float(squared.sum()) + 1.0),
-        },
-    )
+        answer, 1.0 / (msd + 1.0), name="msd_similarity", mistakes={
+            "That is the mean squared difference itself, a distance: turn it into a similarity with 1 / (msd "
+            "+ 1).": msd,
+            "You summed the squared differences instead of averaging them over the items both users rated.":
+                1.0 / (float(squared.sum()) + 1.0)})
 
 
 @register("3.2")
-def _user_based_prediction(
-    answer: Any, *, train: pd.DataFrame, user_id: Any, item_id: Any, num_neighbours: int
-) -> CheckResult:
+def _user_based_prediction(answer: Any, *, train: pd.DataFrame, user_id: Any, item_id: Any,
+                           num_neighbours: int) -> CheckResult:
     require_columns(train, ["user_id", "item_id", "rating"], "train")
     mine = train.loc[train["user_id"] == user_id, ["item_id", "rating"]]
     others = train[train["user_id"] != user_id]
@@ -58,22 +52,16 @@ def _user_based_prediction(
     weights = np.clip(sims[nearest], 0, None)
     expected = float((weights * values[nearest]).sum() / weights.sum())
     return check_answer(
-        answer,
-        expected,
-        name="predicted_rating",
-        mistakes={
-            "You averaged the neighbours' ratings without weighting them by "
-            "similarity.": float(values[nearest].mean()),
-            "You averaged every user who rated the item; keep only the "
-            f"{num_neighbours} most similar.": float(values.mean()),
-        },
-    )
+        answer, expected, name="predicted_rating", mistakes={
+            "You averaged the neighbours' ratings without weighting them by similarity.":
+                float(values[nearest].mean()),
+            f"You averaged every user who rated the item; keep only the {num_neighbours} most similar.":
+                float(values.mean())})
 
 
 @register("3.3")
-def _popularity_precision(
-    answer: Any, *, bench_train: pd.DataFrame, bench_test: pd.DataFrame, k: int = 10
-) -> CheckResult:
+def _popularity_precision(answer: Any, *, bench_train: pd.DataFrame, bench_test: pd.DataFrame,
+                          k: int = 10) -> CheckResult:
     from smartmkt_helpers.metrics import precision_at_k
     from smartmkt_helpers.recommenders.topk import interaction_matrix, top_k_from_scores
 
@@ -83,12 +71,6 @@ def _popularity_precision(
     with_seen = top_k_from_scores(scores, users, items, k=k)
     without_seen = top_k_from_scores(scores, users, items, k=k, exclude=seen)
     return check_answer(
-        answer,
-        precision_at_k(bench_test, without_seen, k=k),
-        name="popularity_precision",
-        mistakes={
-            "Your lists still contain movies the user rated in training; those can "
-            "never be test items. Remove them before taking the top "
-            f"{k}.": precision_at_k(bench_test, with_seen, k=k),
-        },
-    )
+        answer, precision_at_k(bench_test, without_seen, k=k), name="popularity_precision", mistakes={
+            "Your lists still contain movies the user rated in training; those can never be test items. "
+            f"Remove them before taking the top {k}.": precision_at_k(bench_test, with_seen, k=k)})

@@ -22,9 +22,8 @@ _EXPANSIONS: dict[tuple, float] = {}
 
 
 @register("5.1")
-def _top_spender_precision(
-    answer: Any, *, features: pd.DataFrame, revenue: pd.Series, true_segment: pd.Series
-) -> CheckResult:
+def _top_spender_precision(answer: Any, *, features: pd.DataFrame, revenue: pd.Series,
+                           true_segment: pd.Series) -> CheckResult:
     if answer is None:  # the expansion takes a moment: skip it until answered
         return check_answer(None, 0.0, name="top_spender_precision")
     seed = (revenue.rank(ascending=False, method="first") <= _SEED_SIZE).to_numpy()
@@ -37,15 +36,9 @@ def _top_spender_precision(
         _EXPANSIONS.clear()
         _EXPANSIONS[key] = float(is_target[audience].mean())
     return check_answer(
-        answer,
-        _EXPANSIONS[key],
-        name="top_spender_precision",
-        mistakes={
-            "That is the share of loyal regulars in the seed itself. Measure the expanded "
-            "audience: the customers expand() returns, who are all outside the seed.":
-                float(is_target[seed].mean()),
-        },
-    )
+        answer, _EXPANSIONS[key], name="top_spender_precision", mistakes={
+            "That is the share of loyal regulars in the seed itself. Measure the expanded audience: the "
+            "customers expand() returns, who are all outside the seed.": float(is_target[seed].mean())})
 
 
 def _cumulative_top(y_true: Any, treatment: Any, score: Any, share: float):
@@ -59,17 +52,11 @@ def _cumulative_top(y_true: Any, treatment: Any, score: Any, share: float):
 def _qini_at_30(answer: Any, *, y_true: Any, treatment: Any, score: Any) -> CheckResult:
     visits_t, n_t, visits_c, n_c = _cumulative_top(y_true, treatment, score, 0.3)
     return check_answer(
-        answer,
-        float(visits_t - visits_c * n_t / n_c),
-        name="qini_at_30",
-        mistakes={
-            "You subtracted the control visits as they are. Scale them by N_T / N_C, as if "
-            "the control group were as large as the e-mailed group.": float(visits_t - visits_c),
-            "That is the uplift curve's value (difference in visit rates times k). The Qini "
-            "value scales the control visits by N_T / N_C instead.":
-                float((visits_t / n_t - visits_c / n_c) * (n_t + n_c)),
-        },
-    )
+        answer, float(visits_t - visits_c * n_t / n_c), name="qini_at_30", mistakes={
+            "You subtracted the control visits as they are. Scale them by N_T / N_C, as if the control group "
+            "were as large as the e-mailed group.": float(visits_t - visits_c),
+            "That is the uplift curve's value (difference in visit rates times k). The Qini value scales the "
+            "control visits by N_T / N_C instead.": float((visits_t / n_t - visits_c / n_c) * (n_t + n_c))})
 
 
 def _incremental(y: np.ndarray, t: np.ndarray, mask: np.ndarray) -> float:
@@ -78,16 +65,10 @@ def _incremental(y: np.ndarray, t: np.ndarray, mask: np.ndarray) -> float:
 
 
 @register("5.3")
-def _positive_uplift_visits(answer: Any, *, y_true: Any, treatment: Any,
-                            uplift: Any) -> CheckResult:
+def _positive_uplift_visits(answer: Any, *, y_true: Any, treatment: Any, uplift: Any) -> CheckResult:
     y, t = np.asarray(y_true, dtype=float), np.asarray(treatment, dtype=float)
     positive = choose_targets(uplift, budget=len(y))
     return check_answer(
-        answer,
-        _incremental(y, t, positive),
-        name="positive_uplift_visits",
-        mistakes={
-            "That is the value of e-mailing everyone. Keep only the customers whose "
-            "predicted uplift is above zero.": _incremental(y, t, np.ones(len(y), dtype=bool)),
-        },
-    )
+        answer, _incremental(y, t, positive), name="positive_uplift_visits", mistakes={
+            "That is the value of e-mailing everyone. Keep only the customers whose predicted uplift is "
+            "above zero.": _incremental(y, t, np.ones(len(y), dtype=bool))})

@@ -23,9 +23,8 @@ def _release_k(answer: Any, *, applicants: pd.DataFrame) -> CheckResult:
     classes = banded.groupby(_RELEASE_COLUMNS, observed=True).ngroups
     unbanded = k_anonymity(applicants, _RELEASE_COLUMNS)
     mistakes = {
-        "You counted the equivalence classes. k is the size of the smallest class: "
-        "the number of rows in it.": classes,
-    }
+        "You counted the equivalence classes. k is the size of the smallest class: the number of rows in it.":
+            classes}
     if unbanded != expected:
         mistakes["You used the exact ages. Generalise age into 10-year bands first "
                  "(privacy.generalise_numeric(applicants['age'], width=10))."] = unbanded
@@ -33,17 +32,14 @@ def _release_k(answer: Any, *, applicants: pd.DataFrame) -> CheckResult:
 
 
 @register("12.2")
-def _overlap_noise_scale(
-    answer: Any, *, epsilon: float, max_segments_per_person: int
-) -> CheckResult:
+def _overlap_noise_scale(answer: Any, *, epsilon: float, max_segments_per_person: int) -> CheckResult:
     if isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real) or epsilon <= 0:
         raise ValueError(f"epsilon must be a number > 0, got {epsilon!r}")
     if (isinstance(max_segments_per_person, bool)
             or not isinstance(max_segments_per_person, numbers.Integral)
             or max_segments_per_person < 1):
         raise ValueError(
-            f"max_segments_per_person must be a positive integer, got {max_segments_per_person!r}"
-        )
+            f"max_segments_per_person must be a positive integer, got {max_segments_per_person!r}")
     expected = max_segments_per_person / epsilon
     mistakes = {}
     if max_segments_per_person > 1:
@@ -62,20 +58,13 @@ def _tpr_gap_by_sex(answer: Any, *, decisions: pd.DataFrame) -> CheckResult:
     missing = {"female", "male"} - set(rates.index)
     if missing:
         raise ValueError(f"decisions has no {', '.join(sorted(missing))} applicants in 'sex'")
-    expected = float(rates.loc["female", "true_positive_rate"]
-                     - rates.loc["male", "true_positive_rate"])
-    approval_gap = float(rates.loc["female", "approval_rate"]
-                         - rates.loc["male", "approval_rate"])
+    expected = float(rates.loc["female", "true_positive_rate"] - rates.loc["male", "true_positive_rate"])
+    approval_gap = float(rates.loc["female", "approval_rate"] - rates.loc["male", "approval_rate"])
     return check_answer(
-        answer,
-        expected,
-        name="tpr_gap",
-        mistakes={
-            "You compared approval rates over all applicants. The true-positive rate "
-            "counts approvals among the good risks only (good == 1).": approval_gap,
-            "Right size, wrong sign: compute female minus male.": -expected,
-        },
-    )
+        answer, expected, name="tpr_gap", mistakes={
+            "You compared approval rates over all applicants. The true-positive rate counts approvals among "
+            "the good risks only (good == 1).": approval_gap,
+            "Right size, wrong sign: compute female minus male.": -expected})
 
 
 @register("12.4")

@@ -1,23 +1,14 @@
-"""The answer checker: tell a learner at once whether an answer is right
-and, when it is not, what is wrong with it.
+"""The answer checker: tell a learner at once whether an answer is right and, if not, what is wrong.
 
-Every chapter ends with exercises. A chapter's checker (see
-:mod:`smartmkt_helpers.exercises`) calls :func:`check_answer` with the
-learner's answer and the value the chapter expects
-(and, optionally, the values that known mistakes produce, each with a hint).
-The result prints as one line in a terminal and as a coloured box in
-JupyterLab and in the book; it is truthy only when the answer is right, so
-hidden test cells can ``assert`` it.
+A chapter's checker calls :func:`check_answer` with the answer, the expected value and, optionally, the values
+known mistakes produce, each with a hint. The result prints as one line, or as a coloured box in JupyterLab and
+the book; it is truthy only when the answer is right, so hidden test cells can ``assert`` it.
 
-Examples
---------
->>> check_answer(0.25, 0.25)
-Correct: your answer matches.
 >>> check_answer(25.0, 0.25)  # doctest: +NORMALIZE_WHITESPACE
 Not yet: your answer is 25, which is too high. It looks like a percentage:
 give it as a fraction (for example 0.05, not 5).
->>> check_answer(None, 0.25)
-Not answered yet: your answer is still None. Replace None with your answer and run the cell again.
+>>> check_answer(0.15, 0.1, mistakes={"You averaged the rates.": 0.15})
+Not yet: You averaged the rates.
 """
 
 from __future__ import annotations
@@ -60,60 +51,23 @@ class CheckResult:
     def _repr_html_(self) -> str:
         colour = _COLOURS[self.status]
         return (
-            f'<div class="smartmkt-check smartmkt-check-{self.status}" '
-            f'style="border-left: 4px solid {colour}; padding: 0.3em 0.8em;">'
-            f'<strong style="color: {colour}">{_LABELS[self.status]}:</strong> '
-            f"{html.escape(self.message)}</div>"
-        )
+            f'<div class="smartmkt-check smartmkt-check-{self.status}" style="border-left: 4px solid '
+            f'{colour}; padding: 0.3em 0.8em;"><strong style="color: '
+            f'{colour}">{_LABELS[self.status]}:</strong> ' f"{html.escape(self.message)}</div>")
 
 
-def check_answer(
-    answer: Any,
-    expected: Any,
-    *,
-    name: str = "your answer",
-    rtol: float = 1e-3,
-    atol: float = 1e-9,
-    mistakes: Mapping[str, Any] | None = None,
-) -> CheckResult:
-    """Compare a learner's answer with the expected one and explain the gap.
+def check_answer(answer: Any, expected: Any, *, name: str = "your answer", rtol: float = 1e-3,
+                 atol: float = 1e-9, mistakes: Mapping[str, Any] | None = None) -> CheckResult:
+    """Compare a learner's answer (``None`` or ``...``: not answered) with the expected one and explain the gap.
 
-    Parameters
-    ----------
-    answer : object
-        What the learner computed; ``None`` (or ``...``) means not answered.
-    expected : number, str, bool, array-like, pandas.Series or DataFrame
-        The right answer. Its type decides how the two are compared: numbers
-        within ``rtol``/``atol``, Series and DataFrames label by label.
-    name : str, default "your answer"
-        How the messages refer to the answer.
-    rtol, atol : float
-        Relative and absolute tolerance for numbers.
-    mistakes : mapping of str to object, optional
-        Known wrong answers: ``{hint: wrong_value}``. When the answer
-        matches a wrong value, its hint is the message.
-
-    Returns
-    -------
-    CheckResult
-        Truthy only when the answer is right.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> expected = pd.Series({"A": 0.1, "B": 0.2})
-    >>> check_answer(pd.Series({"A": 0.1}), expected).message
-    'your answer is missing the label(s) B.'
-    >>> check_answer(0.15, 0.1, mistakes={"You averaged the rates.": 0.15}).message
-    'You averaged the rates.'
+    ``expected``'s type decides the comparison: numbers within ``rtol``/``atol``, Series and DataFrames label
+    by label. ``mistakes`` maps a hint to a known wrong value; an answer matching it gets that hint.
     """
     if rtol < 0 or atol < 0:
         raise ValueError(f"rtol and atol must be non-negative, got rtol={rtol}, atol={atol}")
     if answer is None or answer is Ellipsis:
         return CheckResult(
-            UNANSWERED,
-            f"{name} is still None. Replace None with your answer and run the cell again.",
-        )
+            UNANSWERED, f"{name} is still None. Replace None with your answer and run the cell again.")
     problem = _mismatch(answer, expected, name, rtol, atol)
     if problem is None:
         return CheckResult(CORRECT, f"{name} matches.")
@@ -129,7 +83,7 @@ def _is_number(value: Any) -> bool:
 
 
 def _mismatch(answer: Any, expected: Any, name: str, rtol: float, atol: float) -> str | None:
-    """Return a sentence describing the first difference, or None if equal."""
+    """A sentence describing the first difference, or None if equal."""
     if isinstance(expected, pd.DataFrame):
         return _frame_mismatch(answer, expected, name, rtol, atol)
     if isinstance(expected, pd.Series):
@@ -198,7 +152,6 @@ def _series_mismatch(answer: Any, expected: pd.Series, name: str, rtol: float, a
 
 
 def _close(values: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> np.ndarray | str:
-    """Element-wise match of two same-shape arrays, or why they cannot match."""
     if expected.dtype.kind in "iuf":
         if values.dtype.kind not in "iufb":
             return f"should hold numbers, but its values have dtype {values.dtype}."
@@ -207,7 +160,6 @@ def _close(values: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -
 
 
 def _listing(items) -> str:
-    """The first few items, comma-separated, with '...' when there are more."""
     items = list(items)
     more = " ..." if len(items) > _MAX_LISTED else ""
     return ", ".join(str(item) for item in items[:_MAX_LISTED]) + more
@@ -237,7 +189,6 @@ def _label_mismatch(got: pd.Index, want: pd.Index, name: str, what: str) -> str 
 
 
 def _as_float_arrays(answer: Any, expected: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    """Answer and expected value as same-shape float arrays (Series aligned)."""
     if isinstance(answer, pd.Series) and isinstance(expected, pd.Series):
         if not answer.index.sort_values().equals(expected.index.sort_values()):
             return None
@@ -253,7 +204,6 @@ def _as_float_arrays(answer: Any, expected: Any) -> tuple[np.ndarray, np.ndarray
 
 
 def _rounding_hint(answer: Any, expected: Any, rtol: float, atol: float) -> str:
-    """Recognise a right answer that was rounded before the check."""
     arrays = _as_float_arrays(answer, expected)
     if arrays is None:
         return ""
@@ -269,7 +219,6 @@ def _rounding_hint(answer: Any, expected: Any, rtol: float, atol: float) -> str:
 
 
 def _scale_hint(answer: Any, expected: Any, rtol: float, atol: float) -> str:
-    """Recognise a right answer on the wrong scale and say so."""
     arrays = _as_float_arrays(answer, expected)
     if arrays is None:
         return ""
@@ -279,8 +228,7 @@ def _scale_hint(answer: Any, expected: Any, rtol: float, atol: float) -> str:
             (want * 100, "It looks like a percentage: give it as a fraction (for example 0.05, not 5)."),
             (want / 100, "It is 100 times too small: is it already a fraction that you divided by 100?"),
             (-want, "The sign is flipped."),
-            (1 / want, "It looks like the ratio is upside down: swap numerator and denominator."),
-        ]
+            (1 / want, "It looks like the ratio is upside down: swap numerator and denominator.")]
     for scaled, hint in candidates:
         if np.all(np.isfinite(scaled)) and np.allclose(got, scaled, rtol=rtol, atol=atol):
             return hint

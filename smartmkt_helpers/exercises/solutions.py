@@ -1,20 +1,11 @@
 """Solutions that run apart from the learner's answers.
 
-A chapter's solution cell starts with the cell magic ``%%solution 0.1``.
-The magic runs the cell in a *copy* of the notebook's variables: the
-solution reads everything the chapter made, but whatever it assigns stays
-in the copy, so running it (or Run All) never replaces the learner's own
-answer. The names the solution made are kept under its exercise number, for
-the chapter's hidden checks, which run under ``%%with_solutions 0.1 0.2``:
-again in a copy, with those names laid over the notebook's.
+A solution cell starts with ``%%solution 0.1``: it runs in a *copy* of the notebook's variables, so running it
+(or Run All) never replaces the learner's answer; the names it made are kept under its exercise number for the
+hidden checks, which run under ``%%with_solutions 0.1 0.2``, again in a copy. Importing
+:mod:`smartmkt_helpers.exercises` in IPython registers both magics and a ``NameError`` hint on how to run the
+earlier cells after a kernel restart.
 
-Importing :mod:`smartmkt_helpers.exercises` in IPython or Jupyter
-registers both magics, and a hint for ``NameError``: a chapter's cells build
-on each other, so after a kernel restart an exercise cell run on its own
-lacks what the earlier cells made, and the hint says how to run them.
-
-Examples
---------
 >>> namespace = {"answer": None, "data": [1, 2, 3]}
 >>> made = run_apart("answer = sum(data)", namespace)
 >>> made["answer"], namespace["answer"]
@@ -38,25 +29,16 @@ _SOLUTIONS: dict[str, dict[str, Any]] = {}
 _LOADED_IN: set[int] = set()
 
 NAME_ERROR_HINT = (
-    "Hint: if {name} comes from an earlier cell of this chapter, the kernel "
-    "does not have it (it restarted, or that cell has not run yet). Click "
-    "this cell, choose Run > Run All Above Selected Cell, then run this cell "
-    "again. If {name} is a name of your own, check its spelling."
-)
+    "Hint: if {name} comes from an earlier cell of this chapter, the kernel does not have it (it restarted, "
+    "or that cell has not run yet). Click this cell, choose Run > Run All Above Selected Cell, then run this "
+    "cell again. If {name} is a name of your own, check its spelling.")
 
 
 def run_apart(code: str, namespace: Mapping[str, Any], *, filename: str = "<solution>") -> dict[str, Any]:
-    """Run ``code`` in a copy of ``namespace``; return what it made or changed.
+    """Run ``code`` in a shallow copy of ``namespace``; return the names it bound to a new object.
 
-    The copy is shallow: the code sees the same objects, and assigning a
-    name changes only the copy. (Changing an object in place, such as adding
-    a column to a DataFrame, would still show outside: solutions don't.)
+    Assigning a name changes only the copy (changing an object in place would show outside: solutions don't).
     As in a notebook cell, the value of a last bare expression is displayed.
-
-    Returns
-    -------
-    dict
-        The names the code bound to a new object, with their values.
     """
     scope = dict(namespace)
     tree = ast.parse(code, filename=filename)
@@ -66,11 +48,8 @@ def run_apart(code: str, namespace: Mapping[str, Any], *, filename: str = "<solu
         value = eval(compile(ast.Expression(last.value), filename, "eval"), scope)  # noqa: S307
         if value is not None:
             _display(value)
-    return {
-        name: value
-        for name, value in scope.items()
-        if name != "__builtins__" and (name not in namespace or namespace[name] is not value)
-    }
+    return {name: value for name, value in scope.items()
+            if name != "__builtins__" and (name not in namespace or namespace[name] is not value)}
 
 
 def solution_names(exercise_id: str) -> dict[str, Any]:
@@ -80,9 +59,8 @@ def solution_names(exercise_id: str) -> dict[str, Any]:
     except KeyError:
         ran = ", ".join(sorted(_SOLUTIONS)) or "none"
         raise LookupError(
-            f"the solution of exercise {exercise_id} has not run in this kernel "
-            f"(solutions that have: {ran}); run its solution cell first"
-        ) from None
+            f"the solution of exercise {exercise_id} has not run in this kernel (solutions that have: "
+            f"{ran}); run its solution cell first") from None
 
 
 def record_solution(exercise_id: str, code: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
@@ -91,8 +69,7 @@ def record_solution(exercise_id: str, code: str, namespace: Mapping[str, Any]) -
 
     if exercise_id not in known_exercises():
         raise ValueError(
-            f"no exercise {exercise_id!r}; exercises with checks: {', '.join(known_exercises())}"
-        )
+            f"no exercise {exercise_id!r}; exercises with checks: {', '.join(known_exercises())}")
     made = run_apart(code, namespace, filename=f"<solution {exercise_id}>")
     _SOLUTIONS[exercise_id] = made
     return made
@@ -108,7 +85,6 @@ def _display(value: Any) -> None:
 
 
 def _show_open_figures() -> None:
-    """Hand figures the solution drew to the (captured) display now."""
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None and pyplot.get_fignums():
         pyplot.show()

@@ -1,32 +1,16 @@
-"""Content-based recommendation from item attributes (genres and titles).
+"""Content-based recommendation from item attributes (genres and title words).
 
-Each item becomes a vector: its genre flags, and the TF-IDF weights of the
-words of its title (a release year in brackets is dropped), each part scaled
-to unit length and the title part weighted by ``title_weight``. A user's
-profile is the sum of the vectors of the items they rated, each weighted by
-how far the rating lies above or below the user's mean (liked items pull the
-profile towards them, disliked ones push it away). An item's score for a
-user is the cosine between the profile and the item's vector.
+An item's vector is its genre flags and the TF-IDF of its title words (year dropped), each part of unit length,
+the title part weighted by ``title_weight``. A user's profile sums the vectors of the items they rated, weighted
+by the rating minus the user's mean; an item's score is the cosine of profile and vector. It serves a new item
+on its first day, but only recommends more of what a user already rated.
 
-Content-based scores need no other user's ratings, so they work for a new
-item on its first day; they can only recommend more of what a user already
-rated, and only as well as the attributes describe taste.
-
-Examples
---------
 >>> import pandas as pd
->>> movies = pd.DataFrame({
-...     "item_id": [1, 2, 3, 4],
-...     "title": ["Toy Story (1995)", "Toy Story 2 (1999)", "Heat (1995)",
-...               "Alien (1979)"],
-...     "Animation": [True, True, False, False],
-...     "Action": [False, False, True, True]})
->>> ratings = pd.DataFrame({"user_id": [7, 7], "item_id": [1, 3],
-...                         "rating": [5, 1]})
->>> model = ContentBased().fit(ratings, movies)
->>> model.recommend_k_items([7], k=1)["item_id"].tolist()
-[2]
->>> model.similar_items(1, k=1)["item_id"].tolist()
+>>> movies = pd.DataFrame({"item_id": [1, 2, 3, 4], "title": ["Toy Story (1995)", "Toy Story 2 (1999)",
+...                        "Heat (1995)", "Alien (1979)"], "Animation": [True, True, False, False],
+...                        "Action": [False, False, True, True]})
+>>> ratings = pd.DataFrame({"user_id": [7, 7], "item_id": [1, 3], "rating": [5, 1]})
+>>> ContentBased().fit(ratings, movies).recommend_k_items([7], k=1)["item_id"].tolist()
 [2]
 """
 
@@ -44,52 +28,19 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from smartmkt_helpers._checks import columns
-from smartmkt_helpers.recommenders.topk import (
-    TopKRecommender,
-    interaction_matrix,
-    top_k_from_scores,
-)
+from smartmkt_helpers.recommenders.topk import TopKRecommender, interaction_matrix, top_k_from_scores
 
 __all__ = ["ContentBased", "item_features"]
 
 YEAR_PATTERN = r"\(\d{4}\)"
 
 
-def item_features(
-    items: pd.DataFrame,
-    genre_columns: Sequence[str] | None = None,
-    title_column: str | None = "title",
-    title_weight: float = 0.5,
-) -> tuple[sp.csr_matrix, list[str]]:
-    """Row-normalised item vectors from genre flags and title words.
+def item_features(items: pd.DataFrame, genre_columns: Sequence[str] | None = None,
+                  title_column: str | None = "title",
+                  title_weight: float = 0.5) -> tuple[sp.csr_matrix, list[str]]:
+    """Unit-length item vectors (csr, one row per item) and their names: genres, then ``"title:<word>"``.
 
-    Parameters
-    ----------
-    items : DataFrame
-        One row per item.
-    genre_columns : sequence of str, optional
-        Boolean (or 0/1) columns; by default every boolean column.
-    title_column : str or None
-        Column of titles; ``None`` uses the genres alone.
-    title_weight : float
-        Weight of the (unit-length) title part against the (unit-length)
-        genre part, at least 0.
-
-    Returns
-    -------
-    features : csr_matrix, shape (len(items), n_features)
-        Each row has unit length (or is all zero).
-    names : list of str
-        Feature names (genres, then ``"title:<word>"``).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> items = pd.DataFrame({"title": ["Heat (1995)", "Heat Wave (1990)"],
-    ...                       "Action": [True, False]})
-    >>> features, names = item_features(items)
-    >>> names
-    ['Action', 'title:heat', 'title:wave']
+    ``genre_columns`` defaults to every boolean column; ``title_column=None`` uses the genres alone.
     """
     named = [*(genre_columns or []), *([title_column] if title_column is not None else [])]
     columns(items, named, "items")
@@ -126,50 +77,13 @@ def item_features(
 class ContentBased(TopKRecommender):
     """Recommend items whose genres and title words match a user's ratings.
 
-    Parameters
-    ----------
-    genre_columns : sequence of str, optional
-        Genre flag columns of ``items`` (default: every boolean column).
-    title_column : str or None
-        Title column of ``items``; ``None`` ignores titles.
-    title_weight : float
-        Weight of the title words against the genres.
-    col_user, col_item, col_rating : str
-        Column names.
-
-    Attributes
-    ----------
-    features_ : csr_matrix (n_items, n_features)
-    feature_names_ : list of str
-    item_index_, user_index_ : Index
-    interactions_ : csr_matrix (n_users, n_items)
-        The training ratings.
-    profiles_ : ndarray (n_users, n_features)
-
-    ``score_matrix(users)`` gives the cosine of each user's profile with
-    every item; ``recommend_k_items(users, k)`` the top-k lists.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> items = pd.DataFrame({"item_id": [1, 2, 3], "title": ["a", "b", "c"],
-    ...                       "Drama": [True, True, False]})
-    >>> ratings = pd.DataFrame({"user_id": [1, 1], "item_id": [1, 3],
-    ...                         "rating": [5, 2]})
-    >>> model = ContentBased(title_column=None).fit(ratings, items)
-    >>> model.feature_names_
-    ['Drama']
+    Fitted: ``features_`` (items x features), ``feature_names_``, ``profiles_`` (users x features),
+    ``interactions_`` and the id indexes.
     """
 
-    def __init__(
-        self,
-        genre_columns: Sequence[str] | None = None,
-        title_column: str | None = "title",
-        title_weight: float = 0.5,
-        col_user: str = "user_id",
-        col_item: str = "item_id",
-        col_rating: str = "rating",
-    ) -> None:
+    def __init__(self, genre_columns: Sequence[str] | None = None, title_column: str | None = "title",
+                 title_weight: float = 0.5, col_user: str = "user_id", col_item: str = "item_id",
+                 col_rating: str = "rating") -> None:
         self.genre_columns = genre_columns
         self.title_column = title_column
         self.title_weight = title_weight
@@ -180,8 +94,7 @@ class ContentBased(TopKRecommender):
     def fit(self, ratings: pd.DataFrame, items: pd.DataFrame) -> ContentBased:
         """Build item vectors from ``items`` and user profiles from ``ratings``.
 
-        Items rated but missing from ``items`` are an error; items in
-        ``items`` that nobody rated can still be recommended.
+        Rated items missing from ``items`` are an error; unrated items can still be recommended.
         """
         columns(items, [self.col_item], "items")
         if items[self.col_item].duplicated().any():
@@ -190,8 +103,7 @@ class ContentBased(TopKRecommender):
             items, self.genre_columns, self.title_column, self.title_weight)
         self.item_index_ = pd.Index(items[self.col_item].to_numpy())
         matrix, users, _ = interaction_matrix(
-            ratings, self.col_user, self.col_item, self.col_rating,
-            item_index=self.item_index_)
+            ratings, self.col_user, self.col_item, self.col_rating, item_index=self.item_index_)
         self.user_index_ = users
         self.interactions_ = matrix
         counts = np.diff(matrix.indptr)
@@ -203,7 +115,6 @@ class ContentBased(TopKRecommender):
         return self
 
     def _scores(self, rows: np.ndarray) -> np.ndarray:
-        """Cosine of each user's profile with every item."""
         return np.asarray(self.features_ @ self.profiles_[rows].T).T
 
     def similar_items(self, item_id: Any, k: int = 10) -> pd.DataFrame:

@@ -1,44 +1,19 @@
-"""Keras recommenders in the scikit-learn estimator style.
+"""Keras recommenders in the scikit-learn estimator style: ``fit(ratings)``, then ``recommend_k_items``.
 
-Four models, each configured in ``__init__``, trained by ``fit(ratings)``
-(which returns ``self``) and asked for top-k lists by
-``recommend_k_items(users, k, remove_seen=True)``:
+- :class:`MatrixFactorization`: explicit ratings, ``r_ui = mu + b_u + b_i + p_u . q_i`` (Koren, Bell and
+  Volinsky, 2009).
+- :class:`NeuMF`: GMF and MLP branches, binary cross-entropy with sampled negatives (He et al., 2017).
+- :class:`TwoTower`: user tower (id plus side features) and item tower, full softmax; a share of the ids is
+  hidden in training so the side features alone can serve a new user.
+- :class:`MultDAE`: denoising autoencoder with a multinomial likelihood (Liang et al., 2018).
 
-- :class:`MatrixFactorization`: explicit ratings,
-  ``r_ui = mu + b_u + b_i + p_u . q_i``, squared error with L2 on the
-  embeddings (Koren, Bell and Volinsky, 2009); also ``predict(pairs)``.
-- :class:`NeuMF`: implicit feedback, a generalised matrix factorisation
-  branch and an MLP branch fused by a sigmoid output, trained with binary
-  cross-entropy on the interactions and negatives sampled among the items
-  each user did not interact with (He et al., 2017; :func:`training_examples`).
-- :class:`TwoTower`: a user tower (user id plus side features such as age,
-  gender and occupation) and an item tower (item id plus features such as
-  genres), scored by a dot product and trained with a full softmax over the
-  catalogue. During training a share of the user ids is replaced by an
-  "unknown user" id, so the side features alone can serve a new user
-  (:meth:`TwoTower.recommend_for_profiles`).
-- :class:`MultDAE`: a denoising autoencoder over each user's row of the
-  interaction matrix with a multinomial (softmax) likelihood (Liang et al.,
-  2018).
+Chapter 4 writes these networks out; these copies build the same layers in the same order, so under the same
+seed they give the same scores. Import :mod:`smartmkt_helpers` before :mod:`keras` (it selects JAX).
 
-Chapter 4 writes each of these networks out in its own cells; these
-classes are the library copies that ``benchmarks/`` and later chapters
-reuse, with the same layers built in the same order, so that under the
-same seed they start from the same weights and give the same scores.
-
-Import :mod:`smartmkt_helpers` before :mod:`keras` (it selects the JAX
-backend). Training is seeded with
-``keras.utils.set_random_seed(random_state)``, so a refit gives the same
-numbers on the same machine.
-
-Examples
---------
 >>> import pandas as pd
->>> ratings = pd.DataFrame({"user_id": [1, 1, 2, 2, 3, 3],
-...                         "item_id": [1, 2, 2, 3, 1, 3],
+>>> ratings = pd.DataFrame({"user_id": [1, 1, 2, 2, 3, 3], "item_id": [1, 2, 2, 3, 1, 3],
 ...                         "rating": [5, 3, 4, 2, 4, 5]})
->>> model = MatrixFactorization(embedding_dim=2, epochs=2, random_state=0)
->>> model.fit(ratings).predict(ratings).shape
+>>> MatrixFactorization(embedding_dim=2, epochs=2, random_state=0).fit(ratings).predict(ratings).shape
 (6,)
 """
 
@@ -56,12 +31,8 @@ from keras import layers, ops
 from sklearn.utils.validation import check_is_fitted
 
 import smartmkt_helpers  # noqa: F401  (selects the Keras backend first)
-from smartmkt_helpers._checks import columns, positive_int
-from smartmkt_helpers.recommenders.topk import (
-    TopKRecommender,
-    interaction_matrix,
-    top_k_from_scores,
-)
+from smartmkt_helpers._checks import columns, non_negative_number, positive_int
+from smartmkt_helpers.recommenders.topk import TopKRecommender, interaction_matrix, top_k_from_scores
 
 __all__ = ["MatrixFactorization", "MultDAE", "NeuMF", "TwoTower", "training_examples"]
 
@@ -73,36 +44,8 @@ STEPS_PER_EXECUTION = 16
 def training_examples(
     rated: np.ndarray, n_negatives: int, random_state: int | np.random.Generator | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Positives and sampled negatives for one epoch of NeuMF.
-
-    Each (user, item) pair with ``rated[user, item]`` true is a positive
-    (label 1), followed by ``n_negatives`` items drawn uniformly from the
-    items that user has not rated (label 0): draws that hit a rated item are
-    drawn again (He et al., 2017, sample from the unobserved items).
-
-    Parameters
-    ----------
-    rated : ndarray of bool, shape (users, items)
-        True where the user interacted with the item; every user must leave
-        at least one item unrated.
-    n_negatives : int
-        Negatives per positive.
-    random_state : int, numpy.random.Generator or None
-        Seed of the draws, or a generator to draw from (it advances).
-
-    Returns
-    -------
-    users, items : ndarray of int32
-    labels : ndarray of float32
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> rated = np.array([[True, False, False], [False, True, True]])
-    >>> users, items, labels = training_examples(rated, 2, np.random.default_rng(0))
-    >>> labels.tolist()[:3], bool(rated[users, items][labels == 0].any())
-    ([1.0, 0.0, 0.0], False)
-    """
+    """Positives (label 1) of ``rated`` (users x items, bool), each followed by ``n_negatives`` items
+    drawn uniformly among those the user has not rated (label 0); returns int32 users, items, float32 labels."""
     rng = np.random.default_rng(random_state)
     rated = np.asarray(rated, dtype=bool)
     if rated.all(axis=1).any():
@@ -120,18 +63,15 @@ def training_examples(
 
 
 def _keras_seed(random_state: int | None) -> int:
-    """The integer seed Keras needs: ``random_state`` itself, or a fresh one for None."""
+    """``random_state`` itself, or a fresh seed for None."""
     if random_state is None:
         return int(np.random.default_rng().integers(2**31 - 1))
     return positive_int(random_state, "random_state", minimum=0)
 
 
-def _check_nonnegative(name: str, value: Any, upper: float | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise TypeError(f"{name} must be a finite number, got {value!r}")
-    if value < 0 or (upper is not None and value >= upper):
-        bound = f" and below {upper}" if upper is not None else ""
-        raise ValueError(f"{name} must be at least 0{bound}, got {value}")
+def _check_share(value: Any, name: str) -> None:
+    if non_negative_number(value, name) >= 1:
+        raise ValueError(f"{name} must be at least 0 and below 1, got {value}")
 
 
 class _KerasRecommender(TopKRecommender):
@@ -144,10 +84,8 @@ class _KerasRecommender(TopKRecommender):
         for name in ("embedding_dim", "epochs", "batch_size"):
             if hasattr(self, name):
                 positive_int(getattr(self, name), name)
-        _check_nonnegative("l2", self.l2)
-        if (isinstance(self.learning_rate, bool)
-                or not isinstance(self.learning_rate, numbers.Real)
-                or not self.learning_rate > 0):
+        non_negative_number(self.l2, "l2")
+        if non_negative_number(self.learning_rate, "learning_rate") == 0:
             raise ValueError(f"learning_rate must be a positive number, got {self.learning_rate!r}")
         return _keras_seed(self.random_state)
 
@@ -158,8 +96,7 @@ class _KerasRecommender(TopKRecommender):
         if isinstance(ratings, pd.DataFrame) and set(wanted) <= set(ratings.columns):
             ratings = ratings.drop_duplicates([self.col_user, self.col_item])
         matrix, users, items = interaction_matrix(
-            ratings, self.col_user, self.col_item,
-            None if self._implicit else self.col_rating)
+            ratings, self.col_user, self.col_item, None if self._implicit else self.col_rating)
         self.user_index_ = users
         self.item_index_ = items
         self.interactions_ = (matrix != 0).astype(np.float32).tocsr()
@@ -168,8 +105,7 @@ class _KerasRecommender(TopKRecommender):
     def _train(self, inputs: Any, targets: Any, epochs: int | None = None,
                sample_weight: np.ndarray | None = None, shuffle: bool = True) -> None:
         history = self.model_.fit(
-            inputs, targets, sample_weight=sample_weight,
-            epochs=self.epochs if epochs is None else epochs,
+            inputs, targets, sample_weight=sample_weight, epochs=self.epochs if epochs is None else epochs,
             batch_size=self.batch_size, shuffle=shuffle, verbose=self.verbose)
         for name, values in history.history.items():
             self.history_.setdefault(name, []).extend(values)
@@ -178,51 +114,15 @@ class _KerasRecommender(TopKRecommender):
 class MatrixFactorization(_KerasRecommender):
     """Biased matrix factorisation of explicit ratings, trained with Adam.
 
-    Predicts ``r_ui = mu + b_u + b_i + p_u . q_i`` with ``mu`` the training
-    mean, and minimises the squared error plus ``l2`` times the squared
-    norms of the embeddings and biases of each batch.
-
-    Parameters
-    ----------
-    embedding_dim : int
-        Length of ``p_u`` and ``q_i``.
-    l2 : float
-        L2 penalty on the embeddings and biases.
-    epochs, batch_size, learning_rate : int, int, float
-        Adam training schedule.
-    random_state : int or None
-        Seed of the initialisation and the batch order (None: a fresh one).
-    verbose : int
-        Passed to ``model.fit``.
-    col_user, col_item, col_rating : str
-        Column names.
-
-    Attributes
-    ----------
-    model_ : keras.Model
-    global_mean_ : float
-    user_index_, item_index_ : Index
-    history_ : dict
-        Training loss per epoch.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> ratings = pd.DataFrame({"user_id": [1, 1, 2], "item_id": [1, 2, 1],
-    ...                         "rating": [4, 2, 5]})
-    >>> model = MatrixFactorization(embedding_dim=2, epochs=1).fit(ratings)
-    >>> model.recommend_k_items([2], k=1)["item_id"].tolist()
-    [2]
+    Predicts ``r_ui = mu + b_u + b_i + p_u . q_i`` (``mu`` the training mean) and minimises squared error
+    plus ``l2`` times the squared norms of each batch's embeddings and biases.
     """
 
     _implicit = False
 
-    def __init__(
-        self, embedding_dim: int = 32, l2: float = 1e-4, epochs: int = 10,
-        batch_size: int = 512, learning_rate: float = 3e-3, random_state: int | None = 0,
-        verbose: int = 0, col_user: str = "user_id", col_item: str = "item_id",
-        col_rating: str = "rating",
-    ) -> None:
+    def __init__(self, embedding_dim: int = 32, l2: float = 1e-4, epochs: int = 10, batch_size: int = 512,
+                 learning_rate: float = 3e-3, random_state: int | None = 0, verbose: int = 0,
+                 col_user: str = "user_id", col_item: str = "item_id", col_rating: str = "rating") -> None:
         self.embedding_dim = embedding_dim
         self.l2 = l2
         self.epochs = epochs
@@ -240,8 +140,7 @@ class MatrixFactorization(_KerasRecommender):
         item = keras.Input((), dtype="int32", name="item")
 
         def embed(ids, count, dim, name):
-            initializer = (keras.initializers.RandomNormal(stddev=0.05) if dim > 1
-                           else "zeros")
+            initializer = (keras.initializers.RandomNormal(stddev=0.05) if dim > 1 else "zeros")
             return layers.Embedding(count, dim, embeddings_regularizer=reg,
                                     embeddings_initializer=initializer, name=name)(ids)
 
@@ -258,17 +157,7 @@ class MatrixFactorization(_KerasRecommender):
         return model
 
     def fit(self, ratings: pd.DataFrame) -> MatrixFactorization:
-        """Train on a tidy frame of explicit ratings.
-
-        Parameters
-        ----------
-        ratings : DataFrame
-            Columns ``col_user``, ``col_item`` and ``col_rating``.
-
-        Returns
-        -------
-        self
-        """
+        """Train on columns ``col_user``, ``col_item`` and ``col_rating``."""
         seed = self._validate()
         matrix = self._index(ratings)
         coo = matrix.tocoo()
@@ -290,17 +179,7 @@ class MatrixFactorization(_KerasRecommender):
         return self.global_mean_ + b_user[rows, None] + b_item[None, :] + p[rows] @ q.T
 
     def predict(self, pairs: pd.DataFrame) -> np.ndarray:
-        """Predicted ratings of (user, item) pairs; unknown ids get the mean.
-
-        Parameters
-        ----------
-        pairs : DataFrame
-            Columns ``col_user`` and ``col_item``.
-
-        Returns
-        -------
-        ndarray of float, one prediction per row
-        """
+        """Predicted ratings of (user, item) pairs, one per row; unknown ids get the mean (and known biases)."""
         check_is_fitted(self)
         columns(pairs, [self.col_user, self.col_item], "pairs")
         p, q, b_user, b_item = self._factors()
@@ -317,42 +196,14 @@ class MatrixFactorization(_KerasRecommender):
 class NeuMF(_KerasRecommender):
     """Neural matrix factorisation (GMF + MLP) for implicit feedback.
 
-    Every training interaction is a positive; each epoch draws
-    ``n_negatives`` items per positive uniformly from the items that user
-    did not interact with (see :func:`training_examples`), and the model
-    minimises binary cross-entropy.
-
-    Parameters
-    ----------
-    embedding_dim : int
-        Length of the GMF embeddings; the MLP embeddings are twice as long.
-    hidden_units : sequence of int
-        Widths of the MLP branch.
-    n_negatives : int
-        Sampled negatives per positive and epoch.
-    l2 : float
-        L2 penalty on the embeddings.
-    epochs, batch_size, learning_rate, random_state, verbose
-        Training schedule, as in :class:`MatrixFactorization`.
-    col_user, col_item : str
-        Column names.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> ratings = pd.DataFrame({"user_id": [1, 1, 2, 3], "item_id": [1, 2, 1, 3]})
-    >>> model = NeuMF(embedding_dim=2, hidden_units=(4,), epochs=1).fit(ratings)
-    >>> model.score_matrix().shape
-    (3, 3)
+    Each epoch draws ``n_negatives`` unseen items per interaction (:func:`training_examples`) and minimises
+    binary cross-entropy. The MLP embeddings are ``2 * embedding_dim`` long.
     """
 
-
-    def __init__(
-        self, embedding_dim: int = 16, hidden_units: Sequence[int] = (64, 32, 16),
-        n_negatives: int = 4, l2: float = 0.0, epochs: int = 5,
-        batch_size: int = 1024, learning_rate: float = 1e-3, random_state: int | None = 0,
-        verbose: int = 0, col_user: str = "user_id", col_item: str = "item_id",
-    ) -> None:
+    def __init__(self, embedding_dim: int = 16, hidden_units: Sequence[int] = (64, 32, 16),
+                 n_negatives: int = 4, l2: float = 0.0, epochs: int = 5, batch_size: int = 1024,
+                 learning_rate: float = 1e-3, random_state: int | None = 0, verbose: int = 0,
+                 col_user: str = "user_id", col_item: str = "item_id") -> None:
         self.embedding_dim = embedding_dim
         self.hidden_units = hidden_units
         self.n_negatives = n_negatives
@@ -387,12 +238,7 @@ class NeuMF(_KerasRecommender):
         return model
 
     def fit(self, ratings: pd.DataFrame) -> NeuMF:
-        """Train on a tidy frame of interactions (ratings are ignored).
-
-        Returns
-        -------
-        self
-        """
+        """Train on a tidy frame of interactions (ratings are ignored)."""
         seed = self._validate()
         positive_int(self.n_negatives, "n_negatives")
         if (isinstance(self.hidden_units, (str, bytes)) or not len(self.hidden_units)
@@ -412,8 +258,7 @@ class NeuMF(_KerasRecommender):
             # every batch has one shape and JAX compiles the step once
             usable = max(self.batch_size, len(labels) - len(labels) % self.batch_size)
             order = rng.permutation(len(labels))[:usable]
-            self._train({"user": users[order], "item": items[order]}, labels[order],
-                        epochs=1, shuffle=False)
+            self._train({"user": users[order], "item": items[order]}, labels[order], epochs=1, shuffle=False)
         return self
 
     def _scores(self, rows: np.ndarray) -> np.ndarray:
@@ -423,36 +268,23 @@ class NeuMF(_KerasRecommender):
         batch = 65536
         padding = (-len(users)) % batch if len(users) > batch else 0
         users, items = np.pad(users, (0, padding)), np.pad(items, (0, padding))
-        scores = self.model_.predict({"user": users, "item": items},
-                                     batch_size=batch, verbose=0)
+        scores = self.model_.predict({"user": users, "item": items}, batch_size=batch, verbose=0)
         return np.asarray(scores).ravel()[:len(rows) * n_items].reshape(len(rows), n_items)
 
 
 class _TwoTowerNetwork(keras.Model):
-    """The two towers as one Keras model: user features in, catalogue logits out.
+    """User features in, logits over the catalogue out; user id 0 is the unknown user."""
 
-    User tower: the id embedding (zeroed for id 0, the unknown user, and in
-    training for a random share ``id_dropout`` of the rows), the numeric
-    features, and an embedding per categorical feature, concatenated and
-    passed through dense layers to a vector. Item tower: an id embedding
-    plus a linear map of the item features, for every item at once. The
-    logits are the dot products of each user vector with every item vector.
-    """
-
-    def __init__(self, n_users: int, category_sizes: Sequence[int],
-                 numeric: Sequence[str], categorical: Sequence[str],
-                 item_features: np.ndarray, embedding_dim: int,
-                 hidden_units: Sequence[int], id_dropout: float, l2: float = 0.0,
-                 **kwargs):
+    def __init__(self, n_users: int, category_sizes: Sequence[int], numeric: Sequence[str],
+                 categorical: Sequence[str], item_features: np.ndarray, embedding_dim: int,
+                 hidden_units: Sequence[int], id_dropout: float, l2: float = 0.0, **kwargs):
         super().__init__(**kwargs)
         reg = keras.regularizers.l2(l2) if l2 else None
         self.numeric, self.categorical = list(numeric), list(categorical)
         self.id_dropout = id_dropout
         self.item_features = np.asarray(item_features, dtype="float32")
-        self.user_id_embedding = layers.Embedding(n_users + 1, embedding_dim,
-                                                  embeddings_regularizer=reg)
-        self.category_embeddings = [layers.Embedding(size + 1, min(8, size + 1))
-                                    for size in category_sizes]
+        self.user_id_embedding = layers.Embedding(n_users + 1, embedding_dim, embeddings_regularizer=reg)
+        self.category_embeddings = [layers.Embedding(size + 1, min(8, size + 1)) for size in category_sizes]
         self.hidden_layers = [layers.Dense(units, activation="relu") for units in hidden_units]
         self.user_vector = layers.Dense(embedding_dim)
         self.item_id_embedding = layers.Embedding(
@@ -469,8 +301,7 @@ class _TwoTowerNetwork(keras.Model):
             known = known * ops.cast(draws >= self.id_dropout, "float32")
         parts = [self.user_id_embedding(ids) * known[:, None]]
         parts += [ops.expand_dims(ops.cast(inputs[c], "float32"), 1) for c in self.numeric]
-        parts += [embedding(inputs[c]) for embedding, c in
-                  zip(self.category_embeddings, self.categorical)]
+        parts += [embedding(inputs[c]) for embedding, c in zip(self.category_embeddings, self.categorical)]
         hidden = ops.concatenate(parts, axis=1)
         for layer in self.hidden_layers:
             hidden = layer(hidden)
@@ -482,57 +313,19 @@ class _TwoTowerNetwork(keras.Model):
 
 
 class TwoTower(_KerasRecommender):
-    """Two-tower retrieval model with side features and a full softmax.
+    """Two-tower retrieval model with side features, trained with a full softmax over the catalogue.
 
-    The user tower embeds the user id, standardises the numeric user
-    features, embeds the categorical ones and passes them through a small
-    MLP to a vector of length ``embedding_dim``; the item tower adds an item
-    id embedding and a linear map of the item features. The score of
-    (user, item) is the dot product of the two vectors; training maximises
-    the softmax probability of each interaction's item over the whole
-    catalogue. With probability ``id_dropout`` a training row's user id
-    vector is zeroed, as it is for an unknown user, which teaches the tower to
-    recommend from the side features alone: :meth:`recommend_for_profiles`
-    serves users never seen in training.
-
-    Parameters
-    ----------
-    embedding_dim : int
-        Length of the user and item vectors.
-    hidden_units : sequence of int
-        Widths of the user tower's MLP.
-    user_numeric, user_categorical : sequence of str
-        Columns of the ``users`` frame given to :meth:`fit`.
-    id_dropout : float
-        Share of training rows whose user id is hidden, in [0, 1).
-    l2, epochs, batch_size, learning_rate, random_state, verbose
-        Regularisation and training schedule.
-    col_user, col_item : str
-        Column names (shared by ratings, users and items frames).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> ratings = pd.DataFrame({"user_id": [1, 1, 2], "item_id": [1, 2, 2]})
-    >>> users = pd.DataFrame({"user_id": [1, 2], "age": [20, 60],
-    ...                       "gender": ["F", "M"], "occupation": ["a", "b"]})
-    >>> items = pd.DataFrame({"item_id": [1, 2], "Drama": [True, False]})
-    >>> model = TwoTower(embedding_dim=2, hidden_units=(4,), epochs=1)
-    >>> model = model.fit(ratings, users=users, items=items)
-    >>> new = pd.DataFrame({"age": [30], "gender": ["F"], "occupation": ["a"]})
-    >>> len(model.recommend_for_profiles(new, k=2))
-    2
+    The user tower (id embedding, standardised numeric and embedded categorical features, an MLP) and the
+    item tower (id embedding plus a linear map of item features) meet in a dot product. With probability
+    ``id_dropout`` a training row's user id is hidden, so :meth:`recommend_for_profiles` can serve new users.
     """
 
-
-    def __init__(
-        self, embedding_dim: int = 32, hidden_units: Sequence[int] = (64,),
-        user_numeric: Sequence[str] = ("age",),
-        user_categorical: Sequence[str] = ("gender", "occupation"),
-        id_dropout: float = 0.2, l2: float = 0.0, epochs: int = 40,
-        batch_size: int = 64, learning_rate: float = 3e-3, random_state: int | None = 0,
-        verbose: int = 0, col_user: str = "user_id", col_item: str = "item_id",
-    ) -> None:
+    def __init__(self, embedding_dim: int = 32, hidden_units: Sequence[int] = (64,),
+                 user_numeric: Sequence[str] = ("age",),
+                 user_categorical: Sequence[str] = ("gender", "occupation"), id_dropout: float = 0.2,
+                 l2: float = 0.0, epochs: int = 40, batch_size: int = 64, learning_rate: float = 3e-3,
+                 random_state: int | None = 0, verbose: int = 0, col_user: str = "user_id",
+                 col_item: str = "item_id") -> None:
         self.embedding_dim = embedding_dim
         self.hidden_units = hidden_units
         self.user_numeric = user_numeric
@@ -568,63 +361,40 @@ class TwoTower(_KerasRecommender):
 
     def _build(self, n_users: int, item_features: np.ndarray) -> keras.Model:
         model = _TwoTowerNetwork(
-            n_users, [len(self.categories_[c]) for c in self.user_categorical],
-            self.user_numeric, self.user_categorical, item_features,
-            self.embedding_dim, self.hidden_units, self.id_dropout, self.l2,
-            name="two_tower")
+            n_users, [len(self.categories_[c]) for c in self.user_categorical], self.user_numeric,
+            self.user_categorical, item_features, self.embedding_dim, self.hidden_units, self.id_dropout,
+            self.l2, name="two_tower")
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate),
                       loss=keras.losses.CategoricalCrossentropy(from_logits=True),
                       steps_per_execution=STEPS_PER_EXECUTION)
         return model
 
-    def fit(self, ratings: pd.DataFrame, users: pd.DataFrame,
-            items: pd.DataFrame | None = None) -> TwoTower:
-        """Train on interactions with user (and optional item) side features.
+    def fit(self, ratings: pd.DataFrame, users: pd.DataFrame, items: pd.DataFrame | None = None) -> TwoTower:
+        """Train on interactions, ``users`` side features and optional numeric/bool ``items`` features.
 
-        The softmax loss of all a user's interactions is summed in one
-        row (``-sum_i x_ui log softmax(logits_u)_i``), so an epoch is one
-        pass over the users, not over the interactions; the objective is
-        the same as one softmax per interaction.
-
-        Parameters
-        ----------
-        ratings : DataFrame
-            Columns ``col_user`` and ``col_item``; every row is a positive.
-        users : DataFrame
-            ``col_user`` plus ``user_numeric`` and ``user_categorical``
-            columns, one row per training user at least.
-        items : DataFrame, optional
-            ``col_item`` plus numeric or boolean feature columns (for
-            example genre flags); every other column is ignored.
-
-        Returns
-        -------
-        self
+        A user's interactions share one softmax row (``-sum_i x_ui log softmax(logits_u)_i``), so an epoch is
+        one pass over the users; the objective equals one softmax per interaction.
         """
         seed = self._validate()
-        _check_nonnegative("id_dropout", self.id_dropout, upper=1.0)
+        _check_share(self.id_dropout, "id_dropout")
         item_features = self._prepare(ratings, users, items)
         keras.utils.set_random_seed(seed)
         self.model_ = self._build(len(self.user_index_), item_features)
         self.history_ = {}
         rows = np.arange(len(self.user_index_))
-        self._train(self._user_inputs(self._user_table, rows + 1),
-                    self.interactions_.toarray())
+        self._train(self._user_inputs(self._user_table, rows + 1), self.interactions_.toarray())
         return self
 
-    def _prepare(self, ratings: pd.DataFrame, users: pd.DataFrame,
-                 items: pd.DataFrame | None) -> np.ndarray:
+    def _prepare(self, ratings: pd.DataFrame, users: pd.DataFrame, items: pd.DataFrame | None) -> np.ndarray:
         """Index the ids, learn the feature encodings; return the item features."""
         self._index(ratings)
-        user_table = self._side_table(users, "users", self.col_user,
-                                      [*self.user_numeric, *self.user_categorical],
-                                      self.user_index_)
+        user_table = self._side_table(
+            users, "users", self.col_user, [*self.user_numeric, *self.user_categorical], self.user_index_)
         self.numeric_stats_ = {}
         for column in self.user_numeric:
             values = user_table[column].to_numpy(dtype=float)
             self.numeric_stats_[column] = (values.mean(), values.std() or 1.0)
-        self.categories_ = {c: sorted(user_table[c].astype(str).unique())
-                            for c in self.user_categorical}
+        self.categories_ = {c: sorted(user_table[c].astype(str).unique()) for c in self.user_categorical}
         if items is None:
             item_features = np.zeros((len(self.item_index_), 0), dtype="float32")
             self.item_feature_names_ = []
@@ -645,21 +415,9 @@ class TwoTower(_KerasRecommender):
         return self._logits(self._user_inputs(self._user_table.iloc[rows], rows + 1))
 
     def recommend_for_profiles(self, profiles: pd.DataFrame, k: int = 10) -> pd.DataFrame:
-        """Top-k items for new users described only by their side features.
+        """Top-k items, with softmax probabilities, for new users given only by their side features.
 
-        Parameters
-        ----------
-        profiles : DataFrame
-            The ``user_numeric`` and ``user_categorical`` columns; a
-            ``col_user`` column, if present, names the profiles in the
-            output (otherwise they are numbered from 0).
-        k : int
-            List length.
-
-        Returns
-        -------
-        DataFrame
-            ``col_user, col_item, prediction`` (the softmax probability).
+        A ``col_user`` column in ``profiles`` names them in the output; otherwise they are numbered from 0.
         """
         check_is_fitted(self)
         needed = [*self.user_numeric, *self.user_categorical]
@@ -676,50 +434,15 @@ class TwoTower(_KerasRecommender):
 
 
 class MultDAE(_KerasRecommender):
-    """Denoising autoencoder over user rows with a multinomial likelihood.
+    """Denoising autoencoder over user rows with a multinomial likelihood (Liang et al., 2018).
 
-    Each user's binary row ``x_u`` of the interaction matrix is scaled to
-    unit length, corrupted by dropout, encoded by one ``tanh`` layer of
-    ``latent_dim`` units and decoded to one logit per item; the loss is
-    the multinomial log-likelihood ``-sum_i x_ui log softmax(logits)_i``,
-    so the items compete for probability mass, as items compete for a place
-    in a top-k list.
-
-    Parameters
-    ----------
-    latent_dim : int
-        Width of the bottleneck.
-    dropout : float
-        Share of the input entries dropped during training, in [0, 1).
-    l2 : float
-        L2 penalty on the weights.
-    epochs, batch_size, learning_rate, random_state, verbose
-        Training schedule.
-    col_user, col_item : str
-        Column names.
-
-    References
-    ----------
-    Liang, D., Krishnan, R. G., Hoffman, M. D. and Jebara, T. (2018).
-    Variational autoencoders for collaborative filtering. WWW 2018.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> ratings = pd.DataFrame({"user_id": [1, 1, 2, 2, 3],
-    ...                         "item_id": [1, 2, 1, 3, 2]})
-    >>> model = MultDAE(latent_dim=4, epochs=2, batch_size=2).fit(ratings)
-    >>> model.recommend_k_items([3], k=2)["item_id"].tolist() in ([1, 3], [3, 1])
-    True
+    Each binary row is scaled to unit length, dropped out, encoded by one ``tanh`` layer and decoded to item
+    logits; the loss ``-sum_i x_ui log softmax(logits)_i`` makes items compete as in a top-k list.
     """
 
-
-    def __init__(
-        self, latent_dim: int = 200, dropout: float = 0.5, l2: float = 0.0,
-        epochs: int = 50, batch_size: int = 64, learning_rate: float = 1e-3,
-        random_state: int | None = 0, verbose: int = 0, col_user: str = "user_id",
-        col_item: str = "item_id",
-    ) -> None:
+    def __init__(self, latent_dim: int = 200, dropout: float = 0.5, l2: float = 0.0, epochs: int = 50,
+                 batch_size: int = 64, learning_rate: float = 1e-3, random_state: int | None = 0,
+                 verbose: int = 0, col_user: str = "user_id", col_item: str = "item_id") -> None:
         self.latent_dim = latent_dim
         self.dropout = dropout
         self.l2 = l2
@@ -746,23 +469,10 @@ class MultDAE(_KerasRecommender):
         return model
 
     def fit(self, ratings: pd.DataFrame, callbacks: list | None = None) -> MultDAE:
-        """Train on a tidy frame of interactions (ratings are ignored).
-
-        Parameters
-        ----------
-        ratings : DataFrame
-            Columns ``col_user`` and ``col_item``.
-        callbacks : list of keras.callbacks.Callback, optional
-            Passed to ``model.fit`` (for example to follow a validation
-            metric per epoch).
-
-        Returns
-        -------
-        self
-        """
+        """Train on interactions (ratings ignored); ``callbacks`` go to ``model.fit``."""
         positive_int(self.latent_dim, "latent_dim")
         seed = self._validate()
-        _check_nonnegative("dropout", self.dropout, upper=1.0)
+        _check_share(self.dropout, "dropout")
         self._index(ratings)
         dense = self.interactions_.toarray()
         keras.utils.set_random_seed(seed)

@@ -1,43 +1,17 @@
-"""User-based and item-based collaborative filtering (k nearest neighbours).
+"""User- and item-based collaborative filtering (k nearest neighbours), vectorised with sparse matrices.
 
-Chapter 3 writes user-based CF out in three steps (similarity, neighbours,
-prediction); this module keeps the same method as two tested estimators in
-scikit-learn's style, vectorised with sparse matrices:
+Chapter 3 writes user-based CF out step by step; :class:`UserKNN` and :class:`ItemKNN` are the tested copies.
+They follow Surprise's ``KNNBasic`` (``mean_centered=False``) and ``KNNWithMeans`` (``True``), with its
+similarities over co-rated entries: ``"cosine"``, ``"msd"`` (``1 / (mean squared difference + 1)``),
+``"pearson"``, ``"pearson_baseline"`` (shrunk by ``(n - 1) / (n - 1 + shrinkage)``), plus ``"binary_cosine"``.
+Pairs with fewer than ``min_support`` co-ratings get 0; of the ``k`` most similar neighbours those with positive
+similarity vote; fall-backs and clipping are Surprise's (ties at the ``k``-th place may differ).
 
-- :class:`UserKNN` predicts user ``u``'s rating of item ``i`` from the ``k``
-  users most similar to ``u`` who rated ``i``;
-- :class:`ItemKNN` predicts it from the ``k`` items most similar to ``i``
-  that ``u`` rated.
-
-The definitions are those of Surprise's ``KNNBasic`` (``mean_centered=False``)
-and ``KNNWithMeans`` (``mean_centered=True``), with the similarities of
-``surprise.similarities`` computed over the co-rated entries only:
-``"cosine"``, ``"msd"`` (``1 / (mean squared difference + 1)``),
-``"pearson"`` and ``"pearson_baseline"`` (Pearson on residuals from
-baseline estimates, shrunk by ``(n - 1) / (n - 1 + shrinkage)``), plus
-``"binary_cosine"`` (cosine of the rated-or-not vectors, for ranking). Pairs
-with fewer than ``min_support`` co-ratings get similarity 0. Of the ``k``
-most similar neighbours, those with a positive similarity vote; with fewer
-than ``min_k`` votes the prediction falls back to the global mean (plain)
-or to the user's (item's) mean (mean-centred); unknown users or items get
-the global mean, and predictions are clipped to the training rating range,
-all as in Surprise. Neighbours tied in similarity at the ``k``-th place may
-be chosen differently from Surprise.
-
-Examples
---------
 >>> import pandas as pd
->>> ratings = pd.DataFrame({
-...     "user_id": [1, 1, 1, 2, 2, 2, 3, 3],
-...     "item_id": [1, 2, 3, 1, 2, 3, 1, 2],
-...     "rating":  [5, 3, 4, 4, 2, 3, 5, 3]})
->>> model = UserKNN(k=2, similarity="msd").fit(ratings)
->>> pairs = pd.DataFrame({"user_id": [3], "item_id": [3]})
->>> model.predict(pairs).round(3).tolist()
-[3.667]
->>> model.recommend_k_items([3], k=1, by="rating")
-   user_id  item_id  prediction
-0        3        3    3.666667
+>>> ratings = pd.DataFrame({"user_id": [1, 1, 1, 2, 2, 2, 3, 3], "item_id": [1, 2, 3, 1, 2, 3, 1, 2],
+...                         "rating": [5, 3, 4, 4, 2, 3, 5, 3]})
+>>> UserKNN(k=2, similarity="msd").fit(ratings).predict(pd.DataFrame({"user_id": [3], "item_id": [3]})).round(3)
+array([3.667])
 """
 
 from __future__ import annotations
@@ -51,11 +25,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
 from smartmkt_helpers._checks import columns, positive_int
-from smartmkt_helpers.recommenders.topk import (
-    TopKRecommender,
-    interaction_matrix,
-    top_k_from_scores,
-)
+from smartmkt_helpers.recommenders.topk import TopKRecommender, interaction_matrix, top_k_from_scores
 
 __all__ = ["ItemKNN", "UserKNN", "baseline_estimates", "similarity_matrix"]
 
@@ -63,30 +33,15 @@ SIMILARITIES = ("cosine", "msd", "pearson", "pearson_baseline", "binary_cosine")
 
 
 def _gram(left: sp.csr_matrix, right: sp.csr_matrix) -> np.ndarray:
-    """Dense ``left @ right.T``."""
     return np.asarray((left @ right.T).toarray(), dtype=float)
 
 
-def baseline_estimates(
-    matrix: sp.csr_matrix,
-    n_epochs: int = 10,
-    reg_rows: float = 15.0,
-    reg_cols: float = 10.0,
-) -> tuple[float, np.ndarray, np.ndarray]:
-    """Global mean and row and column biases by alternating least squares.
+def baseline_estimates(matrix: sp.csr_matrix, n_epochs: int = 10, reg_rows: float = 15.0,
+                       reg_cols: float = 10.0) -> tuple[float, np.ndarray, np.ndarray]:
+    """Global mean and row and column biases by Surprise's alternating least squares (``method="als"``).
 
-    The updates of Surprise's baseline estimates (``method="als"``,
-    ``reg_u=15``, ``reg_i=10``): each epoch first sets every column bias
-    to ``sum(r - mu - b_row) / (reg_cols + n)``, then every row bias to
+    Each epoch sets every column bias to ``sum(r - mu - b_row) / (reg_cols + n)``, then every row bias to
     ``sum(r - mu - b_col) / (reg_rows + n)``.
-
-    Examples
-    --------
-    >>> import scipy.sparse as sp
-    >>> matrix = sp.csr_matrix([[5.0, 3.0], [4.0, 0.0]])
-    >>> mu, rows, cols = baseline_estimates(matrix, reg_rows=0, reg_cols=0)
-    >>> round(mu, 3)
-    4.0
     """
     coo = matrix.tocoo()
     rows, cols, values = coo.row, coo.col, coo.data
@@ -105,48 +60,18 @@ def baseline_estimates(
     return mu, b_rows, b_cols
 
 
-def similarity_matrix(
-    matrix: sp.csr_matrix,
-    similarity: str = "msd",
-    min_support: int = 1,
-    shrinkage: float = 100.0,
-    baselines: tuple[float, np.ndarray, np.ndarray] | None = None,
-) -> np.ndarray:
-    """Similarity between the rows of a sparse ratings matrix (dense result).
+def similarity_matrix(matrix: sp.csr_matrix, similarity: str = "msd", min_support: int = 1,
+                      shrinkage: float = 100.0,
+                      baselines: tuple[float, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Similarity between the rows of a sparse ratings matrix (dense result, diagonal 1).
 
-    Every sum runs over the columns both rows rated. Pairs rated in common
-    fewer than ``min_support`` times (2 at least for
-    ``"pearson_baseline"``) get 0; the diagonal is 1.
-
-    Parameters
-    ----------
-    matrix : csr_matrix
-        Rows are the entities compared (users for user-based CF); stored
-        entries are ratings (explicit zeros are not allowed).
-    similarity : {"cosine", "msd", "pearson", "pearson_baseline", "binary_cosine"}
-        ``"binary_cosine"`` (not in Surprise) is the cosine of the 0/1
-        rated-or-not vectors over all columns, ``n_common / sqrt(n_a n_b)``:
-        it ignores rating values and favours pairs with much overlap, the
-        usual choice for top-N item-kNN.
-    min_support : int
-    shrinkage : float
-        Only for ``"pearson_baseline"``.
-    baselines : (mu, row_biases, column_biases), optional
-        Only for ``"pearson_baseline"``; computed by
-        :func:`baseline_estimates` when omitted.
-
-    Examples
-    --------
-    >>> import scipy.sparse as sp
-    >>> matrix = sp.csr_matrix([[5.0, 3.0, 0.0], [4.0, 1.0, 2.0]])
-    >>> similarity_matrix(matrix, "msd").round(3)  # 1 / ((1 + 4) / 2 + 1)
-    array([[1.   , 0.286],
-           [0.286, 1.   ]])
+    Sums run over the columns both rows rated; pairs with fewer than ``min_support`` co-ratings (2 at least for
+    ``"pearson_baseline"``) get 0. ``"binary_cosine"`` (not in Surprise) is ``n_common / sqrt(n_a n_b)`` over
+    rated-or-not vectors, the usual choice for top-N item-kNN. ``shrinkage`` and ``baselines`` (default
+    :func:`baseline_estimates`) are used only by ``"pearson_baseline"``; explicit zeros are not allowed.
     """
     if similarity not in SIMILARITIES:
-        raise ValueError(
-            f"similarity must be one of {', '.join(SIMILARITIES)}, got {similarity!r}"
-        )
+        raise ValueError(f"similarity must be one of {', '.join(SIMILARITIES)}, got {similarity!r}")
     matrix = sp.csr_matrix(matrix, dtype=float)
     binary = matrix.copy()
     binary.data = np.ones_like(binary.data)
@@ -174,8 +99,7 @@ def similarity_matrix(
             den = np.sqrt(np.clip(var_left, 0, None) * np.clip(var_left.T, 0, None))
             sim = np.where(den > 0, num / den, 0.0)
         else:
-            mu, b_rows, b_cols = (baselines if baselines is not None
-                                  else baseline_estimates(matrix))
+            mu, b_rows, b_cols = (baselines if baselines is not None else baseline_estimates(matrix))
             coo = matrix.tocoo()
             residual = coo.data - mu - b_rows[coo.row] - b_cols[coo.col]
             diffs = sp.csr_matrix((residual, (coo.row, coo.col)), shape=matrix.shape)
@@ -196,18 +120,9 @@ class _NeighbourCF(TopKRecommender):
 
     _user_based: bool = True
 
-    def __init__(
-        self,
-        k: int = 40,
-        min_k: int = 1,
-        similarity: str = "msd",
-        min_support: int = 1,
-        shrinkage: float = 100.0,
-        mean_centered: bool = False,
-        col_user: str = "user_id",
-        col_item: str = "item_id",
-        col_rating: str = "rating",
-    ) -> None:
+    def __init__(self, k: int = 40, min_k: int = 1, similarity: str = "msd", min_support: int = 1,
+                 shrinkage: float = 100.0, mean_centered: bool = False, col_user: str = "user_id",
+                 col_item: str = "item_id", col_rating: str = "rating") -> None:
         self.k = k
         self.min_k = min_k
         self.similarity = similarity
@@ -218,42 +133,24 @@ class _NeighbourCF(TopKRecommender):
         self.col_item = col_item
         self.col_rating = col_rating
 
-    # ------------------------------------------------------------------ fit
-
     def _validate(self) -> None:
         positive_int(self.k, "k")
         positive_int(self.min_k, "min_k", minimum=0)
         positive_int(self.min_support, "min_support", minimum=0)
         if self.similarity not in SIMILARITIES:
-            raise ValueError(
-                f"similarity must be one of {', '.join(SIMILARITIES)}, "
-                f"got {self.similarity!r}"
-            )
+            raise ValueError(f"similarity must be one of {', '.join(SIMILARITIES)}, got {self.similarity!r}")
         if not isinstance(self.shrinkage, numbers.Real) or self.shrinkage < 0:
             raise ValueError(f"shrinkage must be a number >= 0, got {self.shrinkage!r}")
 
     def fit(self, ratings: pd.DataFrame) -> _NeighbourCF:
-        """Learn the similarities from a tidy ratings frame.
-
-        Parameters
-        ----------
-        ratings : DataFrame
-            Columns ``col_user``, ``col_item`` and ``col_rating``; one row
-            per (user, item) pair, ratings positive.
-
-        Returns
-        -------
-        self
-        """
+        """Learn the similarities from a tidy frame of positive ratings."""
         self._validate()
-        matrix, users, items = interaction_matrix(
-            ratings, self.col_user, self.col_item, self.col_rating)
+        matrix, users, items = interaction_matrix(ratings, self.col_user, self.col_item, self.col_rating)
         values = ratings[self.col_rating].to_numpy(dtype=float)
         if (values <= 0).any():
             raise ValueError(
-                f"column {self.col_rating!r} must hold positive ratings "
-                "(0 is read as 'not rated' in the sparse matrix)"
-            )
+                f"column {self.col_rating!r} must hold positive ratings (0 is read as 'not rated' in the "
+                "sparse matrix)")
         self.user_index_ = users
         self.item_index_ = items
         self.interactions_ = matrix
@@ -268,22 +165,14 @@ class _NeighbourCF(TopKRecommender):
         baselines = None
         if self.similarity == "pearson_baseline":
             mu, b_users, b_items = baseline_estimates(matrix)
-            baselines = ((mu, b_users, b_items) if self._user_based
-                         else (mu, b_items, b_users))
+            baselines = ((mu, b_users, b_items) if self._user_based else (mu, b_items, b_users))
         self.similarity_ = similarity_matrix(
             entity, self.similarity, self.min_support, self.shrinkage, baselines)
         return self
 
-    # -------------------------------------------------------------- predict
-
     def _estimate(self, entities: np.ndarray, context: int) -> tuple[np.ndarray, np.ndarray]:
-        """Predictions and neighbour support for ``entities`` x one context.
-
-        ``entities`` are row positions of the entity matrix (users for
-        user-based CF), ``context`` a column position (the item). Returns
-        the estimates (NaN where the plain model cannot predict) and the
-        summed positive similarity of the votes.
-        """
+        """Estimates (NaN where the plain model cannot predict) and summed positive similarity of the votes
+        for entity rows ``entities`` (users in user-based CF) and one context column (the item)."""
         csc = self._context_csc
         start, stop = csc.indptr[context], csc.indptr[context + 1]
         raters = csc.indices[start:stop]
@@ -324,19 +213,10 @@ class _NeighbourCF(TopKRecommender):
         return users, items
 
     def predict(self, pairs: pd.DataFrame) -> np.ndarray:
-        """Predicted ratings of the (user, item) pairs, in their row order.
+        """Predicted ratings of the (user, item) pairs, in row order, clipped to the training range.
 
-        Unknown users or items, and pairs without a positive-similarity
-        neighbour in the plain model, get the global training mean.
-
-        Parameters
-        ----------
-        pairs : DataFrame
-            Columns ``col_user`` and ``col_item`` (other columns ignored).
-
-        Returns
-        -------
-        ndarray of float, shape (len(pairs),)
+        Unknown users or items, and pairs without a positive-similarity neighbour in the plain model, get the
+        global training mean.
         """
         check_is_fitted(self)
         users, items = self._pair_positions(pairs)
@@ -354,39 +234,15 @@ class _NeighbourCF(TopKRecommender):
         return np.clip(result, *self.rating_range_)
 
     def score_matrix(self, users: Iterable | None = None, by: str = "rating") -> np.ndarray:
-        """Scores of every item (columns ``item_index_``) for ``users``.
-
-        ``by="rating"`` gives predicted ratings (clipped, with the same
-        fall-backs as :meth:`predict`); ``by="support"`` gives the summed
-        positive similarity of the voting neighbours, a ranking score that
-        favours items with much neighbour evidence. Rows follow ``users``
-        (all training users by default).
-        """
+        """Scores of every item for ``users``: predicted ratings (``by="rating"``, as :meth:`predict`) or
+        the summed positive similarity of the voting neighbours (``by="support"``)."""
         if by not in ("rating", "support"):
             raise ValueError(f"by must be 'rating' or 'support', got {by!r}")
         ratings, support = self.score_matrices(users)
         return ratings if by == "rating" else support
 
     def score_matrices(self, users: Iterable | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Both scores of :meth:`score_matrix` from one pass over the items.
-
-        Returns
-        -------
-        ratings, support : ndarray, shape (len(users), n_items)
-            What ``score_matrix(users, by="rating")`` and
-            ``score_matrix(users, by="support")`` return, for half the work.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> ratings = pd.DataFrame({"user_id": [1, 1, 2, 2, 3],
-        ...                         "item_id": [1, 2, 1, 2, 1],
-        ...                         "rating": [5, 1, 4, 2, 5]})
-        >>> model = UserKNN(k=2).fit(ratings)
-        >>> by_rating, by_support = model.score_matrices([3])
-        >>> by_rating.round(2).tolist(), by_support.round(2).tolist()
-        ([[5.0, 1.33]], [[2.0, 1.5]])
-        """
+        """``score_matrix`` by rating and by support, from one pass over the items."""
         user_pos, _ = self._user_rows(users)
         n_items = len(self.item_index_)
         ratings = np.empty((len(user_pos), n_items))
@@ -402,101 +258,31 @@ class _NeighbourCF(TopKRecommender):
         ratings = np.clip(ratings, *self.rating_range_)
         return ratings, support
 
-    def recommend_k_items(
-        self,
-        users: Iterable | None = None,
-        k: int = 10,
-        remove_seen: bool = True,
-        by: str = "support",
-    ) -> pd.DataFrame:
+    def recommend_k_items(self, users: Iterable | None = None, k: int = 10, remove_seen: bool = True,
+                          by: str = "support") -> pd.DataFrame:
         """Top-k items per user as a tidy frame (user, item, prediction).
 
-        Parameters
-        ----------
-        users : sequence, optional
-            User ids (all training users by default).
-        k : int
-            List length.
-        remove_seen : bool
-            Drop the items each user rated in training.
-        by : {"support", "rating"}
-            Rank by neighbour support (summed positive similarity of the
-            voting neighbours, the better ranking score) or by predicted
-            rating (which ranks poorly: obscure items rated 5 by one
-            neighbour come first).
+        ``by="support"`` (the default) ranks by neighbour evidence; ``by="rating"`` ranks poorly, as obscure
+        items rated 5 by one neighbour come first.
         """
         rows, user_ids = self._user_rows(users)
         exclude = self.interactions_[rows] if remove_seen else None
         return top_k_from_scores(
-            self.score_matrix(user_ids, by=by), user_ids, self.item_index_, k=k,
-            exclude=exclude, col_user=self.col_user, col_item=self.col_item,
-        )
+            self.score_matrix(user_ids, by=by), user_ids, self.item_index_, k=k, exclude=exclude,
+            col_user=self.col_user, col_item=self.col_item)
 
 
 class UserKNN(_NeighbourCF):
     """User-based k-nearest-neighbour CF (Surprise's KNNBasic / KNNWithMeans).
 
-    Parameters
-    ----------
-    k : int
-        Maximum number of neighbours (40, as in Surprise).
-    min_k : int
-        Minimum number of positive-similarity neighbours for a prediction.
-    similarity : {"msd", "cosine", "pearson", "pearson_baseline", "binary_cosine"}
-        See :func:`similarity_matrix`.
-    min_support : int
-        Minimum number of co-rated items for a non-zero similarity.
-    shrinkage : float
-        Shrinkage of ``"pearson_baseline"``.
-    mean_centered : bool
-        Predict ``mean_u + weighted mean of (r_vi - mean_v)`` (KNNWithMeans)
-        instead of the weighted mean of ``r_vi`` (KNNBasic).
-    col_user, col_item, col_rating : str
-        Column names.
-
-    Attributes
-    ----------
-    similarity_ : ndarray (n_users, n_users)
-    user_index_, item_index_ : Index
-    interactions_ : csr_matrix (n_users, n_items)
-        The training ratings.
-    means_ : ndarray
-        Mean training rating of each user.
-    global_mean_ : float
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> ratings = pd.DataFrame({"user_id": [1, 1, 2, 2, 3],
-    ...                         "item_id": [1, 2, 1, 2, 1],
-    ...                         "rating": [5, 1, 4, 2, 5]})
-    >>> model = UserKNN(similarity="cosine", mean_centered=True).fit(ratings)
-    >>> float(model.predict(pd.DataFrame({"user_id": [3], "item_id": [2]}))[0])
-    3.5
+    ``mean_centered=True`` predicts ``mean_u + weighted mean of (r_vi - mean_v)``. Fitted: ``similarity_``
+    (users x users), ``means_`` (per user), ``global_mean_``, ``interactions_`` and the id indexes.
     """
 
     _user_based = True
 
 
 class ItemKNN(_NeighbourCF):
-    """Item-based k-nearest-neighbour CF (Surprise's KNN with user_based=False).
-
-    The parameters are those of :class:`UserKNN` with the roles of users and
-    items swapped: similarities between items, neighbours among the items
-    the user rated, ``means_`` per item.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> ratings = pd.DataFrame({"user_id": [1, 1, 2, 2, 3],
-    ...                         "item_id": [1, 2, 1, 2, 1],
-    ...                         "rating": [5, 4, 3, 2, 4]})
-    >>> model = ItemKNN(k=5, similarity="msd").fit(ratings)
-    >>> float(model.predict(pd.DataFrame({"user_id": [3], "item_id": [2]}))[0])
-    4.0
-    >>> model.recommend_k_items([3], k=1)
-       user_id  item_id  prediction
-    0        3        2         0.5
-    """
+    """Item-based k-nearest-neighbour CF: :class:`UserKNN` with the roles of users and items swapped."""
 
     _user_based = False

@@ -1,23 +1,10 @@
-"""From tidy ratings to a sparse matrix, and from a score matrix to top-k lists.
+"""From tidy ratings to a sparse users x items matrix (:func:`interaction_matrix`), and from any score matrix
+to tidy top-k lists with seen items removed (:func:`top_k_from_scores`, one ``argpartition`` for all users).
 
-Every recommender of the course works on the same two shapes: a tidy frame
-(one row per user-item pair) outside, a users x items matrix inside.
-:func:`interaction_matrix` builds the matrix and the two indexes that map
-its rows and columns back to ids; :func:`top_k_from_scores` turns any
-score matrix into a tidy top-k frame, removing the items a user has already
-seen, with one ``argpartition`` over the whole matrix.
-
-Examples
---------
 >>> import numpy as np
 >>> import pandas as pd
->>> train = pd.DataFrame({"user_id": [1, 1, 2], "item_id": [10, 20, 20]})
->>> matrix, users, items = interaction_matrix(train)
->>> matrix.toarray()
-array([[1., 1.],
-       [0., 1.]])
->>> scores = np.array([[0.9, 0.5], [0.8, 0.1]])
->>> top_k_from_scores(scores, users, items, k=1, exclude=matrix)
+>>> matrix, users, items = interaction_matrix(pd.DataFrame({"user_id": [1, 1, 2], "item_id": [10, 20, 20]}))
+>>> top_k_from_scores(np.array([[0.9, 0.5], [0.8, 0.1]]), users, items, k=1, exclude=matrix)
    user_id  item_id  prediction
 0        2       10         0.8
 """
@@ -55,51 +42,20 @@ def _positions(values: np.ndarray, index: pd.Index, what: str) -> np.ndarray:
     return positions
 
 
-def interaction_matrix(
-    ratings: pd.DataFrame,
-    col_user: str = "user_id",
-    col_item: str = "item_id",
-    col_rating: str | None = None,
-    user_index: pd.Index | None = None,
-    item_index: pd.Index | None = None,
-) -> tuple[sp.csr_matrix, pd.Index, pd.Index]:
-    """Users x items sparse matrix of a tidy ratings frame.
+def interaction_matrix(ratings: pd.DataFrame, col_user: str = "user_id", col_item: str = "item_id",
+                       col_rating: str | None = None, user_index: pd.Index | None = None,
+                       item_index: pd.Index | None = None) -> tuple[sp.csr_matrix, pd.Index, pd.Index]:
+    """Users x items csr matrix of a tidy ratings frame, with the ids of its rows and columns.
 
-    Parameters
-    ----------
-    ratings : DataFrame
-        One row per (user, item) pair; duplicates are an error.
-    col_user, col_item : str
-        Id columns.
-    col_rating : str, optional
-        Column holding the values; ``None`` stores 1 for every pair
-        (implicit feedback).
-    user_index, item_index : Index, optional
-        Fix the row (column) order, for example to match another matrix;
-        by default the sorted unique ids. Ids outside them are an error.
-
-    Returns
-    -------
-    matrix : csr_matrix of float64, shape (len(user_index), len(item_index))
-    user_index, item_index : Index
-        Id of each row and of each column.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> frame = pd.DataFrame({"user_id": [7, 3], "item_id": [1, 1],
-    ...                       "rating": [4, 5]})
-    >>> matrix, users, items = interaction_matrix(frame, col_rating="rating")
-    >>> users.tolist(), matrix.toarray().ravel().tolist()
-    ([3, 7], [5.0, 4.0])
+    ``col_rating=None`` stores 1 per pair (implicit feedback). ``user_index``/``item_index`` fix the order
+    (default: sorted unique ids); duplicate pairs and ids outside the indexes raise ValueError.
     """
     columns = [col_user, col_item] + ([col_rating] if col_rating is not None else [])
     _check_ratings(ratings, columns)
     if ratings.duplicated([col_user, col_item]).any():
         raise ValueError(
-            "ratings has duplicate (user, item) pairs; aggregate them first "
-            "(for example with groupby(...).last())"
-        )
+            "ratings has duplicate (user, item) pairs; aggregate them first (for example with "
+            "groupby(...).last())")
     users = ratings[col_user].to_numpy()
     items = ratings[col_item].to_numpy()
     user_index = pd.Index(np.unique(users)) if user_index is None else pd.Index(user_index)
@@ -118,14 +74,8 @@ def interaction_matrix(
     return matrix, user_index, item_index
 
 
-def _exclusion_mask(
-    exclude: sp.spmatrix | pd.DataFrame,
-    user_index: pd.Index,
-    item_index: pd.Index,
-    shape: tuple[int, int],
-    col_user: str,
-    col_item: str,
-) -> sp.csr_matrix:
+def _exclusion_mask(exclude: sp.spmatrix | pd.DataFrame, user_index: pd.Index, item_index: pd.Index,
+                    shape: tuple[int, int], col_user: str, col_item: str) -> sp.csr_matrix:
     if isinstance(exclude, pd.DataFrame):
         _check_ratings(exclude, [col_user, col_item])
         rows = user_index.get_indexer(exclude[col_user].to_numpy())
@@ -135,66 +85,25 @@ def _exclusion_mask(
     elif sp.issparse(exclude) or isinstance(exclude, np.ndarray):
         mask = sp.csr_matrix(exclude)
         if mask.shape != shape:
-            raise ValueError(
-                f"exclude has shape {mask.shape} but scores have shape {shape}"
-            )
+            raise ValueError(f"exclude has shape {mask.shape} but scores have shape {shape}")
     else:
         raise TypeError(
-            "exclude must be a sparse matrix shaped like scores or a DataFrame "
-            f"of (user, item) pairs, got {type(exclude).__name__}"
-        )
+            "exclude must be a sparse matrix shaped like scores or a DataFrame of (user, item) pairs, got "
+            f"{type(exclude).__name__}")
     mask.eliminate_zeros()
     return mask
 
 
-def top_k_from_scores(
-    scores: np.ndarray | sp.spmatrix,
-    user_index: Iterable,
-    item_index: Iterable,
-    k: int = 10,
-    exclude: sp.spmatrix | pd.DataFrame | None = None,
-    users: Iterable | None = None,
-    col_user: str = "user_id",
-    col_item: str = "item_id",
-    col_prediction: str = "prediction",
-) -> pd.DataFrame:
+def top_k_from_scores(scores: np.ndarray | sp.spmatrix, user_index: Iterable, item_index: Iterable,
+                      k: int = 10, exclude: sp.spmatrix | pd.DataFrame | None = None,
+                      users: Iterable | None = None, col_user: str = "user_id", col_item: str = "item_id",
+                      col_prediction: str = "prediction") -> pd.DataFrame:
     """Each user's ``k`` best-scored items as a tidy frame, seen items removed.
 
-    Parameters
-    ----------
-    scores : array or sparse matrix, shape (n_users, n_items)
-        Higher is better. NaN and ``-inf`` scores are never recommended.
-    user_index, item_index : Index or sequence
-        Id of each row and each column of ``scores``.
-    k : int
-        List length, between 1 and the number of items.
-    exclude : sparse matrix or DataFrame, optional
-        Pairs never to recommend, typically the training interactions: a
-        matrix shaped like ``scores`` (non-zero = exclude) or a frame with
-        ``col_user`` and ``col_item`` (pairs with unknown ids are ignored).
-    users : sequence, optional
-        Only these user ids (all by default); unknown ids are an error.
-    col_user, col_item, col_prediction : str
-        Output column names.
-
-    Returns
-    -------
-    DataFrame
-        ``col_user, col_item, col_prediction``, sorted by user and then by
-        decreasing score; equal scores go to the lower column (also at the
-        cut-off), so the lists are deterministic. A user with fewer than
-        ``k`` eligible items gets a shorter list.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> scores = np.array([[0.1, 0.7, 0.4], [0.3, 0.2, 0.9]])
-    >>> top_k_from_scores(scores, ["a", "b"], [1, 2, 3], k=2)
-      user_id  item_id  prediction
-    0       a        2         0.7
-    1       a        3         0.4
-    2       b        3         0.9
-    3       b        1         0.3
+    ``scores`` is users x items, higher is better; NaN and ``-inf`` are never recommended. ``exclude`` is a
+    matrix shaped like ``scores`` (non-zero: exclude) or a frame of (user, item) pairs (unknown ids ignored).
+    Rows are sorted by user, then by decreasing score; ties go to the lower column, also at the cut-off. A user
+    with fewer than ``k`` eligible items gets a shorter list.
     """
     k = positive_int(k, "k")
     user_index = pd.Index(user_index)
@@ -206,10 +115,7 @@ def top_k_from_scores(
         raise TypeError(f"scores must be numeric, got dtype {dense.dtype}")
     shape = (len(user_index), len(item_index))
     if dense.shape != shape:
-        raise ValueError(
-            f"scores has shape {dense.shape} but user_index and item_index "
-            f"give {shape}"
-        )
+        raise ValueError(f"scores has shape {dense.shape} but user_index and item_index give {shape}")
     if not 1 <= k <= shape[1]:
         raise ValueError(f"k must lie between 1 and the number of items ({shape[1]}), got {k}")
     dense = dense.astype(float, copy=True)
@@ -245,49 +151,13 @@ def top_k_from_scores(
     })
 
 
-def ndcg_at_k_from_scores(
-    scores: np.ndarray,
-    user_index: Iterable,
-    item_index: Iterable,
-    truth: pd.DataFrame,
-    k: int = 10,
-    exclude: sp.spmatrix | pd.DataFrame | None = None,
-    col_user: str = "user_id",
-    col_item: str = "item_id",
-) -> float:
-    """nDCG@k of a score matrix, without building the tidy lists.
+def ndcg_at_k_from_scores(scores: np.ndarray, user_index: Iterable, item_index: Iterable, truth: pd.DataFrame,
+                          k: int = 10, exclude: sp.spmatrix | pd.DataFrame | None = None,
+                          col_user: str = "user_id", col_item: str = "item_id") -> float:
+    """nDCG@k of a score matrix without building the lists: fast enough to follow every training epoch.
 
-    The same number as ``metrics.ndcg_at_k(truth, top_k_from_scores(scores,
-    user_index, item_index, k, exclude))``, computed on arrays: fast enough
-    to follow a validation metric after every training epoch.
-
-    Parameters
-    ----------
-    scores : array, shape (n_users, n_items)
-    user_index, item_index : Index or sequence
-        Id of each row and column of ``scores``.
-    truth : DataFrame
-        Relevant (user, item) pairs; users outside ``user_index`` are
-        ignored, items outside ``item_index`` count as relevant but can never
-        be hit.
-    k : int
-        List length.
-    exclude : sparse matrix or DataFrame, optional
-        Pairs never recommended, as in :func:`top_k_from_scores`.
-    col_user, col_item : str
-        Column names of ``truth``.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import pandas as pd
-    >>> truth = pd.DataFrame({"user_id": [1], "item_id": [4]})
-    >>> round(ndcg_at_k_from_scores(np.array([[2.0, 1.0]]), [1], [3, 4], truth, k=2), 4)
-    0.6309
+    Equals ``metrics.ndcg_at_k(truth, top_k_from_scores(...))`` except possibly for exact ties at the cut-off.
+    Truth users outside ``user_index`` are ignored; truth items outside ``item_index`` count but are never hit.
     """
     user_index, item_index = pd.Index(user_index), pd.Index(item_index)
     dense = np.array(scores, dtype=np.result_type(np.asarray(scores).dtype, np.float32))
@@ -327,11 +197,8 @@ def ndcg_at_k_from_scores(
 class TopKRecommender(BaseEstimator):
     """Scoring and top-k lists shared by the course's recommenders.
 
-    A subclass takes its hyperparameters in ``__init__`` (scikit-learn's
-    rules, so ``get_params``, ``set_params`` and ``clone`` work), sets
-    ``user_index_``, ``item_index_`` and ``interactions_`` (the users x
-    items training matrix) when fitted, and implements ``_scores(rows)``
-    (a rows x items array of scores).
+    A subclass stores its hyperparameters in ``__init__``, sets ``user_index_``, ``item_index_`` and
+    ``interactions_`` in ``fit``, and implements ``_scores(rows)`` (rows x items).
     """
 
     def _user_rows(self, users: Iterable | None) -> tuple[np.ndarray, pd.Index]:
@@ -342,36 +209,17 @@ class TopKRecommender(BaseEstimator):
             ids = pd.Index([users] if np.isscalar(users) else list(users))
         rows = self.user_index_.get_indexer(ids)
         if (rows < 0).any():
-            raise ValueError(
-                f"unknown user id {ids[rows < 0].tolist()[0]!r}: not in the training data")
+            raise ValueError(f"unknown user id {ids[rows < 0].tolist()[0]!r}: not in the training data")
         return rows, ids
 
     def score_matrix(self, users: Iterable | None = None) -> np.ndarray:
-        """Scores of every training item (columns ``item_index_``) for ``users``.
-
-        Rows follow ``users`` (all training users, in ``user_index_``
-        order, by default).
-        """
+        """Scores of every training item (columns ``item_index_``) for ``users`` (default: all, in order)."""
         rows, _ = self._user_rows(users)
         return self._scores(rows)
 
-    def recommend_k_items(
-        self,
-        users: Iterable | None = None,
-        k: int = 10,
-        remove_seen: bool = True,
-    ) -> pd.DataFrame:
-        """Top-k items per user as a tidy frame (user, item, prediction).
-
-        Parameters
-        ----------
-        users : sequence, optional
-            User ids seen in training (all of them by default).
-        k : int
-            List length, between 1 and the number of items.
-        remove_seen : bool
-            Drop the items each user interacted with in training.
-        """
+    def recommend_k_items(self, users: Iterable | None = None, k: int = 10,
+                          remove_seen: bool = True) -> pd.DataFrame:
+        """Top-k items per user (default: all training users) as a tidy frame (user, item, prediction)."""
         rows, ids = self._user_rows(users)
         exclude = self.interactions_[rows] if remove_seen else None
         return top_k_from_scores(
