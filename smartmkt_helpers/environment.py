@@ -1,10 +1,4 @@
-"""What the machine running the course has: versions, threads, Keras backend.
-
-Examples
---------
->>> cpu_threads() >= 1
-True
-"""
+"""What the machine running the course has: versions, threads, Keras backend."""
 
 from __future__ import annotations
 
@@ -26,13 +20,7 @@ def cpu_threads() -> int:
 
 
 def package_versions(packages: tuple[str, ...] = CORE_PACKAGES) -> pd.Series:
-    """Return the installed version of each package ("not installed" if absent).
-
-    Examples
-    --------
-    >>> package_versions(("pandas",)).index.tolist()
-    ['pandas']
-    """
+    """Installed version of each package ('not installed' if absent)."""
     versions = {}
     for package in packages:
         try:
