@@ -21,16 +21,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from smartmkt_helpers._checks import columns, positive_int
 
-__all__ = [
-    "BayesianKnowledgeTracing",
-    "DKTArrays",
-    "ItemResponseModel",
-    "dkt_arrays",
-    "estimate_ability",
-    "fisher_information",
-    "prior_counts",
-    "recommend_next_skill",
-]
+__all__ = ["BayesianKnowledgeTracing", "DKTArrays", "ItemResponseModel", "dkt_arrays", "estimate_ability",
+           "fisher_information", "prior_counts", "recommend_next_skill"]
 
 #: Ability grid of the EM fit and of EAP estimates: standard-normal scale.
 DEFAULT_GRID = np.linspace(-4.0, 4.0, 41)
@@ -280,9 +272,8 @@ class BayesianKnowledgeTracing(BaseEstimator):
             change = np.abs(np.concatenate([prior, learn, guess, slip]) - old).max()
             if change < self.tol:
                 break
-        self.params_ = pd.DataFrame(
-            {"prior": prior, "learn": learn, "guess": guess, "slip": slip},
-            index=pd.Index(seq.skills, name="skill_id"))
+        self.params_ = pd.DataFrame({"prior": prior, "learn": learn, "guess": guess, "slip": slip},
+                                    index=pd.Index(seq.skills, name="skill_id"))
         self.n_iter_ = iteration
         return self
 

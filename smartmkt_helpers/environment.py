@@ -45,17 +45,9 @@ def keras_summary() -> dict[str, str]:
 
 def environment_report() -> pd.Series:
     """One table of what a learner's machine has, for the getting-started chapter."""
-    summary = {
-        "Python": sys.version.split()[0],
-        "platform": platform.platform(terse=True),
-        "CPU threads available": str(cpu_threads()),
-    }
+    summary = {"Python": sys.version.split()[0], "platform": platform.platform(terse=True),
+               "CPU threads available": str(cpu_threads())}
     keras_info = keras_summary()
-    summary.update(
-        {
-            "Keras": keras_info["keras"],
-            "Keras backend": keras_info["backend"],
-            "backend devices": keras_info["devices"],
-        }
-    )
+    summary.update({"Keras": keras_info["keras"], "Keras backend": keras_info["backend"],
+                    "backend devices": keras_info["devices"]})
     return pd.Series(summary, name="value").rename_axis("item")

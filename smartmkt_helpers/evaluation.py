@@ -15,14 +15,8 @@ from smartmkt_helpers._checks import columns, positive_int, vector
 from smartmkt_helpers.experiments import TestResult
 from smartmkt_helpers.metrics import merge_ranking_true_pred
 
-__all__ = [
-    "bootstrap_ci",
-    "gini_coefficient",
-    "intra_list_diversity",
-    "paired_test",
-    "per_user_metrics",
-    "popularity_bias",
-]
+__all__ = ["bootstrap_ci", "gini_coefficient", "intra_list_diversity", "paired_test", "per_user_metrics",
+           "popularity_bias"]
 
 
 def per_user_metrics(rating_true: pd.DataFrame, rating_pred: pd.DataFrame, k: int = 10,
@@ -133,11 +127,9 @@ def popularity_bias(rating_pred: pd.DataFrame, train: pd.DataFrame, catalog_item
     head = catalog[order[:max(1, int(round(head_fraction * len(catalog))))]]
     recommended = rating_pred[col_item]
     exposure = recommended.value_counts().reindex(catalog, fill_value=0)
-    return pd.Series({
-        "average_popularity": float(recommended.map(popularity).mean()),
-        "long_tail_share": float((~recommended.isin(head)).mean()),
-        "exposure_gini": gini_coefficient(exposure.to_numpy()),
-    })
+    return pd.Series({"average_popularity": float(recommended.map(popularity).mean()),
+                      "long_tail_share": float((~recommended.isin(head)).mean()),
+                      "exposure_gini": gini_coefficient(exposure.to_numpy())})
 
 
 def _per_user_values(values, name: str) -> np.ndarray:
@@ -193,16 +185,8 @@ def paired_test(values_a, values_b, *, confidence: float = 0.95, n_resamples: in
     null_means = signs @ differences / a.size
     observed = abs(differences.mean())
     p_value = float((1 + (np.abs(null_means) >= observed - 1e-12).sum()) / (n_resamples + 1))
-    return TestResult(
-        effect=float(differences.mean()),
-        standard_error=float(means.std(ddof=1)),
-        ci_low=float(low),
-        ci_high=float(high),
-        p_value=p_value,
-        confidence=confidence,
-        treated_mean=float(a.mean()),
-        control_mean=float(b.mean()),
-        n_treated=a.size,
-        n_control=b.size,
-        method=f"paired bootstrap and sign-flip test, {n_resamples} resamples",
-    )
+    return TestResult(effect=float(differences.mean()), standard_error=float(means.std(ddof=1)),
+                      ci_low=float(low), ci_high=float(high), p_value=p_value, confidence=confidence,
+                      treated_mean=float(a.mean()), control_mean=float(b.mean()), n_treated=a.size,
+                      n_control=b.size,
+                      method=f"paired bootstrap and sign-flip test, {n_resamples} resamples")

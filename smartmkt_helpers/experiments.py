@@ -18,19 +18,9 @@ from scipy import stats
 
 from smartmkt_helpers._checks import positive_int
 
-__all__ = [
-    "TestResult",
-    "adjust_p_values",
-    "bootstrap_difference",
-    "cuped_adjust",
-    "difference_in_means",
-    "sample_size_means",
-    "sample_size_uplift_difference",
-    "power_proportions",
-    "sample_ratio_mismatch",
-    "sample_size_proportions",
-    "team_draft_interleave",
-]
+__all__ = ["TestResult", "adjust_p_values", "bootstrap_difference", "cuped_adjust", "difference_in_means",
+           "sample_size_means", "sample_size_uplift_difference", "power_proportions", "sample_ratio_mismatch",
+           "sample_size_proportions", "team_draft_interleave"]
 
 
 @dataclass(frozen=True)
@@ -97,19 +87,11 @@ def difference_in_means(treated, control, *, confidence: float = 0.95) -> TestRe
         p_value = float(2 * stats.norm.sf(abs(effect) / standard_error))
     else:
         p_value = 1.0 if effect == 0 else 0.0
-    return TestResult(
-        effect=float(effect),
-        standard_error=standard_error,
-        ci_low=float(effect - z * standard_error),
-        ci_high=float(effect + z * standard_error),
-        p_value=p_value,
-        confidence=confidence,
-        treated_mean=float(treated.mean()),
-        control_mean=float(control.mean()),
-        n_treated=treated.size,
-        n_control=control.size,
-        method="Welch normal approximation",
-    )
+    return TestResult(effect=float(effect), standard_error=standard_error,
+                      ci_low=float(effect - z * standard_error), ci_high=float(effect + z * standard_error),
+                      p_value=p_value, confidence=confidence, treated_mean=float(treated.mean()),
+                      control_mean=float(control.mean()), n_treated=treated.size, n_control=control.size,
+                      method="Welch normal approximation")
 
 
 def bootstrap_difference(treated, control, *, confidence: float = 0.95, n_resamples: int = 2000,
@@ -133,19 +115,11 @@ def bootstrap_difference(treated, control, *, confidence: float = 0.95, n_resamp
     low, high = np.quantile(differences, [tail, 1 - tail])
     below, above = (differences <= 0).mean(), (differences >= 0).mean()
     p_value = float(min(1.0, 2 * max(min(below, above), 1 / n_resamples)))
-    return TestResult(
-        effect=float(treated.mean() - control.mean()),
-        standard_error=float(differences.std(ddof=1)),
-        ci_low=float(low),
-        ci_high=float(high),
-        p_value=p_value,
-        confidence=confidence,
-        treated_mean=float(treated.mean()),
-        control_mean=float(control.mean()),
-        n_treated=treated.size,
-        n_control=control.size,
-        method=f"percentile bootstrap, {n_resamples} resamples",
-    )
+    return TestResult(effect=float(treated.mean() - control.mean()),
+                      standard_error=float(differences.std(ddof=1)), ci_low=float(low), ci_high=float(high),
+                      p_value=p_value, confidence=confidence, treated_mean=float(treated.mean()),
+                      control_mean=float(control.mean()), n_treated=treated.size, n_control=control.size,
+                      method=f"percentile bootstrap, {n_resamples} resamples")
 
 
 def _check_error_rates(alpha: float, power: float) -> tuple[float, float]:

@@ -37,25 +37,17 @@ def group_rates(frame: pd.DataFrame, *, col_group: str = "group", col_decision: 
         raise ValueError(f"{col_group} contains missing groups")
     approved = _zero_one(frame[col_decision].to_numpy(), col_decision)
     good = _zero_one(frame[col_label].to_numpy(), col_label)
-    parts = pd.DataFrame({
-        "group": frame[col_group].to_numpy(),
-        "approved": approved,
-        "good": good,
-        "approved_good": approved * good,
-        "approved_bad": approved * (1 - good),
-    })
+    parts = pd.DataFrame({"group": frame[col_group].to_numpy(), "approved": approved, "good": good,
+                          "approved_good": approved * good, "approved_bad": approved * (1 - good)})
     sums = parts.groupby("group", observed=True, sort=True).agg(
         cases=("approved", "size"), approved=("approved", "sum"), good=("good", "sum"),
         approved_good=("approved_good", "sum"), approved_bad=("approved_bad", "sum"),
     )
     bad = sums["cases"] - sums["good"]
-    rates = pd.DataFrame({
-        "cases": sums["cases"],
-        "base_rate": sums["good"] / sums["cases"],
-        "approval_rate": sums["approved"] / sums["cases"],
-        "true_positive_rate": sums["approved_good"] / sums["good"].where(sums["good"] > 0),
-        "false_positive_rate": sums["approved_bad"] / bad.where(bad > 0),
-    })
+    rates = pd.DataFrame({"cases": sums["cases"], "base_rate": sums["good"] / sums["cases"],
+                          "approval_rate": sums["approved"] / sums["cases"],
+                          "true_positive_rate": sums["approved_good"] / sums["good"].where(sums["good"] > 0),
+                          "false_positive_rate": sums["approved_bad"] / bad.where(bad > 0)})
     rates.index.name = col_group
     return rates
 

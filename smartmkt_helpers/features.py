@@ -67,8 +67,7 @@ def rfm_features(transactions: pd.DataFrame, *, col_customer: str = "customer_id
     # then do not depend on the order of the rows (a float sum does, in its
     # last bit), and a Spark job that sums decimals gets the same numbers.
     in_cents = bool(np.all(np.abs(amount * 100 - cents) < 1e-6) and np.all(np.abs(cents) < 2**53))
-    frame = pd.DataFrame({"customer": transactions[col_customer].to_numpy(),
-                          "date": dates.to_numpy(),
+    frame = pd.DataFrame({"customer": transactions[col_customer].to_numpy(), "date": dates.to_numpy(),
                           "amount": cents.astype(np.int64) if in_cents else amount})
     if col_quantity:
         frame["quantity"] = transactions[col_quantity].to_numpy(dtype=float)

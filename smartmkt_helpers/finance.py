@@ -18,14 +18,8 @@ import pandas as pd
 
 from smartmkt_helpers._checks import columns, non_negative_number, zero_one
 
-__all__ = [
-    "alert_budget_table",
-    "bayes_threshold",
-    "cost_curve",
-    "cost_optimal_threshold",
-    "expected_cost",
-    "portfolio_summary",
-]
+__all__ = ["alert_budget_table", "bayes_threshold", "cost_curve", "cost_optimal_threshold", "expected_cost",
+           "portfolio_summary"]
 
 
 def _binary_labels(values: Any, name: str) -> np.ndarray:
@@ -90,12 +84,9 @@ def cost_curve(y_true: Any, scores: Any, *, cost_false_positive: float = 1.0,
     flagged = np.flatnonzero(last_of_run) + 1
     false_pos = flagged - true_pos
     false_neg = truth.sum() - true_pos
-    curve = pd.DataFrame({
-        "threshold": np.r_[np.inf, sorted_scores[last_of_run]],
-        "flagged": np.r_[0, flagged],
-        "false_positives": np.r_[0, false_pos],
-        "false_negatives": np.r_[truth.sum(), false_neg],
-    })
+    curve = pd.DataFrame({"threshold": np.r_[np.inf, sorted_scores[last_of_run]],
+                          "flagged": np.r_[0, flagged], "false_positives": np.r_[0, false_pos],
+                          "false_negatives": np.r_[truth.sum(), false_neg]})
     curve["cost"] = (c_fp * curve["false_positives"] + c_fn * curve["false_negatives"]) / truth.size
     return curve
 
@@ -143,13 +134,9 @@ def alert_budget_table(frame: pd.DataFrame, alerts_per_day: Sequence[int] = (1, 
     alerted = rank_in_day[None, :] <= budgets[:, None]
     caught = (alerted & (labels[None, :] == 1)).sum(axis=1)
     alerts = alerted.sum(axis=1)
-    table = pd.DataFrame({
-        "alerts_per_day": budgets,
-        "alerts": alerts,
-        "caught": caught,
-        "precision": caught / np.maximum(alerts, 1),
-        "recall": caught / max(int(labels.sum()), 1),
-    })
+    table = pd.DataFrame({"alerts_per_day": budgets, "alerts": alerts, "caught": caught,
+                          "precision": caught / np.maximum(alerts, 1),
+                          "recall": caught / max(int(labels.sum()), 1)})
     if col_amount:
         amounts = _scores(frame[col_amount].to_numpy(), col_amount, labels.size)
         if (amounts < 0).any():

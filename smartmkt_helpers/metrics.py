@@ -24,20 +24,8 @@ import pandas as pd
 
 from smartmkt_helpers._checks import columns, positive_int
 
-__all__ = [
-    "catalog_coverage",
-    "hit_rate_at_k",
-    "mae",
-    "map_at_k",
-    "merge_ranking_true_pred",
-    "mrr_at_k",
-    "ndcg_at_k",
-    "novelty",
-    "precision_at_k",
-    "recall_at_k",
-    "rmse",
-    "top_k_items",
-]
+__all__ = ["catalog_coverage", "hit_rate_at_k", "mae", "map_at_k", "merge_ranking_true_pred", "mrr_at_k",
+           "ndcg_at_k", "novelty", "precision_at_k", "recall_at_k", "rmse", "top_k_items"]
 
 
 def _check_frame(frame: pd.DataFrame, name: str, wanted: Iterable[str]) -> None:
@@ -54,11 +42,8 @@ def top_k_items(rating_pred: pd.DataFrame, k: int = 10, col_user: str = "user_id
     """Each user's ``k`` highest-scored rows, with a 1-based ``rank`` column."""
     k = positive_int(k, "k")
     _check_frame(rating_pred, "rating_pred", [col_user, col_item, col_prediction])
-    order = np.lexsort((
-        np.arange(len(rating_pred)),
-        -rating_pred[col_prediction].to_numpy(dtype=float),
-        rating_pred[col_user].to_numpy(),
-    ))
+    order = np.lexsort((np.arange(len(rating_pred)), -rating_pred[col_prediction].to_numpy(dtype=float),
+                        rating_pred[col_user].to_numpy()))
     ranked = rating_pred.iloc[order][[col_user, col_item, col_prediction]]
     rank = ranked.groupby(col_user, sort=False).cumcount().to_numpy() + 1
     ranked = ranked.assign(rank=rank)
@@ -134,10 +119,8 @@ def merge_ranking_true_pred(rating_true: pd.DataFrame, rating_pred: pd.DataFrame
     top = top[top[col_user].isin(common)]
     hits = top.merge(truth, on=[col_user, col_item], how="inner")
     hits = hits.sort_values([col_user, "rank"]).reset_index(drop=True)
-    per_user = pd.DataFrame({
-        "n_relevant": truth.groupby(col_user).size(),
-        "n_hits": hits.groupby(col_user).size(),
-    }).reindex(common).fillna(0)
+    per_user = pd.DataFrame({"n_relevant": truth.groupby(col_user).size(),
+                             "n_hits": hits.groupby(col_user).size()}).reindex(common).fillna(0)
     return RankingJoin(hits=hits, per_user=per_user, n_users=len(common), k=k, col_user=col_user)
 
 

@@ -57,13 +57,11 @@ def build_sessions(events: pd.DataFrame, *, col_session: str = "session_id",
     ordered = events[wanted].sort_values([col_session, col_timestamp], kind="stable")
     ordered = ordered.drop_duplicates([col_session, col_item])
     grouped = ordered.groupby(col_session, sort=False)
-    sessions = pd.DataFrame({
-        col_session: grouped[col_session].first().to_numpy(),
-        col_customer: grouped[col_customer].first().to_numpy(),
-        "start": grouped[col_timestamp].first().to_numpy(),
-        "length": grouped.size().to_numpy(),
-        "items": grouped[col_item].agg(list).to_numpy(),
-    })
+    sessions = pd.DataFrame({col_session: grouped[col_session].first().to_numpy(),
+                             col_customer: grouped[col_customer].first().to_numpy(),
+                             "start": grouped[col_timestamp].first().to_numpy(),
+                             "length": grouped.size().to_numpy(),
+                             "items": grouped[col_item].agg(list).to_numpy()})
     return sessions.sort_values(["start", col_session], kind="stable").reset_index(drop=True)
 
 

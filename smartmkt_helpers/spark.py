@@ -18,15 +18,8 @@ import pandas as pd
 
 from smartmkt_helpers._checks import positive_int
 
-__all__ = [
-    "JAVA_MIN_VERSION",
-    "als_top_k",
-    "java_install_hint",
-    "java_version",
-    "local_session",
-    "rfm_features_spark",
-    "start_quietly",
-]
+__all__ = ["JAVA_MIN_VERSION", "als_top_k", "java_install_hint", "java_version", "local_session",
+           "rfm_features_spark", "start_quietly"]
 
 #: Spark 4 runs on Java 17 or newer.
 JAVA_MIN_VERSION = 17
