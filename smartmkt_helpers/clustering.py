@@ -209,10 +209,7 @@ class KMeans(ClusterMixin, BaseEstimator):
         check_is_fitted(self)
         X = _as_matrix(X)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but KMeans was fitted with "
-                f"{self.n_features_in_}"
-            )
+            raise ValueError(f"X has {X.shape[1]} features, but KMeans was fitted with {self.n_features_in_}")
         return squared_distances(X, self.cluster_centers_).argmin(axis=1)
 
 

@@ -111,10 +111,7 @@ def merge_ranking_true_pred(rating_true: pd.DataFrame, rating_pred: pd.DataFrame
     truth = rating_true[[col_user, col_item]].drop_duplicates()
     common = np.intersect1d(truth[col_user].unique(), top[col_user].unique())
     if len(common) == 0:
-        raise ValueError(
-            "rating_true and rating_pred share no user; check the user ids and "
-            "column names"
-        )
+        raise ValueError("rating_true and rating_pred share no user; check the user ids and column names")
     truth = truth[truth[col_user].isin(common)]
     top = top[top[col_user].isin(common)]
     hits = top.merge(truth, on=[col_user, col_item], how="inner")
