@@ -1,21 +1,9 @@
 """A Criteo-like log of ad impressions with a known click-through function.
 
-There is no real counterpart in the course (Criteo's terms forbid
-redistribution); the twin is made to look like it: counts that are
-heavy-tailed and sometimes missing, hashed categorical tokens whose
-frequencies follow a long tail, a daily rhythm, and a click rate of a few
-per cent. The click logit is a sum of known parts (a bias, one weight per
-token, a coefficient per log-count and a few factorisation-machine
-interactions), and each impression also carries the highest competing bid,
-so that bidding and auction chapters can use it.
-
-Examples
---------
->>> twin = simulate_ad_impressions(random_state=0, n_rows=5_000)
->>> sorted(twin.ground_truth.token_weights)[:3]
-['C1', 'C10', 'C2']
->>> bool(abs(twin.frame["click"].mean() - twin.ground_truth.rows["p_click"].mean()) < 0.01)
-True
+No real counterpart (Criteo's terms forbid redistribution): heavy-tailed,
+sometimes missing counts, long-tailed hashed tokens, a daily rhythm. The click
+logit is a bias, token weights, log-count coefficients and a few
+factorisation-machine interactions; each row also carries the highest competing bid.
 """
 
 from __future__ import annotations
@@ -86,28 +74,10 @@ def simulate_ad_impressions(
     n_rows: int = DEFAULT_NUM_ROWS,
     interaction_scale: float = DEFAULT_INTERACTION_SCALE,
 ) -> Bunch:
-    """A Criteo-like impression log with a known click-through function (see its data card).
+    """A Criteo-like impression log with a known click-through function.
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    n_rows : int
-        Number of impressions.
-    interaction_scale : float
-        Scale of the pairwise (factorisation-machine) terms of the click
-        logit, between 0 (a purely additive, logistic-regression world) and 10.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (click, I1..I5, C1..C10, hour, market_price) and
-        ``ground_truth`` with ``rows`` (``p_click``, ``logit``, and its parts
-        ``bias``, ``token_part``, ``numeric_part``, ``interaction_part``),
-        ``token_weights`` (per column, a Series token to weight),
-        ``numeric_coefficients`` (a Series), ``bias``, ``interaction_pairs``,
-        ``token_factors`` (per interacting column, a DataFrame token x factor),
-        ``interaction_scale`` and ``market_price_model``.
+    ``interaction_scale`` (0 to 10) scales the pairwise terms; 0 is a purely
+    additive world. ``ground_truth.rows`` splits each ``logit`` into its parts.
     """
     random_state = check_random_state(random_state)
     n = positive_int(n_rows, "n_rows")

@@ -1,23 +1,9 @@
 """Card transactions of the shop's customers, with rare frauds of known patterns.
 
-Each customer of :class:`~smartmkt_helpers.simulate.shop.Shop` (same ``random_state``)
-has a normal spending profile: how often they use the card, their usual
-basket, the merchant categories they visit (tied to their shop
-preferences), how much they buy online, the hour of the day they shop, how
-far from home they go and how often they travel abroad. Their legitimate
-transactions follow that profile. A few cards are compromised, and the
-fraudster's transactions follow one of two known patterns:
-
-- card testing: a burst of small online payments within minutes, far away;
-- account takeover: a few large payments, mostly abroad, at night.
-
-Examples
---------
->>> twin = simulate_card_transactions(random_state=0, n_customers=2_000)
->>> bool(0 < twin.frame["is_fraud"].mean() < 0.01)
-True
->>> twin.ground_truth.rows["fraud_pattern"].cat.categories.tolist()
-['none', 'card testing', 'account takeover']
+Legitimate payments follow each customer's profile (frequency, basket, merchant
+categories, online share, hour, distance, travel). Compromised cards show card
+testing (a burst of small online payments, far away) or account takeover (a few
+large payments, mostly abroad, at night).
 """
 
 from __future__ import annotations
@@ -132,22 +118,10 @@ def _profiles(random_state: int, shop: Shop) -> pd.DataFrame:
 
 
 def simulate_card_transactions(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
-    """Card transactions of the shop's customers over its period (see the data card).
+    """Card transactions of ``Shop(random_state)``'s customers over its period (about 10 each).
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation (the shop's customers are ``Shop(random_state)``'s).
-    n_customers : int
-        Number of card holders; about 10 transactions each.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (one row per transaction) and ``ground_truth`` with ``rows``
-        (``fraud_pattern``: none, card testing or account takeover;
-        ``incident_id``, -1 for legitimate payments) and ``customers`` (each
-        customer's normal spending profile and ``compromised_by``).
+    ``ground_truth.rows`` holds ``fraud_pattern`` and ``incident_id`` (-1 if legitimate);
+    ``ground_truth.customers`` each profile and ``compromised_by``.
     """
     random_state = check_random_state(random_state)
     n = positive_int(n_customers, "n_customers")

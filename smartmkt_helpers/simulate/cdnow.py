@@ -1,18 +1,7 @@
 """Twin of the CDNOW purchase log: a Pareto/NBD-like buy-till-you-die process.
 
-The customers are the shop's customers (same ``random_state``), acquired in the first
-quarter of 1997 by a first purchase. While alive, a customer buys at their
-own rate (the shop's heavy-tailed purchase rate, scaled), and each week they
-may churn for good (the shop's churn hazard, scaled). Nobody observes the
-churn: that is the point of the buy-till-you-die models the twin is for.
-
-Examples
---------
->>> twin = simulate_cdnow(random_state=0, n_customers=2_000)
->>> twin.frame["customer_id"].nunique()
-2000
->>> twin.frame["date"].min() >= pd.Timestamp("1997-01-01")
-True
+The shop's customers, acquired in the first quarter of 1997, buy at their own
+rate while alive and may churn for good each week, unobserved.
 """
 
 from __future__ import annotations
@@ -47,24 +36,10 @@ UNIT_PRICE_PURCHASE_LOG_SD = 0.25
 
 
 def simulate_cdnow(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
-    """Simulated twin of the CDNOW master purchase log (see its data card).
+    """Simulated twin of the CDNOW master purchase log.
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    n_customers : int
-        Size of the cohort acquired in January to March 1997.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (one row per purchase: customer_id, date, quantity, amount)
-        and ``ground_truth`` with ``customers`` (one row per customer:
-        ``customer_id``, the shop's ``shop_customer_id``, ``segment``,
-        ``acquisition_date``, ``purchase_rate`` per week, ``weekly_churn``,
-        ``dropout_date``, ``alive_at_end``, ``mean_quantity``,
-        ``mean_amount`` per purchase) and ``parameters``.
+    ``ground_truth.customers`` holds each customer's ``purchase_rate`` (per week),
+    ``weekly_churn``, ``dropout_date``, ``alive_at_end``, ``mean_quantity`` and ``mean_amount``.
     """
     random_state = check_random_state(random_state)
     n = positive_int(n_customers, "n_customers")

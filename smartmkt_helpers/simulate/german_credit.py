@@ -1,19 +1,10 @@
 """Twin of the Statlog German Credit data: applicants and a known default model.
 
-The attributes use German Credit's A-codes with roughly the real shares;
-a latent "financial standing" tilts several of them together, so they are
-correlated as in life. Whether an applicant defaults (``risk == "bad"``)
-depends only on the attributes, through a logistic model whose
-coefficients are known: a logistic regression on :func:`design_matrix` is
-the true model's form, so a chapter can compare estimates with the truth.
+A latent financial standing tilts several attributes together; default
+(``risk == "bad"``) follows a logistic model on :func:`design_matrix`, whose
+true coefficients are known.
 
-Examples
---------
 >>> twin = simulate_german_credit(random_state=0)
->>> twin.frame.shape
-(1000, 21)
->>> twin.cost_matrix.loc["bad", "good"]
-np.int64(5)
 >>> design_matrix(twin.frame).shape[1] == len(twin.ground_truth.coefficients) - 1
 True
 """
@@ -90,20 +81,11 @@ REFERENCE_INSTALLMENT_RATE = 3.0
 
 
 def design_matrix(frame: pd.DataFrame) -> pd.DataFrame:
-    """The features of the true default model, computed from German Credit columns.
+    """The features of the true default model, from German Credit columns (real or twin).
 
-    One indicator per non-reference code of each qualitative attribute
-    (named ``<attribute>_<code>``, the first code being the reference) and
-    the numerical attributes: ``duration_months``, ``log_credit_amount``
-    (log of the amount over 2,500), ``installment_rate`` (minus 3),
-    ``residence_since``, ``age`` (minus 35), ``existing_credits``,
-    ``num_dependents``. Works on the real data as well as on the twin.
-
-    Examples
-    --------
-    >>> frame = simulate_german_credit(random_state=0, n_applicants=5).frame
-    >>> list(design_matrix(frame).columns[:3])
-    ['checking_status_A12', 'checking_status_A13', 'checking_status_A14']
+    One indicator ``<attribute>_<code>`` per non-reference code, then the numerical
+    attributes (``log_credit_amount`` is log(amount / 2,500); ``installment_rate``
+    minus 3; ``age`` minus 35).
     """
     columns = {}
     for name, codes in GERMAN_CREDIT_ATTRIBUTES:
@@ -133,24 +115,10 @@ def true_coefficients() -> pd.Series:
 
 
 def simulate_german_credit(random_state: int | None = 0, n_applicants: int = DEFAULT_NUM_APPLICANTS) -> Bunch:
-    """Simulated twin of Statlog German Credit (see its data card).
+    """Simulated twin of Statlog German Credit.
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    n_applicants : int
-        Number of applicants.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (20 attributes and ``risk``), ``attribute_labels``,
-        ``cost_matrix``, and ``ground_truth`` with ``rows``
-        (``p_default``, ``logit``, ``financial_standing``), ``design``
-        (the features of the true model, see :func:`design_matrix`) and
-        ``coefficients`` (a Series named like the design's columns, plus
-        ``intercept``).
+    ``ground_truth`` holds ``rows`` (``p_default``, ``logit``, ``financial_standing``),
+    ``design`` (:func:`design_matrix`) and ``coefficients`` (plus ``intercept``).
     """
     random_state = check_random_state(random_state)
     n = positive_int(n_applicants, "n_applicants")

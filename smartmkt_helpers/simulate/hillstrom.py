@@ -1,19 +1,8 @@
 """Twin of Hillstrom's e-mail test: a randomised campaign with known uplift.
 
-The customers are the shop's customers who bought in the past twelve
-months (:class:`~smartmkt_helpers.simulate.shop.Shop`, same ``random_state``). Their
-features are summaries of their simulated history, they are split into
-three equal random arms, and whether they visit, buy and how much they
-spend follows a logistic model in which the effect of each e-mail differs
-from customer to customer.
-
-Examples
---------
->>> twin = simulate_hillstrom(random_state=0, n_customers=3_000)
->>> twin.frame["segment"].value_counts().sort_index().tolist()
-[1000, 1000, 1000]
->>> bool(twin.ground_truth.rows["uplift_visit_mens"].mean() > 0)
-True
+The customers are the shop's buyers of the past year, split into three equal
+random arms; visit, conversion and spend follow a logistic model in which each
+e-mail's effect differs from customer to customer (see the data card).
 """
 
 from __future__ import annotations
@@ -79,12 +68,7 @@ ARM_KEYS = ("mens", "womens", "none")  # in the order of HILLSTROM_ARMS
 
 
 def _shop_buyers(random_state: int, n_customers: int) -> pd.DataFrame:
-    """The first ``n_customers`` shop customers who bought in the past year.
-
-    A customer with purchase rate ``r`` (per week) bought in the past year with
-    probability ``1 - exp(-52 r)``; a shop large enough to hold that many
-    buyers is simulated and its buyers kept in order.
-    """
+    """The first ``n_customers`` shop customers who bought in the past year (probability ``1 - exp(-52 r)``)."""
     size = int(n_customers * 2.2) + 1_000
     while True:
         shop = Shop(random_state, n_customers=size)
@@ -97,24 +81,11 @@ def _shop_buyers(random_state: int, n_customers: int) -> pd.DataFrame:
 
 
 def simulate_hillstrom(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
-    """Simulated twin of the Hillstrom e-mail test (see its data card).
+    """Simulated twin of the Hillstrom e-mail test.
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    n_customers : int
-        Number of customers, split into three equal random arms.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` with Hillstrom's columns, and ``ground_truth`` with ``rows``
-        (per customer: ``customer_id`` in the shop, ``customer_segment``, and
-        for each arm ``p_visit_<arm>``, ``p_conversion_<arm>``, plus
-        ``uplift_visit_mens``, ``uplift_visit_womens``,
-        ``uplift_conversion_mens``, ``uplift_conversion_womens``,
-        ``expected_spend``) and ``coefficients`` (the model's constants).
+    ``ground_truth.rows`` holds, per customer, ``p_visit_<arm>``, ``p_conversion_<arm>``,
+    the uplifts of each e-mail and ``expected_spend``; ``ground_truth.coefficients``
+    the model's constants.
     """
     random_state = check_random_state(random_state)
     n_customers = positive_int(n_customers, "n_customers", minimum=3)

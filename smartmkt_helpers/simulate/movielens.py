@@ -1,20 +1,8 @@
 """Twin of MovieLens 100K: ratings from a known latent-factor model.
 
-The users are shop customers (same ``random_state``) who joined the rating feature,
-more often men, as in MovieLens. Every user and every movie has a latent
-factor vector; a movie's factors come from its genres, a user's from their
-segment, so the true genre preferences of each user are known. Which
-movies a user rates depends on popularity and on how much they will like
-them (ratings are missing not at random), and each rating is drawn from an
-ordered-logit model around the true score.
-
-Examples
---------
->>> twin = simulate_movielens(random_state=0, n_users=100, n_items=300, n_ratings=4_000)
->>> bool(twin.frame.groupby("user_id").size().min() >= 20)
-True
->>> twin.ground_truth.expected_ratings.shape
-(100, 300)
+Users are shop customers (more often men); movie factors come from genres and
+user factors from segments. Who rates what depends on popularity and on the
+true score (missing not at random); ratings follow an ordered logit.
 """
 
 from __future__ import annotations
@@ -112,30 +100,11 @@ def simulate_movielens(
     n_items: int = DEFAULT_SIZES["n_items"],
     n_ratings: int = DEFAULT_SIZES["n_ratings"],
 ) -> Bunch:
-    """Simulated twin of MovieLens 100K (see its data card).
+    """Simulated twin of MovieLens 100K (at least 20 ratings per user).
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    n_users, n_items : int
-        Numbers of users and movies.
-    n_ratings : int
-        Total number of ratings, at least 20 per user.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (ratings), ``users``, ``items``, and ``ground_truth`` with
-        ``rows`` (per rating: ``score`` and ``expected_rating``),
-        ``user_parameters`` (``user_id``, ``shop_customer_id``, ``segment``,
-        ``bias``), ``item_parameters`` (``item_id``, ``bias``,
-        ``popularity``), ``user_factors``
-        and ``item_factors`` (DataFrames indexed by id), ``genre_preferences``
-        (users x genres), ``expected_ratings`` (array users x items, row
-        ``user_id - 1``, column ``item_id - 1``), ``cut_points`` and
-        ``global_mean``. The movie table is ``twin.movies``, as in the
-        real dataset's Bunch.
+    ``ground_truth`` holds ``rows`` (per rating: ``score``, ``expected_rating``),
+    user and item parameters and factors, ``genre_preferences`` and
+    ``expected_ratings`` (array users x items, row ``user_id - 1``, column ``item_id - 1``).
     """
     random_state = check_random_state(random_state)
     n_users = positive_int(n_users, "n_users")

@@ -1,20 +1,8 @@
-"""Twin of the Open Bandit Dataset: logged recommendations with known click model.
+"""Twin of the Open Bandit Dataset: logged recommendations with a known click model.
 
-Each row is one slot (position 1, 2 or 3) of a recommendation shown to a
-user described by four hashed features and 80 user-item affinities. A
-logging policy picks the item: uniformly at random (``policy="random"``) or
-by Bernoulli Thompson sampling whose Beta posteriors are updated once a day
-(``policy="bts"``). The click is drawn from a known logistic model, so the
-click probability of every item in every logged context is known and any
-policy's true value can be computed.
-
-Examples
---------
->>> twin = simulate_open_bandit(random_state=0, n_rows=2_000)
->>> float(twin.frame["propensity_score"].iloc[0])
-0.0125
->>> twin.ground_truth.p_click_all.shape
-(2000, 80)
+Each row is one of three slots shown to a user with four hashed features and 80
+affinities; the logging policy is uniform random or Bernoulli Thompson sampling
+updated daily. Every item's click probability in every logged context is known.
 """
 
 from __future__ import annotations
@@ -24,11 +12,7 @@ import pandas as pd
 from sklearn.utils import Bunch
 
 from smartmkt_helpers._checks import positive_int
-from smartmkt_helpers.data.schema import (
-    OPEN_BANDIT_ITEMS,
-    OPEN_BANDIT_POLICIES,
-    OPEN_BANDIT_POSITIONS,
-)
+from smartmkt_helpers.data.schema import OPEN_BANDIT_ITEMS, OPEN_BANDIT_POLICIES, OPEN_BANDIT_POSITIONS
 from smartmkt_helpers.simulate._common import (
     check_random_state,
     choose_per_row,
@@ -79,31 +63,11 @@ MONTE_CARLO_DRAWS = 5_000
 def simulate_open_bandit(
     random_state: int | None = 0, policy: str = "random", n_rows: int = DEFAULT_NUM_ROWS
 ) -> Bunch:
-    """Simulated twin of an Open Bandit Dataset sample (see its data card).
+    """Simulated twin of an Open Bandit Dataset sample, logged by ``policy`` ("random" or "bts").
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    policy : {"random", "bts"}
-        The logging policy: uniform random, or Bernoulli Thompson sampling.
-    n_rows : int
-        Number of logged slots.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (the log), ``item_context``, ``policy``, and ``ground_truth`` with
-        ``rows`` (``p_click`` of the logged item, ``best_item`` and
-        ``p_click_best`` in the logged context and position),
-        ``p_click_all`` (rows x items: the click probability of every item in
-        the logged context and position), ``action_probabilities`` (rows x
-        items: the logging policy's probability of each item at the logged
-        position), ``item_effects``, ``position_effects``,
-        ``user_feature_effects`` (one Series per feature, token to effect),
-        ``item_factors``, ``user_feature_factors``, ``affinity_effect``,
-        ``intercept`` and, for ``bts``, ``posteriors`` (alpha and beta of
-        every item on every day).
+    ``ground_truth`` holds ``p_click_all`` and ``action_probabilities`` (rows x items),
+    ``rows`` (``p_click``, ``best_item``, ``p_click_best``), the model's effects and
+    factors and, for ``bts``, the daily Beta ``posteriors``.
     """
     random_state = check_random_state(random_state)
     if policy not in OPEN_BANDIT_POLICIES:
@@ -236,7 +200,6 @@ def _ranking_probabilities(rng: np.random.Generator, alpha: np.ndarray, beta: np
 def _thompson_sampling(
     rng: np.random.Generator, day: np.ndarray, position: np.ndarray, p_click_all: np.ndarray, model: dict
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
-    """Log with Bernoulli Thompson sampling, updating the Beta posteriors once a day."""
     n = len(day)
     average_ctr = sigmoid(CLICK_INTERCEPT + model["item_effects"] + 0.1)
     prior_clicks = rng.binomial(PRIOR_IMPRESSIONS, average_ctr)

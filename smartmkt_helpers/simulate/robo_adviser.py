@@ -1,21 +1,4 @@
-"""A toy robo-adviser's data: questionnaire answers and asset returns.
-
-Chapter 9 suggests portfolios from a risk questionnaire. Both inputs are
-simulated from known models, so the chapter can compare what it infers
-with the truth:
-
-- :func:`simulate_risk_questionnaire`: answers to the six questions of
-  :data:`QUESTIONNAIRE`, with each customer's latent willingness and
-  capacity to take risk and the true profile;
-- :func:`simulate_asset_returns`: monthly returns of cash, bonds and
-  equities with the assumptions of :data:`ASSET_ASSUMPTIONS`.
-
-Examples
---------
->>> answers, truth = simulate_risk_questionnaire(3, random_state=0)
->>> answers.shape, truth.shape
-((3, 8), (3, 4))
-"""
+"""A toy robo-adviser's data: questionnaire answers and asset returns, from known models (chapter 9)."""
 
 from __future__ import annotations
 
@@ -27,12 +10,7 @@ import pandas as pd
 
 from smartmkt_helpers._checks import non_negative_number, positive_int
 
-__all__ = [
-    "ASSET_ASSUMPTIONS",
-    "QUESTIONNAIRE",
-    "simulate_asset_returns",
-    "simulate_risk_questionnaire",
-]
+__all__ = ["ASSET_ASSUMPTIONS", "QUESTIONNAIRE", "simulate_asset_returns", "simulate_risk_questionnaire"]
 
 
 def _seed(random_state: Any) -> int:
@@ -72,33 +50,13 @@ def simulate_risk_questionnaire(
     answer_noise: float = 0.6,
     random_state: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Answers to a six-question risk questionnaire, with the truth behind them.
+    """Answers to the six questions of :data:`QUESTIONNAIRE`, and the truth behind them.
 
-    Each customer has a latent *willingness* to take risk and a latent
-    *capacity* to bear losses (standard normal, correlation 0.3). Questions
-    ``q1``-``q3`` measure willingness, ``q4``-``q6`` capacity (see
-    :data:`QUESTIONNAIRE`): the answer is the latent value plus independent
-    noise of standard deviation ``answer_noise``, cut into a 1-5 scale at
-    -1.2, -0.4, 0.4 and 1.2. The noise is drawn again on every occasion, so
-    ``n_occasions=2`` simulates a test-retest study. The true profile
-    follows the suitability rule that the weaker of the two governs:
-    ``min(willingness, capacity)`` below -0.5 is cautious, above 0.5
-    adventurous, balanced in between.
-
-    Returns
-    -------
-    answers : pandas.DataFrame
-        ``customer_id``, ``occasion`` and one int8 column per question.
-    truth : pandas.DataFrame
-        ``customer_id``, ``willingness``, ``capacity`` and ``true_profile``.
-
-    Examples
-    --------
-    >>> answers, truth = simulate_risk_questionnaire(5, random_state=1)
-    >>> answers.shape
-    (5, 8)
-    >>> sorted(truth["true_profile"].cat.categories)
-    ['adventurous', 'balanced', 'cautious']
+    Latent willingness (``q1``-``q3``) and capacity (``q4``-``q6``) are standard
+    normal (correlation 0.3); an answer adds noise of sd ``answer_noise`` (redrawn
+    each occasion) and is cut into 1-5 at -1.2, -0.4, 0.4, 1.2. The true profile is
+    set by ``min(willingness, capacity)``: below -0.5 cautious, above 0.5 adventurous.
+    Returns ``(answers, truth)``.
     """
     n_customers = positive_int(n_customers, "n_customers")
     n_occasions = positive_int(n_occasions, "n_occasions")
@@ -121,8 +79,7 @@ def simulate_risk_questionnaire(
         scale.reshape(-1, len(QUESTIONNAIRE)).astype(np.int8),
         columns=QUESTIONNAIRE["question"].tolist(),
     )
-    answers.insert(0, "occasion", np.repeat(np.arange(1, n_occasions + 1), n_customers)
-                   .astype(np.int8))
+    answers.insert(0, "occasion", np.repeat(np.arange(1, n_occasions + 1), n_customers) .astype(np.int8))
     answers.insert(0, "customer_id", np.tile(truth["customer_id"].to_numpy(), n_occasions))
     return answers, truth
 
@@ -142,18 +99,9 @@ def simulate_asset_returns(
     degrees_of_freedom: float = 5.0,
     random_state: int = 0,
 ) -> pd.DataFrame:
-    """Monthly returns of cash, bonds and equities from a known model.
+    """Monthly returns of cash, bonds and equities: multivariate Student-t with :data:`ASSET_ASSUMPTIONS`.
 
-    Returns are multivariate Student-t (fatter tails than the normal, so
-    crashes happen) with the yearly means, volatilities and correlations of
-    :data:`ASSET_ASSUMPTIONS`, scaled to months. They are an assumption for
-    teaching, not a forecast of any market.
-
-    Examples
-    --------
-    >>> returns = simulate_asset_returns(24, random_state=0)
-    >>> returns.shape, list(returns.columns)
-    ((24, 3), ['cash', 'bonds', 'equities'])
+    An assumption for teaching, not a forecast.
     """
     n_months = positive_int(n_months, "n_months")
     dof = non_negative_number(degrees_of_freedom, "degrees_of_freedom")

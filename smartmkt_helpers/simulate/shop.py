@@ -1,25 +1,10 @@
 """The simulated shop: its customers, its products and its event log.
 
-One generative model of a shop underlies several twins. Each customer
-belongs to one of a handful of named segments, and the segment sets the
-means of everything that drives behaviour: how often the customer buys
-(a gamma-distributed, heavy-tailed purchase rate), how price-sensitive and
-how responsive to e-mail they are, how long they stay before churning, and
-which product categories they prefer. :meth:`Shop.events` then plays out
-browsing sessions through the marketing funnel (impression, click, view,
-cart, purchase).
-
-Customers are drawn attribute by attribute from independent random streams,
-so customer 17 of ``Shop(random_state=0)`` is the same person whatever the number
-of customers.
-
-Examples
---------
->>> shop = Shop(random_state=0, n_customers=500, n_products=100)
->>> shop.customers.shape[0], shop.products.shape[0]
-(500, 100)
->>> list(shop.events().columns)
-['customer_id', 'product_id', 'timestamp', 'event', 'price', 'channel', 'session_id']
+Each customer belongs to a named segment that sets the means of a gamma-
+distributed purchase rate, price sensitivity, e-mail responsiveness, churn and
+category preferences; :meth:`Shop.events` plays out sessions through the funnel.
+Customers are drawn attribute by attribute from separate streams, so customer
+17 of ``Shop(random_state=0)`` is the same person whatever ``n_customers``.
 """
 
 from __future__ import annotations
@@ -102,17 +87,11 @@ AFFINITY_FLOOR = -3.0
 
 @dataclass(frozen=True)
 class Segment:
-    """The means that one customer segment sets for its members' behaviour.
+    """The means that one customer segment sets for its members.
 
-    ``purchase_rate_mean`` is in purchases per week while active, with gamma
-    shape ``purchase_rate_shape`` (below 1: heavy-tailed).
-    ``sessions_per_purchase`` is how many browsing sessions a member has per
-    purchase; ``weekly_churn`` the probability of leaving in a given week;
-    ``category_tilt`` the Dirichlet concentration of the category preferences
-    (in the order of :data:`CATEGORIES`); ``channel_shares`` the mix of
-    ``web``, ``phone`` and ``multichannel`` customers; ``new_share`` the share
-    who sign up during the simulated period; ``purchase_logit`` the segment's
-    term in the purchase stage of :meth:`Shop.events`.
+    Rates are per week while active; ``purchase_rate_shape`` below 1 is heavy-tailed;
+    ``category_tilt`` is a Dirichlet concentration in :data:`CATEGORIES` order;
+    ``purchase_logit`` is the segment's term in the purchase stage of :meth:`Shop.events`.
     """
 
     name: str
@@ -160,58 +139,13 @@ def _segment_table(field: str) -> np.ndarray:
 
 
 class Shop:
-    """A simulated shop: customers, products, and their event log.
+    """A simulated shop: ``customers``, ``products`` and their :meth:`events`.
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of every random draw; the same value gives the same shop.
-    n_customers : int
-        Number of customers.
-    n_products : int
-        Number of products in the catalogue.
-    start : str
-        First day of the simulated period (``YYYY-MM-DD``).
-    n_days : int
-        Length of the simulated period in days.
-    session_order : float, default 0.0
-        Probability that a product shown after the first of a session is the
-        successor of the product shown before it (see ``successors``)
-        instead of a fresh draw from the customer's preferences. At 0 (the
-        default) a session's products carry no order: each is drawn
-        independently of the one before.
-
-    Attributes
-    ----------
-    customers : pandas.DataFrame
-        One row per customer: ``customer_id``, the true ``segment``,
-        demographics (``age``, ``gender``, ``region``, ``channel``), behaviour
-        (``purchase_rate`` in purchases per active week, ``session_rate`` in
-        sessions per active week, ``price_sensitivity``,
-        ``email_responsiveness``, ``spend_level``), life cycle
-        (``signup_day`` relative to ``start``, negative before it;
-        ``weekly_churn``; ``churn_day``, when they leave; ``churned``, whether
-        that is within the period) and one ``preference_<category>`` column
-        per product category (the preferences sum to 1).
-    products : pandas.DataFrame
-        ``product_id``, ``category``, list ``price`` (log-normal around the
-        category's median), ``popularity`` (Zipf-like, sums to 1) and
-        ``quality`` (standardised).
-    preferences : numpy.ndarray
-        The customers' category preferences as a (customers, categories) array.
-    successors : pandas.Series
-        The successor of each product (indexed by ``product_id``): the next
-        product of the same category in the catalogue, the last one's being
-        the category's first, as a shop's "next in this range" link. Sessions
-        follow it only when ``session_order`` is above 0.
-
-    Examples
-    --------
-    >>> shop = Shop(random_state=1, n_customers=1_000)
-    >>> shop.customers["segment"].cat.categories.tolist()[:2]
-    ['loyal regulars', 'bargain hunters']
-    >>> Shop(random_state=1, n_customers=50).customers.equals(shop.customers.head(50))
-    True
+    ``customers`` holds the true ``segment``, demographics, rates per active week,
+    ``signup_day`` (relative to ``start``), ``churn_day`` and one ``preference_<category>``
+    column per category; ``products`` holds ``category``, ``price``, ``popularity``
+    (sums to 1) and ``quality``. ``successors`` links each product to the next of
+    its category; with ``session_order`` p > 0, sessions follow it with probability p.
     """
 
     def __init__(
@@ -253,9 +187,7 @@ class Shop:
 
     def _make_customers(self) -> tuple[pd.DataFrame, np.ndarray]:
         n = self.n_customers
-        segment = self._rng("customers", "segment").choice(
-            len(SEGMENTS), size=n, p=_segment_table("share")
-        )
+        segment = self._rng("customers", "segment").choice(len(SEGMENTS), size=n, p=_segment_table("share"))
 
         def by_segment(field: str) -> np.ndarray:
             return _segment_table(field)[segment]
@@ -493,12 +425,7 @@ class Shop:
         })
 
     def _follow_successors(self, product: np.ndarray, slot: np.ndarray) -> np.ndarray:
-        """Replace, with probability ``session_order``, each product shown after the
-        first of its session by the successor of the product shown before it.
-
-        Impressions of a session are consecutive rows in slot order; the draws
-        come from a stream of their own, so the other draws do not move.
-        """
+        """With probability ``session_order``, replace a product by the successor of the one shown before it."""
         follows = (slot > 0) & (self._rng("events", "order").random(len(slot)) < self.session_order)
         successor = self.successors.to_numpy() - 1  # ids are positions + 1
         product = product.copy()
@@ -508,11 +435,7 @@ class Shop:
         return product
 
     def _draw_products(self, rng: np.random.Generator, category: np.ndarray) -> np.ndarray:
-        """A product index for each drawn category, by popularity within the category.
-
-        Products are sorted by category, so category ``k`` owns the interval
-        ``[k, k + 1)`` of a cumulative popularity scale.
-        """
+        """A product per drawn category, by popularity within it (category k owns [k, k + 1) of a cumulative scale)."""
         codes = self.products["category"].cat.codes.to_numpy()
         popularity = self.products["popularity"].to_numpy()
         within = popularity / np.bincount(codes, weights=popularity, minlength=len(CATEGORIES))[codes]
