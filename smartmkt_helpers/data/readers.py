@@ -42,8 +42,7 @@ def read_movielens_100k(folder: Path) -> dict[str, pd.DataFrame]:
     items["release_date"] = pd.to_datetime(items["release_date"], format="%d-%b-%Y")
     items["imdb_url"] = items["imdb_url"].fillna("")
     return {
-        "frame": conform(ratings, "movielens-100k"),
-        "users": conform(users, "movielens-100k", "users"),
+        "frame": conform(ratings, "movielens-100k"), "users": conform(users, "movielens-100k", "users"),
         "movies": conform(items, "movielens-100k", "movies"),
     }
 
@@ -69,8 +68,7 @@ def read_german_credit(folder: Path) -> dict[str, pd.DataFrame]:
     applicants = pd.read_csv(folder / "german.data", sep=" ", header=None, names=names)
     applicants["risk"] = applicants["risk"].map({1: "good", 2: "bad"})
     return {
-        "frame": conform(applicants, "german-credit"),
-        "attribute_labels": german_credit_labels(),
+        "frame": conform(applicants, "german-credit"), "attribute_labels": german_credit_labels(),
         "cost_matrix": german_credit_cost_matrix(),
     }
 
@@ -113,12 +111,8 @@ def read_assistments_2009(folder: Path) -> dict[str, pd.DataFrame]:
 
 
 READERS = {
-    "movielens-100k": read_movielens_100k,
-    "hillstrom": read_hillstrom,
-    "open-bandit": read_open_bandit,
-    "german-credit": read_german_credit,
-    "cdnow": read_cdnow,
-    "assistments-2009": read_assistments_2009,
+    "movielens-100k": read_movielens_100k, "hillstrom": read_hillstrom, "open-bandit": read_open_bandit,
+    "german-credit": read_german_credit, "cdnow": read_cdnow, "assistments-2009": read_assistments_2009,
 }
 
 #: The options each dataset accepts, with their defaults.

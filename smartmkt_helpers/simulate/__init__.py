@@ -30,13 +30,9 @@ from smartmkt_helpers.simulate.shop import Shop
 
 #: The function that simulates each twin, by dataset name.
 TWINS: dict[str, Callable[..., Bunch]] = {
-    "movielens-100k": simulate_movielens,
-    "hillstrom": simulate_hillstrom,
-    "open-bandit": simulate_open_bandit,
-    "german-credit": simulate_german_credit,
-    "cdnow": simulate_cdnow,
-    "assistments-2009": simulate_assistments,
-    "ad-impressions": ad_impressions.simulate_ad_impressions,
+    "movielens-100k": simulate_movielens, "hillstrom": simulate_hillstrom,
+    "open-bandit": simulate_open_bandit, "german-credit": simulate_german_credit, "cdnow": simulate_cdnow,
+    "assistments-2009": simulate_assistments, "ad-impressions": ad_impressions.simulate_ad_impressions,
     "card-transactions": card_transactions.simulate_card_transactions,
 }
 #: Columns and dtypes of every twin's tables: the real datasets' schemas, and

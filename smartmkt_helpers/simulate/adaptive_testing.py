@@ -30,14 +30,8 @@ def _item_bank(discrimination: Any, difficulty: Any, n_items: int | None = None,
 
 
 def simulate_adaptive_test(
-    true_ability: Any,
-    discrimination: Any,
-    difficulty: Any,
-    n_questions: int,
-    *,
-    rule: str = "max-information",
-    true_discrimination: Any = None,
-    true_difficulty: Any = None,
+    true_ability: Any, discrimination: Any, difficulty: Any, n_questions: int, *,
+    rule: str = "max-information", true_discrimination: Any = None, true_difficulty: Any = None,
     random_state: int | None = 0,
 ) -> pd.DataFrame:
     """Give each examinee a test and record the EAP ability estimate and ``se`` after each answer.
@@ -56,11 +50,8 @@ def simulate_adaptive_test(
         raise ValueError(f"n_questions={n_questions} is larger than the item bank ({len(a)} items)")
     if rule not in ("max-information", "fixed", "random"):
         raise ValueError(f"rule must be 'max-information', 'fixed' or 'random', got {rule!r}")
-    true_a, true_b = _item_bank(
-        a if true_discrimination is None else true_discrimination,
-        b if true_difficulty is None else true_difficulty,
-        len(a), "true_",
-    )
+    true_a, true_b = _item_bank(a if true_discrimination is None else true_discrimination,
+                                b if true_difficulty is None else true_difficulty, len(a), "true_")
 
     rng = np.random.default_rng(random_state)
     n = len(theta)
@@ -85,7 +76,6 @@ def simulate_adaptive_test(
         estimate, se = estimate_ability(responses, a, b)
         rows.append(pd.DataFrame({
             "examinee": np.arange(n), "question": question + 1, "item": item,
-            "correct": correct.astype(int), "estimate": estimate, "se": se,
-            "true_ability": theta,
+            "correct": correct.astype(int), "estimate": estimate, "se": se, "true_ability": theta,
         }))
     return pd.concat(rows, ignore_index=True)

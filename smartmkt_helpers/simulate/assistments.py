@@ -42,9 +42,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 
 def simulate_assistments(
-    random_state: int | None = 0,
-    n_students: int = DEFAULT_NUM_STUDENTS,
-    n_skills: int = DEFAULT_NUM_SKILLS,
+    random_state: int | None = 0, n_students: int = DEFAULT_NUM_STUDENTS, n_skills: int = DEFAULT_NUM_SKILLS,
     train_share: float = DEFAULT_TRAIN_SHARE,
 ) -> Bunch:
     """Simulated twin of the ASSISTments 2009 knowledge-tracing data.
@@ -61,13 +59,10 @@ def simulate_assistments(
     train_share = check_number("train_share", train_share, 0.0, 1.0)
 
     rng = stream(random_state, NAME, "skills")
-    skills = pd.DataFrame({
-        "skill_id": np.arange(1, n_skills + 1),
-        "prior": rng.beta(*PRIOR_BETA, n_skills),
-        "learn": rng.beta(*LEARN_BETA, n_skills),
-        "guess": np.minimum(rng.beta(*GUESS_BETA, n_skills), MAX_GUESS),
-        "slip": rng.beta(*SLIP_BETA, n_skills),
-    })
+    skills = pd.DataFrame({"skill_id": np.arange(1, n_skills + 1), "prior": rng.beta(*PRIOR_BETA, n_skills),
+                           "learn": rng.beta(*LEARN_BETA, n_skills),
+                           "guess": np.minimum(rng.beta(*GUESS_BETA, n_skills), MAX_GUESS),
+                           "slip": rng.beta(*SLIP_BETA, n_skills)})
     popularity = rng.lognormal(0, SKILL_POPULARITY_LOG_SD, n_skills)
     popularity /= popularity.sum()
 
@@ -103,18 +98,11 @@ def simulate_assistments(
 
     num_train = int(round(train_share * n))
     split = np.where(np.arange(n) < num_train, "train", "test")
-    frame = pd.DataFrame({
-        "student_id": student,
-        "split": split[student],
-        "step": step,
-        "skill_id": skill + 1,
-        "correct": correct.astype(int),
-    })
+    frame = pd.DataFrame({"student_id": student, "split": split[student], "step": step, "skill_id": skill + 1,
+                          "correct": correct.astype(int)})
     ground_truth = Bunch(
         rows=pd.DataFrame({
-            "mastered": mastered,
-            "p_mastered": p_mastered,
-            "p_correct": p_correct,
+            "mastered": mastered, "p_mastered": p_mastered, "p_correct": p_correct,
             "opportunity": opportunity,
         }),
         skills=skills,

@@ -54,14 +54,8 @@ def _featured(featured_category: Any, n: int) -> np.ndarray:
     return np.array([lookup[name] for name in names], dtype=int) if n else np.zeros(0, int)
 
 
-def simulate_campaign(
-    shop: Shop,
-    contacted: Any,
-    featured_category: Any,
-    *,
-    random_state: int = 0,
-    window_days: int = WINDOW_DAYS,
-) -> Bunch:
+def simulate_campaign(shop: Shop, contacted: Any, featured_category: Any, *, random_state: int = 0,
+                      window_days: int = WINDOW_DAYS) -> Bunch:
     """Outcomes of an e-mail sent the day after the shop's period to the ``contacted`` customers.
 
     ``featured_category`` is one category or one per customer. ``frame`` holds
@@ -102,17 +96,13 @@ def simulate_campaign(
     revenue = np.where(purchased, np.round(basket * noise, 2), 0.0)
 
     frame = pd.DataFrame({
-        "customer_id": customers["customer_id"].to_numpy(),
-        "contacted": contacted,
+        "customer_id": customers["customer_id"].to_numpy(), "contacted": contacted,
         "featured_category": pd.Categorical.from_codes(category, categories=list(CATEGORIES)),
-        "purchased": purchased.astype(np.int8),
-        "revenue": revenue,
+        "purchased": purchased.astype(np.int8), "revenue": revenue,
     })
     truth = pd.DataFrame({
-        "customer_id": frame["customer_id"],
-        "p_purchase_contacted": p_contacted,
-        "p_purchase_not_contacted": p_organic,
-        "expected_revenue_contacted": p_contacted * basket,
+        "customer_id": frame["customer_id"], "p_purchase_contacted": p_contacted,
+        "p_purchase_not_contacted": p_organic, "expected_revenue_contacted": p_contacted * basket,
         "expected_revenue_not_contacted": p_organic * basket,
         "revenue_uplift": (p_contacted - p_organic) * basket,
     })

@@ -66,18 +66,14 @@ def simulate_cdnow(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_
     rng = stream(random_state, NAME, "baskets")
     success = rng.beta(*QUANTITY_BETA, n)
     quantity = np.minimum(rng.geometric(success[owner]), MAX_QUANTITY)
-    unit_median = (
-        UNIT_PRICE * np.sqrt(customers["spend_level"].to_numpy())
-        * rng.lognormal(0, UNIT_PRICE_CUSTOMER_LOG_SD, n)
-    )
+    unit_median = (UNIT_PRICE * np.sqrt(customers["spend_level"].to_numpy())
+                   * rng.lognormal(0, UNIT_PRICE_CUSTOMER_LOG_SD, n))
     amount = np.round(quantity * unit_median[owner] * rng.lognormal(0, UNIT_PRICE_PURCHASE_LOG_SD, len(owner)), 2)
 
     order = np.lexsort((day, owner))
     frame = pd.DataFrame({
-        "customer_id": owner[order] + 1,
-        "date": (START + pd.to_timedelta(day[order], unit="D")).to_numpy(),
-        "quantity": quantity[order],
-        "amount": amount[order],
+        "customer_id": owner[order] + 1, "date": (START + pd.to_timedelta(day[order], unit="D")).to_numpy(),
+        "quantity": quantity[order], "amount": amount[order],
     })
     mean_quantity = np.minimum(1 / success, MAX_QUANTITY)
     truth = pd.DataFrame({
@@ -85,11 +81,9 @@ def simulate_cdnow(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_
         "shop_customer_id": customers["customer_id"].to_numpy(),
         "segment": pd.Categorical(customers["segment"].astype(str), categories=list(SEGMENT_NAMES)),
         "acquisition_date": (START + pd.to_timedelta(acquisition_day, unit="D")).to_numpy(),
-        "purchase_rate": rate,
-        "weekly_churn": weekly_churn,
+        "purchase_rate": rate, "weekly_churn": weekly_churn,
         "dropout_date": (START + pd.to_timedelta(np.minimum(dropout_day, 10 * NUM_DAYS), unit="D")).to_numpy(),
-        "alive_at_end": dropout_day >= NUM_DAYS,
-        "mean_quantity": mean_quantity,
+        "alive_at_end": dropout_day >= NUM_DAYS, "mean_quantity": mean_quantity,
         "mean_amount": mean_quantity * unit_median * np.exp(UNIT_PRICE_PURCHASE_LOG_SD**2 / 2),
     })
     parameters = pd.Series({

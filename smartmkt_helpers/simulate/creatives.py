@@ -20,11 +20,9 @@ from sklearn.utils import Bunch
 
 from smartmkt_helpers._checks import positive_int
 
-__all__ = [
-    "WORDS", "IMAGE_STYLES", "CALLS_TO_ACTION", "SEGMENTS", "AGE_BANDS", "DEVICES",
-    "HEADLINE_LENGTH", "simulate_creatives", "true_ctr", "all_creatives",
-    "encode_creatives", "encode_customers",
-]
+__all__ = ["WORDS", "IMAGE_STYLES", "CALLS_TO_ACTION", "SEGMENTS", "AGE_BANDS", "DEVICES",
+           "HEADLINE_LENGTH", "simulate_creatives", "true_ctr", "all_creatives",
+           "encode_creatives", "encode_customers"]
 
 WORDS = ("sale", "save", "free", "gift", "new", "premium", "exclusive",
          "limited", "today", "style", "eco", "fast")
@@ -47,10 +45,8 @@ def _click_model(rng: np.random.Generator) -> Bunch:
     # novelty for trend seekers, quality and exclusivity for regulars.
     index = {w: i for i, w in enumerate(WORDS)}
     for segment, words, size in (
-        (0, ("sale", "save", "free"), 0.45),
-        (1, ("new", "style", "limited"), 0.45),
-        (2, ("premium", "exclusive", "gift"), 0.45),
-        (0, ("premium", "exclusive"), -0.35),
+        (0, ("sale", "save", "free"), 0.45), (1, ("new", "style", "limited"), 0.45),
+        (2, ("premium", "exclusive", "gift"), 0.45), (0, ("premium", "exclusive"), -0.35),
         (2, ("sale",), -0.3),
     ):
         for w in words:
@@ -60,17 +56,11 @@ def _click_model(rng: np.random.Generator) -> Bunch:
                                 ("new", "today", 0.2), ("sale", "premium", -0.5),
                                 ("eco", "fast", -0.3)):
         synergy[index[first], index[second]] = synergy[index[second], index[first]] = size
-    return Bunch(
-        base=BASE_LOGIT,
-        word_effects=word,
-        style_effects=rng.normal(0, 0.2, len(IMAGE_STYLES)),
-        call_effects=rng.normal(0, 0.2, len(CALLS_TO_ACTION)),
-        segment_word=segment_word,
-        segment_style=rng.normal(0, 0.3, (len(SEGMENTS), len(IMAGE_STYLES))),
-        device_call=rng.normal(0, 0.25, (len(DEVICES), len(CALLS_TO_ACTION))),
-        age_style=rng.normal(0, 0.2, (len(AGE_BANDS), len(IMAGE_STYLES))),
-        word_synergy=synergy,
-    )
+    return Bunch(base=BASE_LOGIT, word_effects=word, style_effects=rng.normal(0, 0.2, len(IMAGE_STYLES)),
+                 call_effects=rng.normal(0, 0.2, len(CALLS_TO_ACTION)), segment_word=segment_word,
+                 segment_style=rng.normal(0, 0.3, (len(SEGMENTS), len(IMAGE_STYLES))),
+                 device_call=rng.normal(0, 0.25, (len(DEVICES), len(CALLS_TO_ACTION))),
+                 age_style=rng.normal(0, 0.2, (len(AGE_BANDS), len(IMAGE_STYLES))), word_synergy=synergy)
 
 
 def _codes(frame: pd.DataFrame, column: str, levels: tuple) -> np.ndarray:
@@ -161,8 +151,7 @@ def simulate_creatives(n_impressions: int = 400_000, n_creatives: int = 48, rand
     parts = {
         "word_1": (words[:, 0], WORDS), "word_2": (words[:, 1], WORDS),
         "word_3": (words[:, 2], WORDS), "image_style": (style, IMAGE_STYLES),
-        "call_to_action": (call, CALLS_TO_ACTION),
-        "segment": (_codes(grid, "segment", SEGMENTS), SEGMENTS),
+        "call_to_action": (call, CALLS_TO_ACTION), "segment": (_codes(grid, "segment", SEGMENTS), SEGMENTS),
         "age_band": (_codes(grid, "age_band", AGE_BANDS), AGE_BANDS),
         "device": (_codes(grid, "device", DEVICES), DEVICES),
     }

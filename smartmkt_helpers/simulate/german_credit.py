@@ -21,13 +21,7 @@ from smartmkt_helpers.data.schema import (
     german_credit_cost_matrix,
     german_credit_labels,
 )
-from smartmkt_helpers.simulate._common import (
-    check_random_state,
-    choose_per_row,
-    make_bunch,
-    sigmoid,
-    stream,
-)
+from smartmkt_helpers.simulate._common import check_random_state, choose_per_row, make_bunch, sigmoid, stream
 
 NAME = "german-credit"
 DEFAULT_NUM_APPLICANTS = 1_000
@@ -39,8 +33,7 @@ QUALITATIVE = {
     "checking_status": ((0.274, 0.269, 0.063, 0.394), (-0.5, -0.2, 0.3, 0.4), (0.0, -0.4, -1.0, -1.7)),
     "credit_history": ((0.04, 0.049, 0.53, 0.088, 0.293), (-0.3, -0.3, 0.0, 0.0, 0.3), (0.0, 0.0, -0.8, -0.9, -1.4)),
     "purpose": (
-        (0.234, 0.103, 0.181, 0.28, 0.012, 0.022, 0.05, 0.0, 0.009, 0.097, 0.012),
-        (0.0,) * 11,
+        (0.234, 0.103, 0.181, 0.28, 0.012, 0.022, 0.05, 0.0, 0.009, 0.097, 0.012), (0.0,) * 11,
         (0.0, -1.5, -0.7, -0.8, -0.5, -0.4, 0.2, 0.0, -1.5, -0.7, -1.2),
     ),
     "savings": ((0.603, 0.103, 0.063, 0.048, 0.183), (-0.3, 0.0, 0.2, 0.4, 0.2), (0.0, -0.3, -0.5, -1.2, -0.9)),
@@ -65,13 +58,8 @@ AMOUNT_LOG_INTERCEPT, AMOUNT_LOG_SLOPE, AMOUNT_LOG_SD, AMOUNT_BOUNDS = 5.95, 0.6
 AGE_MINIMUM, AGE_SHAPE, AGE_SCALE, AGE_MAXIMUM = 19, 2.1, 7.9, 75
 #: Coefficients of the numerical features of :func:`design_matrix` in the default logit.
 NUMERIC_COEFFICIENTS = {
-    "duration_months": 0.03,
-    "log_credit_amount": 0.3,
-    "installment_rate": 0.3,
-    "residence_since": 0.0,
-    "age": -0.015,
-    "existing_credits": 0.2,
-    "num_dependents": 0.2,
+    "duration_months": 0.03, "log_credit_amount": 0.3, "installment_rate": 0.3, "residence_since": 0.0,
+    "age": -0.015, "existing_credits": 0.2, "num_dependents": 0.2,
 }
 #: Intercept, chosen for a default rate of about 30 %.
 INTERCEPT = 1.65
@@ -132,10 +120,8 @@ def simulate_german_credit(random_state: int | None = 0, n_applicants: int = DEF
             frame[name] = np.array(codes)[choose_per_row(rng, weights)]
     duration = rng.gamma(DURATION_SHAPE, DURATION_MEAN / DURATION_SHAPE, n)
     frame["duration_months"] = np.clip(np.round(duration), *DURATION_BOUNDS)
-    log_amount = (
-        AMOUNT_LOG_INTERCEPT + AMOUNT_LOG_SLOPE * np.log(frame["duration_months"].to_numpy())
-        + rng.normal(0, AMOUNT_LOG_SD, n)
-    )
+    log_amount = (AMOUNT_LOG_INTERCEPT + AMOUNT_LOG_SLOPE * np.log(frame["duration_months"].to_numpy())
+                  + rng.normal(0, AMOUNT_LOG_SD, n))
     frame["credit_amount"] = np.clip(np.round(np.exp(log_amount)), *AMOUNT_BOUNDS)
     frame["installment_rate"] = 1 + rng.choice(4, n, p=INSTALLMENT_RATE_SHARES)
     frame["residence_since"] = 1 + rng.choice(4, n, p=RESIDENCE_SHARES)
@@ -152,8 +138,7 @@ def simulate_german_credit(random_state: int | None = 0, n_applicants: int = DEF
 
     ground_truth = Bunch(
         rows=pd.DataFrame({"p_default": p_default, "logit": logit, "financial_standing": standing}),
-        design=design,
-        coefficients=coefficients,
+        design=design, coefficients=coefficients,
     )
     extra = {"attribute_labels": german_credit_labels(), "cost_matrix": german_credit_cost_matrix()}
     return make_bunch(NAME, random_state, {"n_applicants": n}, {"frame": frame}, ground_truth, extra)

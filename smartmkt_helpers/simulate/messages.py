@@ -55,13 +55,8 @@ def _typo(word: str, rng: np.random.Generator) -> str:
     return word[:position] + neighbours[int(rng.integers(len(neighbours)))] + word[position + 1:]
 
 
-def simulate_messages(
-    n_messages: int = 4_000,
-    random_state: int | None = 0,
-    *,
-    typo_rate: float = 0.05,
-    ambiguous_share: float = 0.1,
-) -> pd.DataFrame:
+def simulate_messages(n_messages: int = 4_000, random_state: int | None = 0, *, typo_rate: float = 0.05,
+                      ambiguous_share: float = 0.1) -> pd.DataFrame:
     """Customer-service messages with their true ``intent`` (and ``second_intent``, if any).
 
     ``typo_rate`` is the probability that a word of three letters or more gets a typo.
@@ -109,9 +104,7 @@ def simulate_messages(
 
     second_intent = pd.Categorical.from_codes(np.where(ambiguous, second, -1), categories=list(INTENTS))
     return pd.DataFrame({
-        "message_id": np.arange(1, n_messages + 1, dtype=np.int32),
-        "text": texts,
-        "intent": pd.Categorical.from_codes(intent, categories=list(INTENTS)),
-        "second_intent": second_intent,
+        "message_id": np.arange(1, n_messages + 1, dtype=np.int32), "text": texts,
+        "intent": pd.Categorical.from_codes(intent, categories=list(INTENTS)), "second_intent": second_intent,
         "num_typos": np.array(typo_counts, dtype=np.int16),
     })

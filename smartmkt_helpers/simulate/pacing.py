@@ -29,19 +29,9 @@ def _non_negative(values: Any, name: str) -> np.ndarray:
 
 
 def simulate_day(
-    values: Any,
-    competing_bids: Any,
-    time_of_day: Any,
-    *,
-    budget: float,
-    strategy: str = "bid_scaling",
-    plan: Any = None,
-    n_steps: int = 96,
-    gain: float = 0.5,
-    initial_control: float = 1.0,
-    bounds: tuple[float, float] | None = None,
-    reserve_price: float = 0.0,
-    random_state: int | None = 0,
+    values: Any, competing_bids: Any, time_of_day: Any, *, budget: float, strategy: str = "bid_scaling",
+    plan: Any = None, n_steps: int = 96, gain: float = 0.5, initial_control: float = 1.0,
+    bounds: tuple[float, float] | None = None, reserve_price: float = 0.0, random_state: int | None = 0,
 ) -> Bunch:
     """Play one day of second-price auctions under ``budget``.
 
@@ -56,10 +46,8 @@ def simulate_day(
     if (hours >= HOURS_PER_DAY).any():
         raise ValueError("time_of_day must be hours of the day in [0, 24)")
     if not (len(value) == len(market) == len(hours)):
-        raise ValueError(
-            "values, competing_bids and time_of_day must have the same length, "
-            f"got {len(value)}, {len(market)}, {len(hours)}"
-        )
+        raise ValueError("values, competing_bids and time_of_day must have the same length, "
+                         f"got {len(value)}, {len(market)}, {len(hours)}")
     if isinstance(budget, bool) or not isinstance(budget, numbers.Real) or not np.isfinite(budget) or budget <= 0:
         raise ValueError(f"budget must be a positive number, got {budget!r}")
     if strategy not in STRATEGIES:

@@ -22,33 +22,27 @@ def _seed(random_state: Any) -> int:
 
 #: The simulated questionnaire: column, what it asks, and what it measures
 #: (``willingness`` to take risk or ``capacity`` to bear losses).
-QUESTIONNAIRE = pd.DataFrame(
-    [
-        ("q1_fall_reaction", "If your savings fell 20% in a month, you would... "
-         "(1 sell everything - 5 buy more)", "willingness"),
-        ("q2_tradeoff", "Which matters more: safety or growth? "
-         "(1 safety - 5 growth)", "willingness"),
-        ("q3_experience", "How often have you invested in shares? "
-         "(1 never - 5 often)", "willingness"),
-        ("q4_horizon", "When will you need this money? "
-         "(1 within a year - 5 in over 15 years)", "capacity"),
-        ("q5_income", "How stable is your income? "
-         "(1 very unstable - 5 very stable)", "capacity"),
-        ("q6_reserve", "How many months of spending do you hold in cash? "
-         "(1 none - 5 over a year)", "capacity"),
-    ],
-    columns=["question", "text", "measures"],
-)
+QUESTIONNAIRE = pd.DataFrame([
+                                 ("q1_fall_reaction", "If your savings fell 20% in a month, you would... "
+                                  "(1 sell everything - 5 buy more)", "willingness"),
+                                 ("q2_tradeoff", "Which matters more: safety or growth? "
+                                  "(1 safety - 5 growth)", "willingness"),
+                                 ("q3_experience", "How often have you invested in shares? "
+                                  "(1 never - 5 often)", "willingness"),
+                                 ("q4_horizon", "When will you need this money? "
+                                  "(1 within a year - 5 in over 15 years)", "capacity"),
+                                 ("q5_income", "How stable is your income? "
+                                  "(1 very unstable - 5 very stable)", "capacity"),
+                                 ("q6_reserve", "How many months of spending do you hold in cash? "
+                                  "(1 none - 5 over a year)", "capacity"),
+                             ],
+                             columns=["question", "text", "measures"])
 
 _PROFILES = ("cautious", "balanced", "adventurous")
 
 
 def simulate_risk_questionnaire(
-    n_customers: int = 2000,
-    *,
-    n_occasions: int = 1,
-    answer_noise: float = 0.6,
-    random_state: int = 0,
+    n_customers: int = 2000, *, n_occasions: int = 1, answer_noise: float = 0.6, random_state: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Answers to the six questions of :data:`QUESTIONNAIRE`, and the truth behind them.
 
@@ -66,18 +60,15 @@ def simulate_risk_questionnaire(
     weaker = latent.min(axis=1)
     profile = np.select([weaker < -0.5, weaker > 0.5], ["cautious", "adventurous"], "balanced")
     truth = pd.DataFrame({
-        "customer_id": np.arange(1, n_customers + 1, dtype=np.int32),
-        "willingness": latent[:, 0],
-        "capacity": latent[:, 1],
-        "true_profile": pd.Categorical(profile, categories=_PROFILES),
+        "customer_id": np.arange(1, n_customers + 1, dtype=np.int32), "willingness": latent[:, 0],
+        "capacity": latent[:, 1], "true_profile": pd.Categorical(profile, categories=_PROFILES),
     })
     measures = (QUESTIONNAIRE["measures"] == "capacity").to_numpy().astype(int)
     per_question = latent[:, measures]                       # (customers, questions)
     responses = per_question[None] + rng.normal(0, noise, (n_occasions,) + per_question.shape)
     scale = np.digitize(responses, [-1.2, -0.4, 0.4, 1.2]) + 1
     answers = pd.DataFrame(
-        scale.reshape(-1, len(QUESTIONNAIRE)).astype(np.int8),
-        columns=QUESTIONNAIRE["question"].tolist(),
+        scale.reshape(-1, len(QUESTIONNAIRE)).astype(np.int8), columns=QUESTIONNAIRE["question"].tolist(),
     )
     answers.insert(0, "occasion", np.repeat(np.arange(1, n_occasions + 1), n_customers) .astype(np.int8))
     answers.insert(0, "customer_id", np.tile(truth["customer_id"].to_numpy(), n_occasions))
@@ -94,10 +85,7 @@ _CORRELATION = np.array([[1.0, 0.2, 0.0], [0.2, 1.0, 0.1], [0.0, 0.1, 1.0]])
 
 
 def simulate_asset_returns(
-    n_months: int = 240,
-    *,
-    degrees_of_freedom: float = 5.0,
-    random_state: int = 0,
+    n_months: int = 240, *, degrees_of_freedom: float = 5.0, random_state: int = 0,
 ) -> pd.DataFrame:
     """Monthly returns of cash, bonds and equities: multivariate Student-t with :data:`ASSET_ASSUMPTIONS`.
 
