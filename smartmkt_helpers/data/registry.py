@@ -81,7 +81,7 @@ def _dataset(name: str, entry: dict) -> Dataset:
     return Dataset(name=name, files=files, downloads=downloads, **entry)
 
 
-DATASETS: dict[str, Dataset] = {name: _dataset(name, dict(entry)) for name, entry in TABLES.items() if "folder" in entry}
+DATASETS: dict[str, Dataset] = {name: _dataset(name, dict(entry)) for name, entry in TABLES["datasets"].items()}
 
 
 def data_home() -> Path:
