@@ -1,29 +1,11 @@
-"""Helpers for the course *Deep Learning for Intelligent Marketing*.
+"""Helpers for the course *Deep Learning for Intelligent Marketing*: the plumbing several chapters share.
 
-Importing the package makes Keras use the JAX backend unless the learner has
-chosen another one with the ``KERAS_BACKEND`` environment variable, so import
-it before Keras::
-
-    import smartmkt_helpers
-    import keras
-
-What a chapter teaches is written in the chapter; this package holds the
-plumbing several chapters share, one module per concern:
-
-- ``datasets.load`` (a real dataset, else its twin), built on ``data`` (the
-  real datasets through a verified cache, ``python -m smartmkt_helpers.data``)
-  and ``simulate`` (the shop, the twins with their ground truth, messages);
-- ``features`` and ``clustering`` (customer profiles, chapter 2);
-- ``splits``, ``metrics`` and ``recommenders`` (chapters 3 and 4);
-- ``ads``: ``uplift``, ``targeting``, ``bandits``, ``off_policy``,
-  ``ctr``, ``auction`` and ``pacing`` (chapters 5 to 7);
-- ``experiments`` and ``sessions`` (chapter 8), ``finance`` (chapter 9),
-  ``education`` (chapter 10);
-- ``evaluation`` (per-user metrics, diversity, popularity bias, intervals
-  and paired tests, chapter 11; ``experiments`` adds power and
-  interleaving), ``privacy`` and ``fairness`` (chapter 12);
-- ``environment`` (what the machine has) and ``exercises`` (exercise
-  self-checks and the answer checker).
+Importing the package makes Keras use the JAX backend unless ``KERAS_BACKEND``
+is set, so import it before Keras. ``datasets.load`` gives a real dataset
+(``data``) or its simulated twin (``simulate``); the other modules follow the
+chapters: ``features``, ``clustering``, ``splits``, ``metrics``,
+``recommenders``, ``ads``, ``experiments``, ``sessions``, ``finance``,
+``education``, ``evaluation``, ``privacy``, ``fairness``, ``spark``.
 """
 
 import os as _os

@@ -11,11 +11,7 @@ import pandas as pd
 
 
 def zero_one(values: Any, name: str, meaning: str) -> np.ndarray:
-    """``values`` as a one-dimensional int8 array of 0/1, or a clear error.
-
-    ``meaning`` says what 1 stands for, for the error message (for example
-    ``"1 = the positive class"``).
-    """
+    """``values`` as a 1-D int8 array of 0/1; ``meaning`` ("1 = the positive class") goes into the error."""
     array = np.asarray(values)
     if array.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
@@ -33,10 +29,7 @@ def zero_one(values: Any, name: str, meaning: str) -> np.ndarray:
 
 
 def positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    """``value`` as an ``int`` of at least ``minimum``, or a clear error.
-
-    A ``bool`` is refused although Python counts it as an integer.
-    """
+    """``value`` as an ``int`` of at least ``minimum`` (a ``bool`` is refused), or a clear error."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < minimum:
@@ -45,11 +38,7 @@ def positive_int(value: Any, name: str, minimum: int = 1) -> int:
 
 
 def vector(values: Any, name: str, length: int | None = None, what: str = "one per row") -> np.ndarray:
-    """``values`` as a finite, non-empty 1-D float array, or a clear error.
-
-    ``length``, when given, is the number of values expected; ``what`` says
-    what each value stands for, for the error message.
-    """
+    """``values`` as a finite, non-empty 1-D float array of ``length`` values (``what`` each is), or a clear error."""
     array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
@@ -75,7 +64,7 @@ def columns(frame: Any, wanted: Iterable[str], name: str = "the table") -> None:
 
 
 def non_negative_number(value: Any, name: str) -> float:
-    """``value`` as a finite ``float`` of at least 0, or a clear error (a ``bool`` is refused)."""
+    """``value`` as a finite ``float`` of at least 0 (a ``bool`` is refused), or a clear error."""
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     value = float(value)

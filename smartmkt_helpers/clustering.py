@@ -1,26 +1,12 @@
-"""K-means from its four steps, and small tools for choosing the number of clusters.
+"""K-means (chapter 2's four steps as a scikit-learn-style estimator) and a scan over the number of clusters.
 
-Chapter 2 writes K-means out step by step (initialise, assign, update,
-repeat until the centres stop moving); this module keeps the same algorithm
-as a tested estimator in scikit-learn's style, so later chapters can write::
+From the same initial centres :class:`KMeans` follows the same Lloyd
+iterations as ``sklearn.cluster.KMeans(algorithm="lloyd")``. k-means++ is
+Arthur and Vassilvitskii (2007), in scikit-learn's greedy variant.
 
-    from smartmkt_helpers.clustering import KMeans
-
-Given the same initial centres, :class:`KMeans` follows the same Lloyd
-iterations as :class:`sklearn.cluster.KMeans` (``algorithm="lloyd"``) and
-reaches the same inertia. :func:`scan_k` puts the usual evidence for the
-number of clusters side by side: inertia (the elbow), silhouette, and
-stability across seeds measured with the adjusted Rand index.
-
-Examples
---------
->>> import numpy as np
 >>> points = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]])
->>> model = KMeans(n_clusters=2, random_state=0).fit(points)
->>> sorted(model.cluster_centers_.tolist())
+>>> sorted(KMeans(n_clusters=2, random_state=0).fit(points).cluster_centers_.tolist())
 [[0.0, 0.5], [10.0, 0.5]]
->>> float(model.inertia_)
-1.0
 """
 
 from __future__ import annotations
@@ -36,16 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from smartmkt_helpers._checks import positive_int
 
-__all__ = [
-    "KMeans",
-    "kmeans_plus_plus",
-    "scan_k",
-    "squared_distances",
-]
-
-
-# --------------------------------------------------------------------------
-# input checks
+__all__ = ["KMeans", "kmeans_plus_plus", "scan_k", "squared_distances"]
 
 
 def _as_matrix(X: Any, name: str = "X") -> np.ndarray:
@@ -63,14 +40,10 @@ def _as_matrix(X: Any, name: str = "X") -> np.ndarray:
     else:
         array = np.asarray(X)
         if array.dtype.kind not in "iuf":
-            raise TypeError(
-                f"{name} must hold numbers, got an array of dtype {array.dtype}"
-            )
+            raise TypeError(f"{name} must hold numbers, got an array of dtype {array.dtype}")
         values = array.astype(float)
     if values.ndim != 2:
-        raise ValueError(
-            f"{name} must be 2-D (samples x features), got {values.ndim}-D"
-        )
+        raise ValueError(f"{name} must be 2-D (samples x features), got {values.ndim}-D")
     if values.shape[0] == 0:
         raise ValueError(f"{name} is empty: it has no rows to cluster")
     if values.shape[1] == 0:
@@ -84,31 +57,8 @@ def _as_matrix(X: Any, name: str = "X") -> np.ndarray:
     return values
 
 
-# --------------------------------------------------------------------------
-# the building blocks
-
-
 def squared_distances(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distance from every row of ``X`` to every centre.
-
-    Uses ``|x|^2 - 2 x.c + |c|^2``, one matrix product, clipped at zero
-    against rounding.
-
-    Parameters
-    ----------
-    X : array of shape (n_samples, n_features)
-    centers : array of shape (n_clusters, n_features)
-
-    Returns
-    -------
-    array of shape (n_samples, n_clusters)
-
-    Examples
-    --------
-    >>> squared_distances(np.array([[0.0, 0.0], [3.0, 4.0]]),
-    ...                   np.array([[0.0, 0.0]])).ravel().tolist()
-    [0.0, 25.0]
-    """
+    """Squared Euclidean distance from every row of ``X`` to every centre, shape (samples, centres)."""
     X = np.asarray(X, dtype=float)
     centers = np.asarray(centers, dtype=float)
     distances = (
@@ -119,46 +69,20 @@ def squared_distances(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
     return np.maximum(distances, 0.0)
 
 
-def kmeans_plus_plus(
-    X: Any, n_clusters: int, *, random_state: Any = None, n_local_trials: int | None = None
-) -> np.ndarray:
+def kmeans_plus_plus(X: Any, n_clusters: int, *, random_state: Any = None) -> np.ndarray:
     """Choose ``n_clusters`` initial centres by greedy k-means++.
 
-    The first centre is a random point; each next centre is drawn with
-    probability proportional to the squared distance to the nearest centre
-    chosen so far, so far-away regions get a centre early. The greedy
-    variant (as in scikit-learn) draws ``n_local_trials`` candidates and
-    keeps the one that lowers the total squared distance most.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    n_clusters : int
-    random_state : int, numpy Generator or None
-    n_local_trials : int, optional
-        Candidates per centre; default ``2 + int(log(n_clusters))``.
-
-    Returns
-    -------
-    array of shape (n_clusters, n_features)
-
-    Examples
-    --------
-    >>> points = np.array([[0.0], [0.1], [5.0], [5.1]])
-    >>> centres = kmeans_plus_plus(points, 2, random_state=0)
-    >>> bool(abs(centres[0, 0] - centres[1, 0]) > 4)
-    True
+    Each next centre is drawn with probability proportional to the squared
+    distance to the nearest chosen centre; of ``2 + int(log(n_clusters))``
+    candidates the one that lowers the total squared distance most is kept.
     """
     X = _as_matrix(X)
     n_clusters = positive_int(n_clusters, "n_clusters")
     n_samples = X.shape[0]
     if n_clusters > n_samples:
-        raise ValueError(
-            f"n_clusters={n_clusters} is larger than the number of points ({n_samples})"
-        )
+        raise ValueError(f"n_clusters={n_clusters} is larger than the number of points ({n_samples})")
     rng = np.random.default_rng(random_state)
-    if n_local_trials is None:
-        n_local_trials = 2 + int(np.log(n_clusters))
+    n_local_trials = 2 + int(np.log(n_clusters))
     centers = np.empty((n_clusters, X.shape[1]))
     first = rng.integers(n_samples)
     centers[0] = X[first]
@@ -171,17 +95,15 @@ def kmeans_plus_plus(
             cumulative = np.cumsum(closest)
             draws = rng.random(n_local_trials) * total
             candidates = np.minimum(np.searchsorted(cumulative, draws), n_samples - 1)
-        candidate_closest = np.minimum(closest[None, :],
-                                       squared_distances(X, X[candidates]).T)
+        candidate_closest = np.minimum(closest[None, :], squared_distances(X, X[candidates]).T)
         best = int(np.argmin(candidate_closest.sum(axis=1)))
         centers[c] = X[candidates[best]]
         closest = candidate_closest[best]
     return centers
 
 
-def _update_centers(
-    X: np.ndarray, labels: np.ndarray, centers: np.ndarray, distances: np.ndarray
-) -> np.ndarray:
+def _update_centers(X: np.ndarray, labels: np.ndarray, centers: np.ndarray,
+                    distances: np.ndarray) -> np.ndarray:
     """Mean of each cluster's points; an empty cluster takes the worst-fit point."""
     n_clusters = centers.shape[0]
     counts = np.bincount(labels, minlength=n_clusters).astype(float)
@@ -198,9 +120,8 @@ def _update_centers(
     return new_centers
 
 
-def _lloyd(
-    X: np.ndarray, centers: np.ndarray, max_iter: int, tol: float
-) -> tuple[np.ndarray, np.ndarray, float, int]:
+def _lloyd(X: np.ndarray, centers: np.ndarray, max_iter: int,
+           tol: float) -> tuple[np.ndarray, np.ndarray, float, int]:
     """Run the assign / update loop from ``centers``; scikit-learn's stopping rule."""
     labels_old = np.full(X.shape[0], -1)
     strict = False
@@ -222,71 +143,19 @@ def _lloyd(
     return centers, labels, inertia, iteration
 
 
-# --------------------------------------------------------------------------
-# the estimator
-
-
 class KMeans(ClusterMixin, BaseEstimator):
     """K-means clustering (Lloyd's algorithm) in scikit-learn's style.
 
-    The four steps: (1) initialise ``n_clusters`` centres, (2) assign every
-    point to its nearest centre, (3) move every centre to the mean of its
-    points, (4) repeat 2-3 until no point changes cluster or the centres move
-    less than the tolerance. The result minimises the within-cluster sum of
-    squared distances (the *inertia*) only locally, so the outcome depends on
-    the initial centres; ``n_init`` runs keep the best.
-
-    Parameters
-    ----------
-    n_clusters : int, default 8
-        Number of clusters *k*; at most the number of points.
-    init : {"k-means++", "random"} or array of shape (n_clusters, n_features)
-        How to choose the initial centres: greedy k-means++ (default), ``k``
-        distinct random points, or the given centres (then one run).
-    n_init : int, default 1
-        Number of runs from different initial centres; the run with the
-        lowest inertia is kept.
-    max_iter : int, default 300
-        Maximum assign / update rounds per run.
-    tol : float, default 1e-4
-        Stop when the total squared movement of the centres is at most
-        ``tol`` times the mean feature variance (scikit-learn's rule).
-    random_state : int, numpy Generator or None
-        Seed for the initial centres.
-
-    Attributes
-    ----------
-    cluster_centers_ : array of shape (n_clusters, n_features)
-    labels_ : array of shape (n_samples,)
-        Cluster of each training point.
-    inertia_ : float
-        Sum of squared distances of the points to their centres.
-    n_iter_ : int
-        Assign / update rounds of the kept run.
-    n_features_in_ : int
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> blobs = np.vstack([rng.normal(0, 0.1, (20, 2)),
-    ...                    rng.normal(3, 0.1, (20, 2))])
-    >>> model = KMeans(n_clusters=2, n_init=3, random_state=0).fit(blobs)
-    >>> np.bincount(model.labels_).tolist()
-    [20, 20]
-    >>> model.predict([[3.0, 3.0]]).tolist() == model.predict([[2.9, 3.1]]).tolist()
-    True
+    (1) initialise the centres, (2) assign each point to its nearest centre,
+    (3) move each centre to its points' mean, (4) repeat until no label changes
+    or the centres move at most ``tol`` times the mean feature variance.
+    ``init`` is "k-means++", "random" (distinct points) or an array of centres
+    (then one run); of ``n_init`` runs the lowest inertia is kept. Fitted:
+    ``cluster_centers_``, ``labels_``, ``inertia_``, ``n_iter_``, ``n_features_in_``.
     """
 
-    def __init__(
-        self,
-        n_clusters: int = 8,
-        *,
-        init: str | np.ndarray = "k-means++",
-        n_init: int = 1,
-        max_iter: int = 300,
-        tol: float = 1e-4,
-        random_state: Any = None,
-    ) -> None:
+    def __init__(self, n_clusters: int = 8, *, init: str | np.ndarray = "k-means++", n_init: int = 1,
+                 max_iter: int = 300, tol: float = 1e-4, random_state: Any = None) -> None:
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
@@ -300,9 +169,7 @@ class KMeans(ClusterMixin, BaseEstimator):
                 return kmeans_plus_plus(X, self.n_clusters, random_state=rng)
             if self.init == "random":
                 return X[rng.choice(X.shape[0], size=self.n_clusters, replace=False)]
-            raise ValueError(
-                f"init must be 'k-means++', 'random' or an array of centres, got {self.init!r}"
-            )
+            raise ValueError(f"init must be 'k-means++', 'random' or an array of centres, got {self.init!r}")
         centers = _as_matrix(self.init, name="init")
         expected = (self.n_clusters, X.shape[1])
         if centers.shape != expected:
@@ -312,7 +179,7 @@ class KMeans(ClusterMixin, BaseEstimator):
         return centers.copy()
 
     def fit(self, X: Any, y: Any = None) -> KMeans:
-        """Cluster ``X`` (rows are points); ``y`` is ignored. Returns ``self``."""
+        """Cluster the rows of ``X``; ``y`` is ignored."""
         X = _as_matrix(X)
         n_clusters = positive_int(self.n_clusters, "n_clusters")
         n_init = positive_int(self.n_init, "n_init")
@@ -342,55 +209,17 @@ class KMeans(ClusterMixin, BaseEstimator):
         check_is_fitted(self)
         X = _as_matrix(X)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but KMeans was fitted with "
-                f"{self.n_features_in_}"
-            )
+            raise ValueError(f"X has {X.shape[1]} features, but KMeans was fitted with {self.n_features_in_}")
         return squared_distances(X, self.cluster_centers_).argmin(axis=1)
 
 
-# --------------------------------------------------------------------------
-# choosing k
+def scan_k(X: Any, k_values: Iterable[int], *, seeds: Iterable[int] = range(5), n_init: int = 1,
+           silhouette_sample_size: int | None = 2000, random_state: int = 0) -> pd.DataFrame:
+    """Inertia, silhouette and seed stability (mean pairwise adjusted Rand index) of K-means for each ``k``.
 
-
-def scan_k(
-    X: Any,
-    k_values: Iterable[int],
-    *,
-    seeds: Iterable[int] = range(5),
-    n_init: int = 1,
-    silhouette_sample_size: int | None = 2000,
-    random_state: int = 0,
-) -> pd.DataFrame:
-    """Inertia, silhouette and seed stability of K-means for each ``k``.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    k_values : iterable of int
-        Candidate numbers of clusters, each between 2 and ``n_samples - 1``.
-    seeds : iterable of int
-        Seeds for the stability column (mean pairwise adjusted Rand index);
-        the first seed's run gives inertia and silhouette.
-    n_init : int
-        Runs per fit.
-    silhouette_sample_size : int or None
-        Silhouette on a random sample of this many points (it costs
-        n_samples squared); None uses every point.
-    random_state : int
-        Seed for the silhouette sample.
-
-    Returns
-    -------
-    DataFrame with columns ``k``, ``inertia``, ``silhouette``, ``stability_ari``.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> blobs = np.vstack([rng.normal(c, 0.2, (30, 2)) for c in (0, 4, 8)])
-    >>> table = scan_k(blobs, [2, 3, 4], seeds=[0, 1, 2])
-    >>> int(table.loc[table["silhouette"].idxmax(), "k"])
-    3
+    The first seed's run gives inertia and silhouette; the silhouette uses a
+    random sample of ``silhouette_sample_size`` points (None: all), as it costs
+    n_samples squared.
     """
     from sklearn.metrics import adjusted_rand_score, silhouette_score
 

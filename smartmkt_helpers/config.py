@@ -8,13 +8,4 @@ NOTEBOOK_BUDGET_SECONDS = 60
 
 #: The packages a chapter relies on, as pip names them. JupyterLab is not
 #: among them: a hosted Jupyter (Colab, a JupyterHub) brings its own.
-CORE_PACKAGES = (
-    "numpy",
-    "pandas",
-    "scipy",
-    "scikit-learn",
-    "scikit-surprise",
-    "keras",
-    "jax",
-    "matplotlib",
-)
+CORE_PACKAGES = ("numpy", "pandas", "scipy", "scikit-learn", "scikit-surprise", "keras", "jax", "matplotlib")

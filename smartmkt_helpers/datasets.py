@@ -1,12 +1,5 @@
-"""``load``: the call every chapter makes for its data.
+"""``load``: the call every chapter makes for its data, the only module that knows both ``data`` and ``simulate``.
 
-It returns the real dataset from :mod:`smartmkt_helpers.data` (the verified
-cache, fetched when missing) and, when asked, falls back on the simulated
-twin from :mod:`smartmkt_helpers.simulate`, which has the same columns and
-dtypes. This module is the only one that knows both.
-
-Examples
---------
 >>> twin = load("cdnow", fallback="simulate", home="/nonexistent", offline=True)
 ... # doctest: +ELLIPSIS
 Using the simulated twin of CDNOW master transactions: cdnow is not in the cache ...
@@ -27,26 +20,11 @@ def load(name: str, fallback: str | None = None, *, home: str | os.PathLike | No
          offline: bool | None = None, **options: object) -> Bunch:
     """Load a real dataset, or its simulated twin when the real one cannot be had.
 
-    Parameters
-    ----------
-    name : str
-        ``"movielens-100k"``, ``"hillstrom"``, ``"open-bandit"``,
-        ``"german-credit"``, ``"cdnow"`` or ``"assistments-2009"``.
-    fallback : {None, "simulate"}
-        With ``None`` a dataset that cannot be had raises a
-        :class:`~smartmkt_helpers.data.DataUnavailableError` saying what to
-        do. With ``"simulate"`` it returns the simulated twin instead
-        (``random_state=0``) and prints one line saying so and why.
-    home, offline, **options
-        As for :func:`smartmkt_helpers.data.load`: the cache folder, no
-        network access, and ``policy`` for ``"open-bandit"``.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame``, the side tables, ``DESCR`` (the data card), ``source``
-        (``"real"`` or ``"simulated"``), ``citation`` and ``name``; a twin
-        also has ``ground_truth`` and ``random_state``.
+    Without ``fallback`` a missing dataset raises ``data.DataUnavailableError``
+    saying what to do; with ``fallback="simulate"`` the twin (``random_state=0``,
+    same columns) comes back with a printed line saying why. ``home``,
+    ``offline`` and ``**options`` go to ``data.load``. The Bunch has ``frame``,
+    ``DESCR``, ``source`` ("real" or "simulated"), ``citation`` and ``name``.
     """
     if fallback not in (None, "simulate"):
         raise ValueError(f"fallback must be None or 'simulate', got {fallback!r}")

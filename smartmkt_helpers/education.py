@@ -1,31 +1,11 @@
-"""Knowledge tracing, next-exercise choice and adaptive tests.
+"""Knowledge tracing, next-exercise choice and adaptive tests (chapter 10).
 
-Chapter 10 teaches these methods step by step; this module keeps the
-reusable, tested pieces:
+Bayesian knowledge tracing (Corbett and Anderson, 1994), Rasch and 2PL
+item-response models fitted by EM (Bock and Aitkin, 1981), EAP abilities,
+item information and the "almost learned" next-skill rule.
 
-- :func:`dkt_arrays` turns a log of answers into the padded arrays a deep
-  knowledge-tracing network reads (one row per window of a student's
-  answers), vectorised;
-- :func:`prior_counts` counts each student's earlier successes and failures
-  on the skill of every answer (the features of performance factors
-  analysis);
-- :class:`BayesianKnowledgeTracing` fits the four parameters of Bayesian
-  knowledge tracing per skill by expectation-maximisation and predicts each
-  answer from the answers before it;
-- :class:`ItemResponseModel` fits the Rasch or two-parameter logistic (2PL)
-  item-response model by marginal maximum likelihood (EM on a grid of
-  abilities); :func:`estimate_ability` gives expected-a-posteriori (EAP)
-  abilities and :func:`fisher_information` the information of each item;
-- :func:`recommend_next_skill` picks the skill to practise next from
-  predicted success probabilities ("almost learned" first).
-
-Examples
---------
->>> import numpy as np
 >>> fisher_information([0.0], discrimination=[1.0, 2.0], difficulty=[0.0, 0.0])
 array([[0.25, 1.  ]])
->>> recommend_next_skill(np.array([[0.95, 0.7, 0.3]]), target=(0.5, 0.8))
-array([1])
 """
 
 from __future__ import annotations
@@ -41,23 +21,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from smartmkt_helpers._checks import columns, positive_int
 
-__all__ = [
-    "BayesianKnowledgeTracing",
-    "DKTArrays",
-    "ItemResponseModel",
-    "dkt_arrays",
-    "estimate_ability",
-    "fisher_information",
-    "prior_counts",
-    "recommend_next_skill",
-]
+__all__ = ["BayesianKnowledgeTracing", "DKTArrays", "ItemResponseModel", "dkt_arrays", "estimate_ability",
+           "fisher_information", "prior_counts", "recommend_next_skill"]
 
 #: Ability grid of the EM fit and of EAP estimates: standard-normal scale.
 DEFAULT_GRID = np.linspace(-4.0, 4.0, 41)
-
-
-# --------------------------------------------------------------------------
-# input checks
 
 
 def _check_answers(answers: Any, wanted: Sequence[str], name: str = "answers") -> pd.DataFrame:
@@ -92,21 +60,13 @@ def _item_parameters(discrimination: Any, difficulty: Any) -> tuple[np.ndarray, 
     return a, b
 
 
-# --------------------------------------------------------------------------
-# knowledge tracing inputs
-
-
 class DKTArrays(NamedTuple):
-    """Padded arrays for a knowledge-tracing network, one row per window.
+    """Padded arrays for a knowledge-tracing network, each (windows, max_length).
 
-    ``inputs[i, t]`` is the previous answer as an interaction id
-    (``skill + correct * n_skills``, so 1 to ``2 * n_skills``), or the
-    start token ``2 * n_skills + 1`` at the first position of a window;
-    ``skills[i, t]`` the skill asked at ``t`` (1 to ``n_skills``);
-    ``targets[i, t]`` whether that answer was right; ``mask[i, t]`` is 1 on
-    real answers and 0 on padding (where the other arrays hold 0);
-    ``rows[i, t]`` is the position of the answer in the input frame, -1 on
-    padding.
+    ``inputs`` holds the previous answer as ``skill + correct * n_skills``, or the
+    start token ``2 * n_skills + 1`` at a window's start; ``skills`` the skill asked;
+    ``targets`` whether it was right; ``mask`` 1 on real answers, 0 on padding;
+    ``rows`` the answer's position in the input frame (-1 on padding).
     """
 
     inputs: np.ndarray
@@ -116,54 +76,14 @@ class DKTArrays(NamedTuple):
     rows: np.ndarray
 
 
-def dkt_arrays(
-    answers: pd.DataFrame,
-    n_skills: int,
-    max_length: int = 100,
-    *,
-    batch_multiple: int = 1,
-    col_student: str = "student_id",
-    col_step: str = "step",
-    col_skill: str = "skill_id",
-    col_correct: str = "correct",
-) -> DKTArrays:
-    """Turn an answer log into padded input and target arrays for DKT.
+def dkt_arrays(answers: pd.DataFrame, n_skills: int, max_length: int = 100, *, batch_multiple: int = 1,
+               col_student: str = "student_id", col_step: str = "step", col_skill: str = "skill_id",
+               col_correct: str = "correct") -> DKTArrays:
+    """Cut each student's answers (in step order) into windows of ``max_length``, one padded row each.
 
-    Each student's answers, in ``step`` order, are cut into windows of at
-    most ``max_length`` answers; each window becomes one row, padded at the
-    end. A window starts from the start token, so the network sees no
-    history from earlier windows: longer windows keep more history and cost
-    more time.
-
-    Parameters
-    ----------
-    answers : pandas.DataFrame
-        One row per answer with the student, step, skill and correctness.
-    n_skills : int
-        Skill ids run from 1 to ``n_skills`` (0 is kept for padding).
-    max_length : int, default 100
-        Answers per window.
-    batch_multiple : int, default 1
-        Pad the number of rows with empty windows up to a multiple of this
-        (a fixed batch size then compiles the network only once).
-    col_student, col_step, col_skill, col_correct : str
-        Column names.
-
-    Returns
-    -------
-    DKTArrays
-        ``inputs``, ``skills``, ``targets``, ``mask`` and ``rows``, each of
-        shape (windows, ``max_length``).
-
-    Examples
-    --------
-    >>> log = pd.DataFrame({"student_id": [7, 7, 7, 9], "step": [0, 1, 2, 0],
-    ...                     "skill_id": [2, 2, 1, 1], "correct": [0, 1, 1, 1]})
-    >>> arrays = dkt_arrays(log, n_skills=2, max_length=2)
-    >>> arrays.inputs.tolist()
-    [[5, 2], [5, 0], [5, 0]]
-    >>> arrays.skills.tolist(), arrays.mask.tolist()[1]
-    ([[2, 2], [1, 0], [1, 0]], [1.0, 0.0])
+    Skill ids run from 1 to ``n_skills`` (0 is padding). Each window starts from
+    the start token, so it sees no earlier history. ``batch_multiple`` pads the
+    number of rows with empty windows so a fixed batch size compiles only once.
     """
     wanted = [col_student, col_step, col_skill, col_correct]
     _check_answers(answers, wanted)
@@ -209,30 +129,11 @@ def dkt_arrays(
     return DKTArrays(inputs, skills, targets, mask, rows)
 
 
-def prior_counts(
-    answers: pd.DataFrame,
-    *,
-    col_student: str = "student_id",
-    col_step: str = "step",
-    col_skill: str = "skill_id",
-    col_correct: str = "correct",
-) -> pd.DataFrame:
-    """Earlier successes and failures of the student on the skill of each answer.
+def prior_counts(answers: pd.DataFrame, *, col_student: str = "student_id", col_step: str = "step",
+                 col_skill: str = "skill_id", col_correct: str = "correct") -> pd.DataFrame:
+    """Earlier successes and failures of the student on the skill of each answer (PFA features).
 
-    These are the features of performance factors analysis (PFA): the
-    answer itself is not counted, only those before it.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``successes`` and ``failures``, on the index of ``answers``.
-
-    Examples
-    --------
-    >>> log = pd.DataFrame({"student_id": [1, 1, 1, 1], "step": [0, 1, 2, 3],
-    ...                     "skill_id": [5, 5, 6, 5], "correct": [1, 0, 1, 1]})
-    >>> prior_counts(log).to_numpy().tolist()
-    [[0, 0], [1, 0], [0, 0], [1, 1]]
+    Returns columns ``successes`` and ``failures`` on the index of ``answers``.
     """
     wanted = [col_student, col_step, col_skill, col_correct]
     _check_answers(answers, wanted)
@@ -244,10 +145,6 @@ def prior_counts(
     seen = group.cumcount()
     counts = pd.DataFrame({"successes": successes, "failures": seen - successes})
     return counts.reindex(answers.index).astype(np.int64)
-
-
-# --------------------------------------------------------------------------
-# Bayesian knowledge tracing
 
 
 class _PairSequences(NamedTuple):
@@ -278,58 +175,24 @@ def _pair_sequences(answers: pd.DataFrame, skills: np.ndarray | None = None) -> 
 
 
 def _longer_than(length: np.ndarray, t: int) -> int:
-    """How many sequences (sorted longest first) have more than ``t`` answers."""
     return int(np.searchsorted(-length, -t, side="left"))
 
 
 class BayesianKnowledgeTracing(BaseEstimator):
-    """Bayesian knowledge tracing (BKT) with four parameters per skill, fitted by EM.
+    """Bayesian knowledge tracing: four parameters per skill, fitted by EM (Baum-Welch).
 
-    Each student either knows a skill or not. Before the first answer they
-    know it with probability ``prior``; after each answer an unknown skill
-    becomes known with probability ``learn`` and is never forgotten. A known
-    skill is answered right with probability ``1 - slip``, an unknown one
-    with probability ``guess`` (Corbett and Anderson, 1994). The parameters
-    of each skill are fitted by the EM (Baum-Welch) algorithm on every
-    student's sequence of answers on that skill, all skills at once.
-
-    Parameters
-    ----------
-    max_iter : int, default 30
-        EM iterations at most.
-    tol : float, default 1e-4
-        Stop when no parameter moves more than this.
-    max_guess, max_slip : float, default 0.5
-        Upper bounds on guess and slip, the usual guard against the
-        degenerate solutions where "knowing" means answering wrong.
-
-    Attributes
-    ----------
-    params_ : pandas.DataFrame
-        One row per skill (index ``skill_id``), columns ``prior``, ``learn``,
-        ``guess``, ``slip``.
-    log_likelihood_ : float
-        Log-likelihood of the training answers at the last E-step.
-    n_iter_ : int
-        EM iterations run.
-
-    Examples
-    --------
-    >>> log = pd.DataFrame({"student_id": [0, 0, 0, 1, 1, 1],
-    ...                     "step": [0, 1, 2, 0, 1, 2],
-    ...                     "skill_id": [1, 1, 1, 1, 1, 1],
-    ...                     "correct": [0, 1, 1, 0, 0, 1]})
-    >>> model = BayesianKnowledgeTracing().fit(log)
-    >>> p = model.predict_proba(log)
-    >>> bool(p[2] > p[0])  # after a right answer the chance of the next rises
-    True
+    A skill is known before the first answer with probability ``prior``, becomes
+    known after each answer with probability ``learn`` and is never forgotten; it
+    is answered right with probability ``1 - slip`` if known, ``guess`` if not
+    (Corbett and Anderson, 1994). ``max_guess`` and ``max_slip`` cap guess and slip
+    against degenerate fits. Fitted: ``params_`` (one row per skill),
+    ``log_likelihood_``, ``n_iter_``.
     """
 
     _COLUMNS = ("student_id", "step", "skill_id", "correct")
 
-    def __init__(
-        self, max_iter: int = 30, tol: float = 1e-4, max_guess: float = 0.5, max_slip: float = 0.5
-    ) -> None:
+    def __init__(self, max_iter: int = 30, tol: float = 1e-4, max_guess: float = 0.5,
+                 max_slip: float = 0.5) -> None:
         self.max_iter = max_iter
         self.tol = tol
         self.max_guess = max_guess
@@ -374,16 +237,14 @@ class BayesianKnowledgeTracing(BaseEstimator):
         n_skills, eps = len(seq.skills), 1e-6
         prior, learn = np.full(n_skills, 0.5), np.full(n_skills, 0.1)
         guess, slip = np.full(n_skills, 0.2), np.full(n_skills, 0.1)
-        identity = _PairSequences(np.arange(len(correct)), seq.start, seq.length, seq.skill,
-                                  seq.skills)
+        identity = _PairSequences(np.arange(len(correct)), seq.start, seq.length, seq.skill, seq.skills)
         answer_skill = np.repeat(seq.skill, seq.length)
         is_last = np.zeros(len(correct), bool)
         is_last[seq.start + seq.length - 1] = True
         for iteration in range(1, max_iter + 1):  # noqa: B007 - read after the loop
             before, after = self._forward(identity, correct, prior, learn, guess, slip)
             p_right = before * (1 - slip[answer_skill]) + (1 - before) * guess[answer_skill]
-            self.log_likelihood_ = float(np.sum(np.log(np.where(correct == 1, p_right,
-                                                                1 - p_right))))
+            self.log_likelihood_ = float(np.sum(np.log(np.where(correct == 1, p_right, 1 - p_right))))
             # backward pass: P(known at each answer | the whole sequence)
             smoothed = after.copy()
             learn_a = learn[answer_skill]
@@ -411,49 +272,31 @@ class BayesianKnowledgeTracing(BaseEstimator):
             change = np.abs(np.concatenate([prior, learn, guess, slip]) - old).max()
             if change < self.tol:
                 break
-        self.params_ = pd.DataFrame(
-            {"prior": prior, "learn": learn, "guess": guess, "slip": slip},
-            index=pd.Index(seq.skills, name="skill_id"))
+        self.params_ = pd.DataFrame({"prior": prior, "learn": learn, "guess": guess, "slip": slip},
+                                    index=pd.Index(seq.skills, name="skill_id"))
         self.n_iter_ = iteration
         return self
 
     def predict_proba(self, answers: Any) -> np.ndarray:
         """P(right) of every answer from the same student's earlier answers on its skill.
 
-        Returns an array in the row order of ``answers``. Skills not seen in
-        training get the median parameters of the fitted skills.
+        In the row order of ``answers``; unseen skills get the fitted skills' median parameters.
         """
         check_is_fitted(self, "params_")
         answers, correct = self._check(answers)
         params = self.params_.reindex(np.union1d(self.params_.index, answers["skill_id"].unique()))
         params = params.fillna(self.params_.median())
         seq = _pair_sequences(answers, params.index.to_numpy())
-        prior, learn, guess, slip = (params[c].to_numpy() for c in
-                                     ("prior", "learn", "guess", "slip"))
+        prior, learn, guess, slip = (params[c].to_numpy() for c in ("prior", "learn", "guess", "slip"))
         before, _ = self._forward(seq, correct, prior, learn, guess, slip)
         skill = np.searchsorted(params.index.to_numpy(), answers["skill_id"].to_numpy())
         return before * (1 - slip[skill]) + (1 - before) * guess[skill]
 
 
-# --------------------------------------------------------------------------
-# item response theory
-
-
 def fisher_information(theta: Any, discrimination: Any, difficulty: Any) -> np.ndarray:
-    """Fisher information of each 2PL item at each ability.
+    """Fisher information ``a**2 * P * (1 - P)`` of each 2PL item at each ability, shape (abilities, items).
 
-    For ``P = 1 / (1 + exp(-a (theta - b)))`` the information is
-    ``a**2 * P * (1 - P)``: largest where ``theta == b``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (len(theta), number of items).
-
-    Examples
-    --------
-    >>> fisher_information([0.0, 2.0], [1.0], [0.0]).round(3).tolist()
-    [[0.25], [0.105]]
+    With ``P = 1 / (1 + exp(-a (theta - b)))``; largest where ``theta == b``.
     """
     a, b = _item_parameters(discrimination, difficulty)
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
@@ -464,16 +307,13 @@ def fisher_information(theta: Any, discrimination: Any, difficulty: Any) -> np.n
 
 
 def _answer_counts(responses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Right and wrong indicators (0 where the item was not asked, NaN in ``responses``)."""
     observed = ~np.isnan(responses)
     right = np.where(observed, responses, 0.0)
     return right, observed - right
 
 
-def _log_likelihood_on_grid(
-    right: np.ndarray, wrong: np.ndarray, a: np.ndarray, b: np.ndarray, grid: np.ndarray
-) -> np.ndarray:
-    """Log-likelihood of each person's answers at each grid ability."""
+def _log_likelihood_on_grid(right: np.ndarray, wrong: np.ndarray, a: np.ndarray, b: np.ndarray,
+                            grid: np.ndarray) -> np.ndarray:
     logit = a * (grid[:, None] - b)  # (grid, items)
     log_p = -np.logaddexp(0.0, -logit)
     log_q = -np.logaddexp(0.0, logit)
@@ -494,25 +334,12 @@ def _check_responses(responses: Any, n_items: int | None = None) -> np.ndarray:
     return r
 
 
-def estimate_ability(
-    responses: Any,
-    discrimination: Any,
-    difficulty: Any,
-    *,
-    grid: Any = None,
-) -> tuple[np.ndarray, np.ndarray]:
+def estimate_ability(responses: Any, discrimination: Any, difficulty: Any, *,
+                     grid: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """Expected-a-posteriori (EAP) ability and its posterior standard deviation.
 
-    The prior is standard normal on ``grid``; NaN marks items not asked. With
-    no answers the estimate is the prior mean 0. Unlike the maximum-likelihood
-    estimate, EAP stays finite when every answer is right (or wrong).
-
-    Examples
-    --------
-    >>> theta, se = estimate_ability([[1, 1, np.nan], [0, 0, 0]],
-    ...                              [1.0, 1.0, 1.0], [-1.0, 0.0, 1.0])
-    >>> theta.round(2).tolist(), bool(se[0] > se[1])
-    ([0.58, -0.96], True)
+    Standard-normal prior on ``grid``; NaN marks items not asked. With no answers
+    the estimate is 0; unlike maximum likelihood it stays finite when all answers agree.
     """
     a, b = _item_parameters(discrimination, difficulty)
     r = _check_responses(responses, len(a))
@@ -529,43 +356,13 @@ def estimate_ability(
 class ItemResponseModel(BaseEstimator):
     """Rasch or 2PL item-response model fitted by marginal maximum likelihood.
 
-    ``P(right | theta) = 1 / (1 + exp(-a_j (theta - b_j)))`` with ability
-    ``theta ~ N(0, 1)``; the Rasch model fixes every discrimination ``a_j``
-    at 1. The fit alternates an E-step (each person's posterior over a grid
-    of abilities) and an M-step (Newton steps for each item's parameters on
-    the expected counts), the EM algorithm of Bock and Aitkin (1981).
-
-    Parameters
-    ----------
-    model : {"2pl", "rasch"}, default "2pl"
-    max_iter : int, default 100
-        EM iterations at most.
-    tol : float, default 1e-3
-        Stop when no parameter moves more than this.
-    grid : array-like, optional
-        Abilities of the quadrature grid (default 41 points from -4 to 4).
-
-    Attributes
-    ----------
-    discrimination_, difficulty_ : numpy.ndarray
-        Item parameters.
-    n_iter_ : int
-        EM iterations run.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> theta = rng.normal(size=2000)
-    >>> b = np.array([-1.0, 0.0, 1.0, 0.5, -0.5])
-    >>> answers = (rng.random((2000, 5)) < 1 / (1 + np.exp(-(theta[:, None] - b)))) * 1.0
-    >>> model = ItemResponseModel(model="rasch").fit(answers)
-    >>> np.abs(model.difficulty_ - b).max() < 0.15
-    np.True_
+    ``P(right | theta) = 1 / (1 + exp(-a_j (theta - b_j)))``, ``theta ~ N(0, 1)``;
+    Rasch fixes every ``a_j`` at 1. EM on a grid of abilities (Bock and Aitkin,
+    1981); the default grid is 41 points from -4 to 4. Fitted:
+    ``discrimination_``, ``difficulty_``, ``n_iter_``.
     """
 
-    def __init__(
-        self, model: str = "2pl", max_iter: int = 100, tol: float = 1e-3, grid: Any = None
-    ) -> None:
+    def __init__(self, model: str = "2pl", max_iter: int = 100, tol: float = 1e-3, grid: Any = None) -> None:
         self.model = model
         self.max_iter = max_iter
         self.tol = tol
@@ -632,44 +429,13 @@ class ItemResponseModel(BaseEstimator):
         return estimate_ability(responses, self.discrimination_, self.difficulty_, grid=self.grid)
 
 
-# --------------------------------------------------------------------------
-# next exercise
+def recommend_next_skill(predicted_success: Any, *, target: tuple[float, float] = (0.5, 0.8),
+                         candidates: Any = None) -> np.ndarray:
+    """Column of the skill each student should practise next: the one almost learned.
 
-
-def recommend_next_skill(
-    predicted_success: Any,
-    *,
-    target: tuple[float, float] = (0.5, 0.8),
-    candidates: Any = None,
-) -> np.ndarray:
-    """Pick, for each student, the skill to practise next: the one almost learned.
-
-    Among the candidate skills whose predicted success lies in ``target``
-    (low, high), the rule takes the most likely to succeed: the skill
-    closest to mastery that is not yet mastered. When no candidate is in the
-    band it takes the candidate closest to the band.
-
-    Parameters
-    ----------
-    predicted_success : array-like, shape (students, skills)
-        Predicted probability of a right answer on each skill.
-    target : (float, float), default (0.5, 0.8)
-        The band of predicted success that counts as "almost learned".
-    candidates : array-like of bool, same shape, optional
-        Skills allowed for each student (for example those already met);
-        all skills by default.
-
-    Returns
-    -------
-    numpy.ndarray
-        Column index of the chosen skill per student; -1 where a student has
-        no candidate.
-
-    Examples
-    --------
-    >>> success = np.array([[0.9, 0.6, 0.7], [0.95, 0.9, 0.2]])
-    >>> recommend_next_skill(success).tolist()
-    [2, 1]
+    Among allowed skills (``candidates``, boolean, same shape) with predicted
+    success in ``target`` (low, high), the most likely to succeed; if none is in
+    the band, the one closest to it; -1 for a student with no candidate.
     """
     p = np.asarray(predicted_success, dtype=float)
     if p.ndim != 2 or p.size == 0:
@@ -681,9 +447,7 @@ def recommend_next_skill(
         raise ValueError(f"target must be (low, high) with 0 <= low < high <= 1, got {target}")
     allowed = np.ones_like(p, dtype=bool) if candidates is None else np.asarray(candidates)
     if allowed.shape != p.shape:
-        raise ValueError(
-            f"candidates has shape {allowed.shape}, predicted_success has shape {p.shape}"
-        )
+        raise ValueError(f"candidates has shape {allowed.shape}, predicted_success has shape {p.shape}")
     allowed = allowed.astype(bool)
     in_band = allowed & (p >= low) & (p <= high)
     distance = np.where(p < low, low - p, np.where(p > high, p - high, 0.0))

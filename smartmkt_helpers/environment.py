@@ -1,10 +1,4 @@
-"""What the machine running the course has: versions, threads, Keras backend.
-
-Examples
---------
->>> cpu_threads() >= 1
-True
-"""
+"""What the machine running the course has: versions, threads, Keras backend."""
 
 from __future__ import annotations
 
@@ -26,13 +20,7 @@ def cpu_threads() -> int:
 
 
 def package_versions(packages: tuple[str, ...] = CORE_PACKAGES) -> pd.Series:
-    """Return the installed version of each package ("not installed" if absent).
-
-    Examples
-    --------
-    >>> package_versions(("pandas",)).index.tolist()
-    ['pandas']
-    """
+    """Installed version of each package ('not installed' if absent)."""
     versions = {}
     for package in packages:
         try:
@@ -57,17 +45,9 @@ def keras_summary() -> dict[str, str]:
 
 def environment_report() -> pd.Series:
     """One table of what a learner's machine has, for the getting-started chapter."""
-    summary = {
-        "Python": sys.version.split()[0],
-        "platform": platform.platform(terse=True),
-        "CPU threads available": str(cpu_threads()),
-    }
+    summary = {"Python": sys.version.split()[0], "platform": platform.platform(terse=True),
+               "CPU threads available": str(cpu_threads())}
     keras_info = keras_summary()
-    summary.update(
-        {
-            "Keras": keras_info["keras"],
-            "Keras backend": keras_info["backend"],
-            "backend devices": keras_info["devices"],
-        }
-    )
+    summary.update({"Keras": keras_info["keras"], "Keras backend": keras_info["backend"],
+                    "backend devices": keras_info["devices"]})
     return pd.Series(summary, name="value").rename_axis("item")

@@ -1,22 +1,10 @@
-"""Session-based recommendation: item sequences, padding, transition counts.
+"""Session-based recommendation (chapter 8): item sequences, padded prefixes, transition counts.
 
-Chapter 8 predicts the next product a shopper looks at within a browsing
-session. These helpers turn an event log into one item sequence per
-session, cut the sequences into (prefix, next item) training pairs padded
-for a recurrent network, and score the next item by first-order transition
-counts (item-to-item co-occurrence of consecutive items).
+Item ids start at 1; 0 is padding.
 
-Examples
---------
->>> import pandas as pd
->>> log = pd.DataFrame({
-...     "session_id": [1, 1, 1, 2, 2],
-...     "customer_id": [7, 7, 7, 8, 8],
-...     "product_id": [3, 3, 5, 5, 2],
-...     "timestamp": pd.to_datetime([0, 1, 2, 3, 4], unit="s"),
-... })
->>> build_sessions(log)["items"].tolist()
-[[3, 5], [5, 2]]
+>>> pad_sessions([[4, 5, 6], [7]], max_length=2)
+array([[5, 6],
+       [0, 7]], dtype=int32)
 """
 
 from __future__ import annotations
@@ -31,12 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from smartmkt_helpers._checks import columns
 
-__all__ = [
-    "build_sessions",
-    "pad_sessions",
-    "session_prefixes",
-    "TransitionRecommender",
-]
+__all__ = ["build_sessions", "pad_sessions", "session_prefixes", "TransitionRecommender"]
 
 
 def _check_lists(item_lists: Sequence[Sequence[int]], name: str) -> list[np.ndarray]:
@@ -57,41 +40,13 @@ def _check_lists(item_lists: Sequence[Sequence[int]], name: str) -> list[np.ndar
     return arrays
 
 
-def build_sessions(
-    events: pd.DataFrame,
-    *,
-    col_session: str = "session_id",
-    col_customer: str = "customer_id",
-    col_item: str = "product_id",
-    col_timestamp: str = "timestamp",
-) -> pd.DataFrame:
+def build_sessions(events: pd.DataFrame, *, col_session: str = "session_id",
+                   col_customer: str = "customer_id", col_item: str = "product_id",
+                   col_timestamp: str = "timestamp") -> pd.DataFrame:
     """One row per session: the distinct items in the order first seen.
 
-    Filter the events first (for example to engaged views); a product seen
-    several times in a session (view, then cart) counts once, at its first
-    appearance.
-
-    Parameters
-    ----------
-    events : DataFrame
-        The event log, one row per event.
-    col_session, col_customer, col_item, col_timestamp : str
-        Column names.
-
-    Returns
-    -------
-    DataFrame
-        ``session_id``, ``customer_id``, ``start`` (first event time),
-        ``length`` and ``items`` (a list of item ids), sorted by start.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> log = pd.DataFrame({"session_id": [4, 4], "customer_id": [1, 1],
-    ...                     "product_id": [9, 2],
-    ...                     "timestamp": pd.to_datetime([5, 6], unit="s")})
-    >>> build_sessions(log)[["session_id", "length"]].to_dict("records")
-    [{'session_id': 4, 'length': 2}]
+    Columns ``session_id``, ``customer_id``, ``start``, ``length`` and ``items`` (a
+    list), sorted by start. Filter the events first; a repeated product counts once.
     """
     wanted = [col_session, col_customer, col_item, col_timestamp]
     columns(events, wanted, "events")
@@ -102,36 +57,16 @@ def build_sessions(
     ordered = events[wanted].sort_values([col_session, col_timestamp], kind="stable")
     ordered = ordered.drop_duplicates([col_session, col_item])
     grouped = ordered.groupby(col_session, sort=False)
-    sessions = pd.DataFrame({
-        col_session: grouped[col_session].first().to_numpy(),
-        col_customer: grouped[col_customer].first().to_numpy(),
-        "start": grouped[col_timestamp].first().to_numpy(),
-        "length": grouped.size().to_numpy(),
-        "items": grouped[col_item].agg(list).to_numpy(),
-    })
+    sessions = pd.DataFrame({col_session: grouped[col_session].first().to_numpy(),
+                             col_customer: grouped[col_customer].first().to_numpy(),
+                             "start": grouped[col_timestamp].first().to_numpy(),
+                             "length": grouped.size().to_numpy(),
+                             "items": grouped[col_item].agg(list).to_numpy()})
     return sessions.sort_values(["start", col_session], kind="stable").reset_index(drop=True)
 
 
 def pad_sessions(item_lists: Sequence[Sequence[int]], max_length: int) -> np.ndarray:
-    """Left-pad item sequences with 0 to ``max_length``, keeping the last items.
-
-    Parameters
-    ----------
-    item_lists : sequence of sequences of int
-        Item ids, all >= 1 (0 is the padding id).
-    max_length : int
-        Width of the result; longer sequences keep their last items.
-
-    Returns
-    -------
-    numpy.ndarray of int32, shape (len(item_lists), max_length)
-
-    Examples
-    --------
-    >>> pad_sessions([[4, 5, 6], [7]], max_length=2)
-    array([[5, 6],
-           [0, 7]], dtype=int32)
-    """
+    """Left-pad item sequences with 0 to ``max_length`` (int32), keeping each one's last items."""
     if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) or max_length < 1:
         raise ValueError(f"max_length must be a positive integer, got {max_length!r}")
     arrays = _check_lists(item_lists, "item_lists")
@@ -145,32 +80,10 @@ def pad_sessions(item_lists: Sequence[Sequence[int]], max_length: int) -> np.nda
     return padded
 
 
-def session_prefixes(
-    item_lists: Sequence[Sequence[int]], max_length: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every (prefix, next item) pair of the sessions, prefixes padded.
+def session_prefixes(item_lists: Sequence[Sequence[int]], max_length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (prefix, next item) pair of the sessions: padded prefixes and int32 targets.
 
-    A session ``[a, b, c]`` gives the pairs ``[a] -> b`` and ``[a, b] -> c``,
-    the training examples of a next-item model (as in GRU4Rec, every
-    position of a session is a target).
-
-    Parameters
-    ----------
-    item_lists : sequence of sequences of int
-        Item ids, all >= 1.
-    max_length : int
-        Width of the padded prefixes.
-
-    Returns
-    -------
-    prefixes : numpy.ndarray of int32, shape (num_pairs, max_length)
-    targets : numpy.ndarray of int32, shape (num_pairs,)
-
-    Examples
-    --------
-    >>> prefixes, targets = session_prefixes([[1, 2, 3], [4]], max_length=2)
-    >>> prefixes.tolist(), targets.tolist()
-    ([[0, 1], [1, 2]], [2, 3])
+    ``[a, b, c]`` gives ``[a] -> b`` and ``[a, b] -> c``, as in GRU4Rec.
     """
     arrays = _check_lists(item_lists, "item_lists")
     prefixes = [items[:end] for items in arrays for end in range(1, len(items))]
@@ -181,29 +94,12 @@ def session_prefixes(
 
 
 class TransitionRecommender(BaseEstimator):
-    """Score the next item by counts of consecutive-item transitions.
+    """Score the next item by counts of consecutive-item transitions from the session's last item.
 
-    ``transitions_[a, b]`` counts how often item ``b`` directly followed
-    item ``a`` in the training sessions (with ``symmetric=True`` also ``a``
-    after ``b``). The score of a candidate next item is its transition count
-    from the session's last item plus ``popularity_weight`` times its share
-    of all training items, which breaks ties and backs off to popularity for
-    items never seen before.
-
-    Parameters
-    ----------
-    n_items : int
-        Number of item ids including the padding id 0 (ids run 1 .. n_items-1).
-    symmetric : bool, default True
-        Count a transition in both directions.
-    popularity_weight : float, default 0.01
-        Weight of the popularity back-off (>= 0).
-
-    Examples
-    --------
-    >>> model = TransitionRecommender(n_items=4).fit([[1, 2], [1, 2], [1, 3]])
-    >>> model.predict_scores([1]).argmax(axis=1).tolist()
-    [2]
+    ``transitions_[a, b]`` counts ``b`` directly after ``a`` (both ways when
+    ``symmetric``); ``popularity_weight`` times each item's share of training
+    items breaks ties and backs off for unseen items. ``n_items`` includes the
+    padding id 0.
     """
 
     def __init__(self, n_items: int, symmetric: bool = True, popularity_weight: float = 0.01):
@@ -212,7 +108,7 @@ class TransitionRecommender(BaseEstimator):
         self.popularity_weight = popularity_weight
 
     def fit(self, item_lists: Sequence[Sequence[int]]) -> TransitionRecommender:
-        """Count transitions in the training sessions; returns self."""
+        """Count transitions in the training sessions."""
         n_items = self.n_items
         if isinstance(n_items, bool) or not isinstance(n_items, (int, np.integer)) or n_items < 2:
             raise ValueError(f"n_items must be an integer >= 2, got {self.n_items!r}")
@@ -235,10 +131,7 @@ class TransitionRecommender(BaseEstimator):
         return self
 
     def predict_scores(self, last_items: Sequence[int]) -> np.ndarray:
-        """Scores of every item (columns) as the next after each last item (rows).
-
-        Column 0, the padding id, scores ``-inf``.
-        """
+        """Scores of every item (columns) as the next after each last item (rows); column 0 is ``-inf``."""
         check_is_fitted(self, "transitions_")
         last = np.asarray(last_items)
         if last.ndim != 1 or last.size == 0:

@@ -1,15 +1,8 @@
-"""Apache Spark in local mode: a quiet offline session, RFM and top-k lists.
+"""Apache Spark in local mode: a quiet offline session, RFM and ALS top-k lists.
 
-Chapter 13 writes these steps in its own cells; this module repeats them
-once, tested, for the scaling benchmark (``benchmarks/run_spark.py``). Spark
-needs Java 17 or newer; :func:`java_version` says whether it is there, and
-:func:`java_install_hint` how to install it. Nothing here imports
-``pyspark`` until a function needs it, so the module imports without Spark.
-
-Examples
---------
->>> java_install_hint().startswith("Java 17")
-True
+Chapter 13 writes these steps in its cells; this tested copy serves
+``benchmarks/run_spark.py``. Spark needs Java 17 or newer; ``pyspark`` is
+imported only inside the functions that need it.
 """
 
 from __future__ import annotations
@@ -25,15 +18,8 @@ import pandas as pd
 
 from smartmkt_helpers._checks import positive_int
 
-__all__ = [
-    "JAVA_MIN_VERSION",
-    "als_top_k",
-    "java_install_hint",
-    "java_version",
-    "local_session",
-    "rfm_features_spark",
-    "start_quietly",
-]
+__all__ = ["JAVA_MIN_VERSION", "als_top_k", "java_install_hint", "java_version", "local_session",
+           "rfm_features_spark", "start_quietly"]
 
 #: Spark 4 runs on Java 17 or newer.
 JAVA_MIN_VERSION = 17
@@ -41,16 +27,7 @@ SECONDS_PER_DAY = 86_400
 
 
 def java_version() -> int | None:
-    """The major version of the ``java`` Spark would start, or ``None``.
-
-    Looks in ``JAVA_HOME`` first, as Spark does, then on ``PATH``.
-
-    Examples
-    --------
-    >>> version = java_version()
-    >>> version is None or version >= 8
-    True
-    """
+    """Major version of the ``java`` Spark would start (``JAVA_HOME`` first, then ``PATH``), or None."""
     home = os.environ.get("JAVA_HOME")
     java = os.path.join(home, "bin", "java") if home else shutil.which("java")
     if not java or not os.path.exists(java):
@@ -67,13 +44,7 @@ def java_version() -> int | None:
 
 
 def java_install_hint() -> str:
-    """One line: the Java Spark needs, and how to install it.
-
-    Examples
-    --------
-    >>> "openjdk-17-jre-headless" in java_install_hint()
-    True
-    """
+    """One line: the Java Spark needs, and how to install it."""
     return (f"Java {JAVA_MIN_VERSION} or newer is needed for Spark: Debian/Ubuntu "
             "`sudo apt-get install openjdk-17-jre-headless`, macOS `brew install openjdk@17`, "
             "conda `conda install -c conda-forge openjdk=17`.")
@@ -81,25 +52,11 @@ def java_install_hint() -> str:
 
 def local_session(cores: int = 2, app_name: str = "smartmkt", shuffle_partitions: int = 4,
                   driver_memory: str | None = None, **config: Any):
-    """A SparkSession in local mode: offline, no web UI, only errors logged.
+    """A SparkSession in local mode: offline, no web UI, UTC, only errors logged.
 
-    Parameters
-    ----------
-    cores : int
-        Worker threads (``local[cores]``).
-    app_name : str
-        The application's name.
-    shuffle_partitions : int
-        Partitions after a shuffle (Spark's default, 200, suits a cluster).
-    driver_memory : str, optional
-        The JVM's heap, for example ``"4g"`` (Spark's default is 1g).
-    **config
-        Further Spark settings, dots written as in Spark
-        (``**{"spark.sql.session.timeZone": "UTC"}``).
-
-    Returns
-    -------
-    pyspark.sql.SparkSession
+    ``shuffle_partitions`` replaces Spark's 200 (meant for clusters);
+    ``driver_memory`` is the JVM heap ("4g"); ``**config`` are further Spark
+    settings (``**{"spark.sql.adaptive.enabled": "false"}``).
     """
     cores = positive_int(cores, "cores")
     shuffle_partitions = positive_int(shuffle_partitions, "shuffle_partitions")
@@ -124,23 +81,10 @@ def local_session(cores: int = 2, app_name: str = "smartmkt", shuffle_partitions
 
 
 def start_quietly(builder, log_path: str | os.PathLike | None = None):
-    """``builder.getOrCreate()``, with the Java process's own messages in a log file.
+    """``builder.getOrCreate()`` with the Java process's stdout and stderr in ``log_path`` (default: discarded).
 
-    Spark's Java process writes start-up notes and warnings straight to the
-    terminal (file descriptors 1 and 2), which Jupyter shows in the cell.
-    This starts it with those two pointed at ``log_path`` (default: thrown
-    away) and keeps Spark's own log at errors only. Python's output is
-    untouched; Spark's errors still reach Python as exceptions.
-
-    Parameters
-    ----------
-    builder : pyspark.sql.SparkSession.Builder
-    log_path : path-like, optional
-        Where the Java process's output goes.
-
-    Returns
-    -------
-    pyspark.sql.SparkSession
+    Otherwise Jupyter shows Spark's start-up notes in the cell; errors still
+    reach Python as exceptions.
     """
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
@@ -160,29 +104,11 @@ def start_quietly(builder, log_path: str | os.PathLike | None = None):
 
 
 def rfm_features_spark(transactions, col_customer: str = "customer_id", col_date: str = "date",
-                       col_amount: str = "amount", col_quantity: str | None = None,
-                       as_of: Any = None):
-    """RFM features of a Spark DataFrame, as :func:`smartmkt_helpers.features.rfm_features`.
+                       col_amount: str = "amount", col_quantity: str | None = None, as_of: Any = None):
+    """RFM features of a Spark DataFrame: the columns of ``features.rfm_features``, customer as a column.
 
-    The same columns, in the same order, with ``col_customer`` as a column
-    (Spark has no index). Amounts are summed as exact decimals (cents), as
-    ``rfm_features`` sums amounts in whole cents, so the two agree to the
-    last bit. Dates are read in the session's time zone (``local_session``
-    sets UTC).
-
-    Parameters
-    ----------
-    transactions : pyspark.sql.DataFrame
-        One row per purchase; ``col_date`` a date or timestamp.
-    col_customer, col_date, col_amount, col_quantity : str
-        Column names, as in ``rfm_features``.
-    as_of : date-like, optional
-        Default: the day after the last purchase. Purchases on or after it
-        are ignored.
-
-    Returns
-    -------
-    pyspark.sql.DataFrame
+    Amounts are summed as exact decimals, so the two agree to the last bit;
+    dates are read in the session's time zone.
     """
     from pyspark.sql import functions as F
 
@@ -226,26 +152,10 @@ def rfm_features_spark(transactions, col_customer: str = "customer_id", col_date
 
 
 def als_top_k(model, train, k: int = 10, col_user: str = "user_id", col_item: str = "item_id"):
-    """Each user's top ``k`` items from a fitted Spark ALS model, seen items removed.
+    """Each user's top ``k`` items from a fitted Spark ALS model, training items removed.
 
-    ``recommendForAllUsers`` ranks every item, including those the user
-    rated in training; this asks for ``k`` plus the largest number of
-    training items of any user, removes each user's training items and
-    keeps the best ``k`` left.
-
-    Parameters
-    ----------
-    model : pyspark.ml.recommendation.ALSModel
-    train : pyspark.sql.DataFrame
-        The training interactions (``col_user``, ``col_item``).
-    k : int
-        Length of the lists.
-
-    Returns
-    -------
-    pyspark.sql.DataFrame
-        ``col_user``, ``col_item``, ``prediction`` (the score), one row per
-        recommended item.
+    Asks ``recommendForAllUsers`` for ``k`` plus the most items any user has seen,
+    then drops seen items; rows of user, item and ``prediction``.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
@@ -258,5 +168,4 @@ def als_top_k(model, train, k: int = 10, col_user: str = "user_id", col_item: st
                       F.col("r.rating").alias("prediction")))
     unseen = ranked.join(train.select(col_user, col_item), [col_user, col_item], "left_anti")
     order = Window.partitionBy(col_user).orderBy(F.desc("prediction"), F.asc(col_item))
-    return (unseen.withColumn("rank", F.row_number().over(order))
-            .where(F.col("rank") <= k).drop("rank"))
+    return (unseen.withColumn("rank", F.row_number().over(order)) .where(F.col("rank") <= k).drop("rank"))

@@ -1,30 +1,9 @@
-"""Train/test splits for recommender data held as a tidy ratings frame.
+"""Train/test splits of a tidy ratings frame, each returning ``(train, test)``.
 
-Three ways to hold out ratings, each returning ``(train, test)``:
-
-- :func:`random_split`: a random share of all rows;
-- :func:`stratified_split`: a share of each user's (or each item's) rows,
-  selecting exactly the rows of Microsoft Recommenders' current
-  ``python_stratified_split`` (rewritten in 2022), the split behind the
-  stored outputs of its MovieLens benchmark (on MovieLens 100K with
-  ``ratio=0.75, filter_by="item", random_state=42``: 75,066 training and 24,934
-  test rows);
-- :func:`temporal_split`: everything before a global cut-off time trains,
-  everything after tests.
-
-Examples
---------
->>> import pandas as pd
->>> ratings = pd.DataFrame({
-...     "user_id": [1, 1, 1, 1, 2, 2, 2, 2],
-...     "item_id": [10, 11, 12, 13, 10, 11, 12, 13],
-...     "rating": [5, 4, 3, 2, 1, 2, 3, 4],
-...     "timestamp": pd.to_datetime(list(range(8)), unit="D")})
->>> train, test = stratified_split(ratings, ratio=0.75, filter_by="user")
->>> len(train), len(test)
-(6, 2)
->>> sorted(test["user_id"])
-[1, 2]
+>>> ratings = pd.DataFrame({"user_id": [1, 1, 1, 1, 2, 2], "item_id": [1, 2, 3, 4, 1, 2]})
+>>> train, test = stratified_split(ratings, ratio=0.75)
+>>> train.groupby("user_id").size().tolist()
+[3, 2]
 """
 
 from __future__ import annotations
@@ -35,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from smartmkt_helpers._checks import columns, positive_int
+from smartmkt_helpers._checks import columns
 
 __all__ = ["random_split", "stratified_split", "temporal_split"]
 
@@ -57,117 +36,34 @@ def _check_ratio(ratio: float) -> float:
     return float(ratio)
 
 
-def random_split(
-    data: pd.DataFrame, ratio: float = 0.75, random_state: int | None = 42
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split the rows at random: ``round(ratio * len(data))`` rows train.
-
-    Parameters
-    ----------
-    data : DataFrame
-        One row per rating (any columns).
-    ratio : float
-        Share of rows in the training set, strictly between 0 and 1.
-    random_state : int or None
-        Seed of the shuffle.
-
-    Returns
-    -------
-    train, test : DataFrame
-        Disjoint row subsets of ``data`` (original index kept).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> frame = pd.DataFrame({"user_id": range(8), "item_id": range(8)})
-    >>> train, test = random_split(frame, ratio=0.75, random_state=0)
-    >>> len(train), len(test), len(set(train.index) & set(test.index))
-    (6, 2, 0)
-    """
+def random_split(data: pd.DataFrame, ratio: float = 0.75,
+                 random_state: int | None = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split the rows at random: ``round(ratio * len(data))`` rows train; the index is kept."""
     _check_frame(data, [])
     ratio = _check_ratio(ratio)
     order = np.random.default_rng(random_state).permutation(len(data))
     n_train = int(round(ratio * len(data)))
     if n_train in (0, len(data)):
-        raise ValueError(
-            f"ratio={ratio} of {len(data)} rows leaves an empty train or test set"
-        )
+        raise ValueError(f"ratio={ratio} of {len(data)} rows leaves an empty train or test set")
     return data.iloc[np.sort(order[:n_train])], data.iloc[np.sort(order[n_train:])]
 
 
-def stratified_split(
-    data: pd.DataFrame,
-    ratio: float = 0.75,
-    min_rating: int = 1,
-    filter_by: str = "user",
-    random_state: int | None = 42,
-    col_user: str = "user_id",
-    col_item: str = "item_id",
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def stratified_split(data: pd.DataFrame, ratio: float = 0.75, filter_by: str = "user",
+                     random_state: int | None = 42, col_user: str = "user_id",
+                     col_item: str = "item_id") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Hold out a share of each user's (or each item's) ratings at random.
 
-    The algorithm, in four steps:
-
-    1. drop the groups (users when ``filter_by="user"``, items when
-       ``filter_by="item"``) with fewer than ``min_rating`` rows;
-    2. draw one uniform number per remaining row, in the row order of
-       ``data``, from ``numpy.random.RandomState(random_state).rand``;
-    3. sort the rows by group, then by that number, and number them
-       1, 2, ..., n inside each group of n rows (the rank);
-    4. rows with rank <= ``round(ratio * n)`` train, the others test
-       (NumPy's rounding: halves go to the even number, so a group of 6
-       at ratio 0.75 keeps 4 rows, not 5).
-
-    This is Microsoft Recommenders' ``python_stratified_split`` as rewritten
-    in July 2022 (the version behind the stored outputs of its MovieLens
-    benchmark notebook); it selects the same rows, in the same order
-    (grouped, then by the random number), with the original index. On
-    MovieLens 100K with ``ratio=0.75, filter_by="item", random_state=42`` that is
-    75,066 training and 24,934 test rows. Versions before 2022 shuffled each
-    group separately and select other rows of the same sizes.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Tidy ratings with at least ``col_user`` and ``col_item``.
-    ratio : float
-        Share of each group's rows that trains, strictly between 0 and 1.
-    min_rating : int
-        Minimum number of rows a group needs to be kept (at least 1).
-    filter_by : {"user", "item"}
-        Stratify (and filter) by user or by item.
-    random_state : int or None
-        Seed of the uniform numbers (Microsoft Recommenders' ``seed``).
-    col_user, col_item : str
-        Column names.
-
-    Returns
-    -------
-    train, test : DataFrame
-        Disjoint row subsets of ``data``, same columns and index labels.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> frame = pd.DataFrame({"user_id": [1] * 4 + [2] * 2,
-    ...                       "item_id": [1, 2, 3, 4, 1, 2]})
-    >>> train, test = stratified_split(frame, ratio=0.75)
-    >>> train.groupby("user_id").size().tolist()
-    [3, 2]
+    One ``RandomState(random_state).rand`` draw per row; within each group, sorted
+    by draw, the first ``rint(ratio * n)`` rows train (halves to even: 6 rows at
+    0.75 keep 4). These are the rows of Microsoft Recommenders'
+    ``python_stratified_split`` (2022 rewrite): on MovieLens 100K with
+    ``ratio=0.75, filter_by="item", random_state=42``, 75,066 train and 24,934 test.
     """
     _check_frame(data, [col_user, col_item])
     ratio = _check_ratio(ratio)
     if filter_by not in ("user", "item"):
         raise ValueError(f"filter_by must be 'user' or 'item', got {filter_by!r}")
-    min_rating = positive_int(min_rating, "min_rating")
     column = col_user if filter_by == "user" else col_item
-    if min_rating > 1:
-        counts = data.groupby(column)[column].transform("size")
-        data = data[counts.to_numpy() >= min_rating]
-        if len(data) == 0:
-            raise ValueError(
-                f"no {filter_by} has min_rating={min_rating} ratings; nothing is left"
-            )
     draws = np.random.RandomState(random_state).rand(len(data))
     groups, _ = pd.factorize(data[column], sort=True)
     order = np.lexsort((draws, groups))  # by group, then by the draw
@@ -181,36 +77,11 @@ def stratified_split(
     return ordered[is_train], ordered[~is_train]
 
 
-def temporal_split(
-    data: pd.DataFrame,
-    ratio: float = 0.75,
-    col_timestamp: str = "timestamp",
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def temporal_split(data: pd.DataFrame, ratio: float = 0.75,
+                   col_timestamp: str = "timestamp") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split at one global time: the earliest ``ratio`` of rows train.
 
-    All rows stamped at the cut-off time itself go to training, so no test
-    rating is older than any training rating.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Ratings with a ``col_timestamp`` column (datetimes or numbers).
-    ratio : float
-        Share of rows (approximately, because of ties) before the cut-off.
-    col_timestamp : str
-        Column name.
-
-    Returns
-    -------
-    train, test : DataFrame
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> frame = pd.DataFrame({"item_id": [1, 2, 3, 4], "timestamp": [4, 1, 3, 2]})
-    >>> train, test = temporal_split(frame, ratio=0.5)
-    >>> train["timestamp"].tolist(), test["timestamp"].tolist()
-    ([1, 2], [4, 3])
+    Rows stamped at the cut-off train, so no test rating is older than a training one.
     """
     _check_frame(data, [col_timestamp])
     ratio = _check_ratio(ratio)
@@ -221,7 +92,5 @@ def temporal_split(
     cut = np.sort(times, kind="stable")[n_train - 1]
     is_train = times <= cut
     if is_train.all():
-        raise ValueError(
-            f"no rating is later than the cut-off {cut}; lower ratio to keep a test set"
-        )
+        raise ValueError(f"no rating is later than the cut-off {cut}; lower ratio to keep a test set")
     return data[is_train], data[~is_train]

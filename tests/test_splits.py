@@ -89,14 +89,6 @@ def test_stratified_split_keeps_the_share_per_user(ratings):
     assert (n_train.to_numpy() == expected).all()
 
 
-def test_stratified_split_min_rating_drops_small_groups(ratings):
-    sizes = ratings.groupby("user_id").size()
-    threshold = int(sizes.median())
-    train, test = stratified_split(ratings, min_rating=threshold)
-    kept = set(sizes[sizes >= threshold].index)
-    assert set(train["user_id"]) | set(test["user_id"]) == kept
-
-
 def test_stratified_split_is_deterministic_and_seeded(ratings):
     first = stratified_split(ratings, random_state=1)[1].index
     assert first.equals(stratified_split(ratings, random_state=1)[1].index)
@@ -107,7 +99,7 @@ def test_stratified_split_movielens_benchmark_sizes(real_data_home):
     from smartmkt_helpers.data import load
 
     frame = load("movielens-100k").frame
-    train, test = stratified_split(frame, ratio=0.75, min_rating=1, filter_by="item", random_state=42)
+    train, test = stratified_split(frame, ratio=0.75, filter_by="item", random_state=42)
     assert (len(train), len(test)) == (75_066, 24_934)
     # the training rows of Microsoft Recommenders' python_stratified_split
     # (recommenders 1.2.1) with these arguments, as a digest of the sorted
@@ -146,8 +138,6 @@ def test_bad_input_raises(ratings):
         stratified_split(ratings, ratio="0.75")
     with pytest.raises(ValueError, match="filter_by"):
         stratified_split(ratings, filter_by="users")
-    with pytest.raises(ValueError, match="min_rating"):
-        stratified_split(ratings, min_rating=0)
     with pytest.raises(ValueError, match="'customer'"):
         stratified_split(ratings, col_user="customer")
     with pytest.raises(ValueError, match="empty"):

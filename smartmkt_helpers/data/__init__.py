@@ -1,19 +1,9 @@
 """The course's real datasets, through a verified cache.
 
-:func:`load` returns a real dataset, fetching it first when the cache does
-not hold it; :func:`cache_status` says what the cache holds; ``python -m
-smartmkt_helpers.data`` lists, fetches, verifies and locates the datasets.
-The simulated twins live in :mod:`smartmkt_helpers.simulate`, and
-:func:`smartmkt_helpers.datasets.load` falls back on them. This package
-imports nothing else of the course.
-
-Examples
---------
->>> from smartmkt_helpers import data
->>> sorted(data.DATASETS)[:2]
-['assistments-2009', 'cdnow']
->>> data.DATASETS["movielens-100k"].folder
-'ml-100k'
+:func:`load` returns a real dataset, fetching it when the cache lacks it;
+:func:`cache_status` says what the cache holds; ``python -m smartmkt_helpers.data``
+lists, fetches, verifies and locates the datasets. The simulated twins are in
+:mod:`smartmkt_helpers.simulate`. This package imports nothing else of the course.
 """
 
 from smartmkt_helpers.data.download import fetch

@@ -1,4 +1,4 @@
-"""``python -m smartmkt_helpers.data``: the data command line (see :mod:`smartmkt_helpers.data.cli`)."""
+"""``python -m smartmkt_helpers.data``: the data command line."""
 
 import sys
 

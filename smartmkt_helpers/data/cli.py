@@ -1,25 +1,8 @@
-"""The data command line: ``python -m smartmkt_helpers.data COMMAND`` (or ``smartmkt-data``).
+"""The data command line: ``python -m smartmkt_helpers.data list|fetch|verify|path`` (or ``smartmkt-data``).
 
-``list``
-    Every dataset: size, whether the cache holds it verified, title and terms.
-``fetch NAME ...`` or ``fetch --all``
-    Download datasets into the cache; every file is checked against its
-    SHA-256 before it is moved into place.
-``verify [NAME ...]``
-    Recompute the SHA-256 of the cached files: ``ok``, ``missing`` or
-    ``corrupt`` for each dataset (by default, each whose folder is cached).
-``path [NAME]``
-    Print the cache folder, or one dataset's folder, and nothing else.
-
-The cache folder is ``--data-home DIR`` when given, else ``$SMARTMKT_DATA_HOME``,
-else the user cache folder. Exit codes: 0 success, 1 a download or a
+``verify`` recomputes the SHA-256 of the cached files (by default of every
+dataset whose folder is cached). Exit codes: 0 success, 1 a download or a
 verification failed, 2 usage error, 130 interrupted.
-
-Examples
---------
->>> main(["path", "cdnow", "--data-home", "/srv/smartmkt"])
-/srv/smartmkt/cdnow
-0
 """
 
 from __future__ import annotations

@@ -1,12 +1,9 @@
 """Fetch a registered dataset from its official source into the verified cache.
 
-:func:`fetch` makes sure every file of a dataset sits in the cache with the
-size and SHA-256 that the registry records. When they all do, it returns at
-once and writes nothing, so a read-only cache works. Otherwise it streams
-each download into a temporary folder (``.fetch-*``) inside the dataset's
-folder, verifies it and only then moves it into place with
-:func:`os.replace`: the cache never holds a half-written or unverified
-file, and a failure (or Ctrl-C) leaves the cache as it was.
+A download is streamed into a temporary folder (``.fetch-*``) inside the
+dataset's folder, checked against the registry's SHA-256 and only then moved
+into place with :func:`os.replace`: the cache never holds a half-written or
+unverified file, and a failure (or Ctrl-C) leaves it as it was.
 """
 
 from __future__ import annotations
@@ -40,62 +37,21 @@ from smartmkt_helpers.data.registry import (
 
 #: Seconds to wait before the first retry; doubled for each further one.
 RETRY_BACKOFF_SECONDS = 0.5
-#: Values of ``SMARTMKT_OFFLINE`` that switch network access off.
 OFFLINE_VALUES = ("1", "true", "yes")
 USER_AGENT = "smartmkt-helpers/0.1 (course data fetcher)"
 _CHUNK_BYTES = 1 << 16
 _ELSE = f"point {DATA_HOME_ENV} at a verified copy, or load the dataset with fallback='simulate'"
 
 
-def fetch(
-    dataset: str | Dataset,
-    home: str | os.PathLike[str] | None = None,
-    *,
-    offline: bool | None = None,
-    timeout: float = 30.0,
-    retries: int = 1,
-    progress: bool = True,
-) -> Path:
-    """Make sure a dataset is in the cache, verified, and return its folder.
+def fetch(dataset: str | Dataset, home: str | os.PathLike[str] | None = None, *, offline: bool | None = None,
+          timeout: float = 30.0, retries: int = 1, progress: bool = True) -> Path:
+    """Make sure every file of a dataset is in the cache, verified, and return its folder.
 
-    Parameters
-    ----------
-    dataset : str or Dataset
-        A registered name such as ``"movielens-100k"``, or a registry entry.
-    home : path-like, optional
-        The cache folder; defaults to :func:`~smartmkt_helpers.data.data_home`.
-    offline : bool, optional
-        Forbid any network access; ``None`` follows ``SMARTMKT_OFFLINE``.
-    timeout : float, default 30.0
-        Seconds to wait for the server to connect or to send more data.
-    retries : int, default 1
-        Extra attempts after a transient failure (no network, timeout, 5xx
-        status, truncated download). Checksum mismatches and 4xx answers
-        are never retried.
-    progress : bool, default True
-        Show a progress bar while downloading.
-
-    Returns
-    -------
-    pathlib.Path
-        ``home / dataset.folder``, holding every registered file, verified.
-
-    Raises
-    ------
-    OfflineError, DownloadError, ChecksumError, DataUnavailableError
-        Network access is off; the source could not be reached, answered
-        with an error (``status``) or stopped early; a file is not the one
-        the registry describes; the archive is damaged or the cache cannot
-        be written. Each message says what happened and what to do.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as home:
-    ...     fetch("german-credit", home, offline=True)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-        ...
-    smartmkt_helpers.data.errors.OfflineError: german-credit is not in the cache ...
+    When all are, nothing is written (a read-only cache works). ``offline=None``
+    follows ``SMARTMKT_OFFLINE``; ``timeout`` is in seconds; ``retries`` counts
+    extra attempts after a transient failure (never after a checksum mismatch
+    or a 4xx answer). Raises OfflineError, DownloadError, ChecksumError or
+    DataUnavailableError (damaged archive, cache not writable), each saying what to do.
     """
     entry = dataset if isinstance(dataset, Dataset) else get_dataset(dataset)
     home_path = Path(home).expanduser().resolve() if home is not None else data_home()
@@ -141,7 +97,6 @@ def _with_retries(action, retries: int) -> None:
 
 def _download(dataset: Dataset, download: Download, folder: Path, wanted: list[str], timeout: float,
               progress: bool) -> None:
-    """One attempt at one download: stream into a temporary folder, verify, move into place."""
     staging = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -174,7 +129,6 @@ def _download(dataset: Dataset, download: Download, folder: Path, wanted: list[s
 
 
 def _stream(url: str, target: Path, timeout: float, progress: bool) -> tuple[int, dict[str, str]]:
-    """Write the body at ``url`` to ``target``; return its length and its SHA-256 and MD5."""
     hashers = [hashlib.sha256(), hashlib.md5(usedforsecurity=False)]
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
@@ -233,11 +187,7 @@ def _verify(what: str, expected: str, actual: str, url: str) -> None:
 
 def _extract(dataset: Dataset, download: Download, archive: Path, wanted: list[str],
              digests: dict[str, str]) -> dict[str, Path]:
-    """Check the archive's published checksum, then extract and verify the wanted members.
-
-    Members are read by their registered names and written to paths of
-    ours (``member-0``, ...), never to the paths the archive names.
-    """
+    """Check the archive's published checksum, then extract the wanted members to ``member-<i>`` and verify them."""
     for name in ("sha256", "md5"):
         expected = getattr(download, f"archive_{name}")
         if expected:

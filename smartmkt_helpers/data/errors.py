@@ -1,18 +1,14 @@
-"""Errors of the data layer.
+"""Errors of the data layer: each says what went wrong (``reason``) and what to do.
 
-Every error says what went wrong (``reason``, one clause) and what to do.
-They all derive from :class:`DataUnavailableError`, so a caller that can
-fall back on a simulated twin catches that one class.
+All derive from :class:`DataUnavailableError`, the one class a caller that can
+fall back on a simulated twin catches.
 """
 
 from __future__ import annotations
 
 
 class DataUnavailableError(RuntimeError):
-    """A real dataset could not be read from the cache or fetched.
-
-    ``reason`` says what happened; the message adds what to do about it.
-    """
+    """A real dataset could not be read from the cache or fetched."""
 
     def __init__(self, reason: str, advice: str = "") -> None:
         self.reason = reason
@@ -24,10 +20,9 @@ class OfflineError(DataUnavailableError):
 
 
 class DownloadError(DataUnavailableError):
-    """The source could not be reached, answered with an error or stopped early.
+    """The source could not be reached, answered with an error (``status``) or stopped early.
 
-    ``transient`` is True when trying again may help (no network, a timeout,
-    a 5xx status, a truncated download); ``status`` is the HTTP status, if any.
+    ``transient`` is True when trying again may help (no network, timeout, 5xx, truncated download).
     """
 
     def __init__(self, reason: str, advice: str = "", *, transient: bool = True, status: int | None = None):

@@ -1,12 +1,8 @@
 """``load``: a real dataset from the verified cache, as tables with fixed dtypes.
 
-Each ``read_*`` function takes the dataset's verified cache folder and
-returns a dict of pandas DataFrames: ``"frame"`` (the main table) and the
-side tables, already conformed to :data:`~smartmkt_helpers.data.schema.SCHEMAS`.
-The parsers know the quirks of each format (MovieLens's Latin-1 pipes,
-CDNOW's fixed-width columns, the three-lines-per-student layout of the
-knowledge-tracing files) so that chapters never have to. :func:`load`
-fetches the files when needed and returns the tables with their data card.
+Each ``read_*`` function parses one dataset's folder (Latin-1 pipes, fixed-width
+text, three lines per student...) into ``"frame"`` and the side tables,
+conformed to :data:`~smartmkt_helpers.data.schema.SCHEMAS`.
 """
 
 from __future__ import annotations
@@ -34,28 +30,19 @@ from smartmkt_helpers.data.schema import (
 
 def read_movielens_100k(folder: Path) -> dict[str, pd.DataFrame]:
     """Ratings, users and movies of MovieLens 100K (``u.data``, ``u.user``, ``u.item``)."""
-    ratings = pd.read_csv(
-        folder / "u.data", sep="\t", header=None,
-        names=["user_id", "item_id", "rating", "timestamp"],
-    )
+    ratings = pd.read_csv(folder / "u.data", sep="\t", header=None, names=["user_id", "item_id", "rating", "timestamp"])
     ratings["timestamp"] = pd.to_datetime(ratings["timestamp"], unit="s")
-    users = pd.read_csv(
-        folder / "u.user", sep="|", header=None,
-        names=["user_id", "age", "gender", "occupation", "zip_code"], dtype={"zip_code": str},
-    )
+    users = pd.read_csv(folder / "u.user", sep="|", header=None,
+                        names=["user_id", "age", "gender", "occupation", "zip_code"], dtype={"zip_code": str})
     item_columns = ["item_id", "title", "release_date", "video_release_date", "imdb_url"]
-    items = pd.read_csv(
-        folder / "u.item", sep="|", header=None, encoding="latin-1",
-        names=item_columns + list(MOVIELENS_GENRES),
-        dtype={"title": str, "imdb_url": str},
-    )
+    items = pd.read_csv(folder / "u.item", sep="|", header=None, encoding="latin-1",
+                        names=item_columns + list(MOVIELENS_GENRES), dtype={"title": str, "imdb_url": str})
     # The video release date is empty for every movie; the course drops it.
     items = items.drop(columns="video_release_date")
     items["release_date"] = pd.to_datetime(items["release_date"], format="%d-%b-%Y")
     items["imdb_url"] = items["imdb_url"].fillna("")
     return {
-        "frame": conform(ratings, "movielens-100k"),
-        "users": conform(users, "movielens-100k", "users"),
+        "frame": conform(ratings, "movielens-100k"), "users": conform(users, "movielens-100k", "users"),
         "movies": conform(items, "movielens-100k", "movies"),
     }
 
@@ -68,18 +55,11 @@ def read_hillstrom(folder: Path) -> dict[str, pd.DataFrame]:
 
 
 def read_open_bandit(folder: Path, policy: str = "random") -> dict[str, pd.DataFrame]:
-    """The logged impressions of one behaviour policy, and the item context.
-
-    ``policy`` is ``"random"`` (uniform random) or ``"bts"`` (Bernoulli
-    Thompson sampling), the two policies that logged the dataset.
-    """
+    """The impressions logged by ``policy`` (``"random"`` or ``"bts"``, Bernoulli Thompson sampling), and the items."""
     log = pd.read_csv(folder / policy / "all" / "all.csv", index_col=0)
     log["timestamp"] = pd.to_datetime(log["timestamp"], format="ISO8601", utc=True)
     items = pd.read_csv(folder / policy / "all" / "item_context.csv", index_col=0)
-    return {
-        "frame": conform(log, "open-bandit"),
-        "item_context": conform(items, "open-bandit", "item_context"),
-    }
+    return {"frame": conform(log, "open-bandit"), "item_context": conform(items, "open-bandit", "item_context")}
 
 
 def read_german_credit(folder: Path) -> dict[str, pd.DataFrame]:
@@ -88,26 +68,22 @@ def read_german_credit(folder: Path) -> dict[str, pd.DataFrame]:
     applicants = pd.read_csv(folder / "german.data", sep=" ", header=None, names=names)
     applicants["risk"] = applicants["risk"].map({1: "good", 2: "bad"})
     return {
-        "frame": conform(applicants, "german-credit"),
-        "attribute_labels": german_credit_labels(),
+        "frame": conform(applicants, "german-credit"), "attribute_labels": german_credit_labels(),
         "cost_matrix": german_credit_cost_matrix(),
     }
 
 
 def read_cdnow(folder: Path) -> dict[str, pd.DataFrame]:
     """The 69,659 purchases of CDNOW's 1997 cohort (fixed-width text)."""
-    purchases = pd.read_csv(
-        folder / "CDNOW_master.txt", sep=r"\s+", header=None,
-        names=["customer_id", "date", "quantity", "amount"], dtype={"date": str},
-    )
+    purchases = pd.read_csv(folder / "CDNOW_master.txt", sep=r"\s+", header=None,
+                            names=["customer_id", "date", "quantity", "amount"], dtype={"date": str})
     purchases["date"] = pd.to_datetime(purchases["date"], format="%Y%m%d")
     return {"frame": conform(purchases, "cdnow")}
 
 
 def _read_answer_sequences(path: Path) -> pd.DataFrame:
     """One row per answer from a file of (length, skills, answers) line triples."""
-    lines = path.read_text().splitlines()
-    lines = [line.strip().rstrip(",") for line in lines]
+    lines = [line.strip().rstrip(",") for line in path.read_text().splitlines()]
     if len(lines) % 3:
         raise ValueError(f"{path.name}: {len(lines)} lines is not a multiple of 3")
     lengths = np.array(lines[0::3], dtype=np.int64)
@@ -118,18 +94,11 @@ def _read_answer_sequences(path: Path) -> pd.DataFrame:
     student = np.repeat(np.arange(len(lengths)), lengths)
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     step = np.arange(len(skills)) - starts
-    return pd.DataFrame(
-        {"student_id": student, "step": step, "skill_id": skills, "correct": answers}
-    )
+    return pd.DataFrame({"student_id": student, "step": step, "skill_id": skills, "correct": answers})
 
 
 def read_assistments_2009(folder: Path) -> dict[str, pd.DataFrame]:
-    """Every answer of the knowledge-tracing train and test files, in order.
-
-    Students are numbered from 0 across both files (train first); ``split``
-    says which file a row comes from and ``step`` counts a student's answers
-    from 0.
-    """
+    """Every answer of the train and test files, in order; students numbered from 0, train first."""
     parts = []
     offset = 0
     for split in ("train", "test"):
@@ -141,14 +110,9 @@ def read_assistments_2009(folder: Path) -> dict[str, pd.DataFrame]:
     return {"frame": conform(pd.concat(parts, ignore_index=True), "assistments-2009")}
 
 
-#: The parser of each dataset, by registry name.
 READERS = {
-    "movielens-100k": read_movielens_100k,
-    "hillstrom": read_hillstrom,
-    "open-bandit": read_open_bandit,
-    "german-credit": read_german_credit,
-    "cdnow": read_cdnow,
-    "assistments-2009": read_assistments_2009,
+    "movielens-100k": read_movielens_100k, "hillstrom": read_hillstrom, "open-bandit": read_open_bandit,
+    "german-credit": read_german_credit, "cdnow": read_cdnow, "assistments-2009": read_assistments_2009,
 }
 
 #: The options each dataset accepts, with their defaults.
@@ -160,13 +124,7 @@ def _wrap(text: str, indent: str = "") -> str:
 
 
 def real_data_card(name: str) -> str:
-    """The data card (``DESCR``) of a real dataset, in Markdown, from the registry and the schema.
-
-    Examples
-    --------
-    >>> print(real_data_card("cdnow").splitlines()[0])
-    # CDNOW master transactions (real data)
-    """
+    """The Markdown data card (``DESCR``) of a real dataset, from the registry and the schema."""
     dataset = get_dataset(name)
     items = [f"- Size: {dataset.rows}.", f"- Official source: {dataset.source}",
              f"- Terms: {dataset.terms}", f"- Cite: {dataset.citation}"]
@@ -185,43 +143,11 @@ def load(name: str, *, home: str | os.PathLike | None = None, offline: bool | No
          **options: object) -> Bunch:
     """Load a real dataset from the verified cache, fetching it first if needed.
 
-    Chapters call :func:`smartmkt_helpers.datasets.load`, which adds the
-    fallback on the simulated twin.
-
-    Parameters
-    ----------
-    name : str
-        ``"movielens-100k"``, ``"hillstrom"``, ``"open-bandit"``,
-        ``"german-credit"``, ``"cdnow"`` or ``"assistments-2009"``.
-    home : path-like, optional
-        The cache folder, if not :func:`~smartmkt_helpers.data.data_home`.
-    offline : bool, optional
-        ``True`` never touches the network; ``None`` follows ``SMARTMKT_OFFLINE``.
-    **options
-        ``policy`` (``"random"`` or ``"bts"``) for ``"open-bandit"``.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (the main table), the side tables (``users`` and ``movies``
-        for MovieLens, ``item_context`` for Open Bandit, ``attribute_labels``
-        and ``cost_matrix`` for German Credit), ``DESCR`` (the data card),
-        ``source`` (``"real"``), ``citation``, ``name`` and the options.
-
-    Raises
-    ------
-    ValueError
-        For an unknown name or option.
-    DataUnavailableError
-        When the dataset is not in the cache and cannot be fetched; the
-        message says why and what to do.
-
-    Examples
-    --------
-    >>> load("cdnow", home="/nonexistent", offline=True)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-        ...
-    smartmkt_helpers.data.errors.OfflineError: cdnow is not in the cache ...
+    Returns a Bunch: ``frame``, the side tables, ``DESCR`` (the data card),
+    ``source`` (``"real"``), ``citation``, ``name`` and the options (``policy``
+    for ``"open-bandit"``). Raises ValueError for an unknown name or option,
+    DataUnavailableError when the dataset cannot be had. Chapters call
+    :func:`smartmkt_helpers.datasets.load`, which falls back on the twin.
     """
     dataset = get_dataset(name)
     unknown = sorted(set(options) - set(OPTIONS[name]))

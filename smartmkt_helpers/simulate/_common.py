@@ -1,15 +1,7 @@
-"""Plumbing shared by the simulated twins: random streams, checks, cards, the Bunch.
+"""Plumbing shared by the twins: named random streams, checks, data cards, the Bunch.
 
-Every twin draws from its own named random streams (see :func:`stream`), so
-that adding a twin, or a draw to one twin, leaves every other twin's data
-unchanged for the same ``random_state``.
-
-Examples
---------
->>> stream(0, "example").integers(100) == stream(0, "example").integers(100)
-np.True_
->>> hashed_tokens(0, "C1", 2, digits=8)
-['7500a2a9', '87a47db1']
+Each twin draws from its own named streams (:func:`stream`), so adding a draw to
+one twin leaves every other twin's data unchanged for the same ``random_state``.
 """
 
 from __future__ import annotations
@@ -43,7 +35,6 @@ def check_random_state(random_state: object) -> int:
 
 
 def check_number(option: str, value: object, minimum: float, maximum: float) -> float:
-    """Return a real-valued option as a float, or raise ValueError naming the option."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{option} must be a number, got {value!r}")
     if not minimum <= value <= maximum:
@@ -56,32 +47,21 @@ def _stream_key(name: str) -> int:
 
 
 def stream(random_state: int, *names: str) -> np.random.Generator:
-    """An independent random generator for ``random_state`` and a path of stream names.
-
-    The same ``(random_state, names)`` always gives the same generator, and
-    different names give statistically independent ones.
-    """
+    """An independent random generator for ``random_state`` and a path of stream names."""
     keys = [check_random_state(random_state)] + [_stream_key(name) for name in names]
     return np.random.default_rng(np.random.SeedSequence(keys))
 
 
 def hashed_tokens(random_state: int, column: str, count: int, digits: int = 32) -> list[str]:
-    """``count`` distinct hexadecimal tokens that look like hashed values.
-
-    They are the first ``digits`` hex digits of the MD5 of the random state,
-    the column name and the value's index, so they carry no information.
-    """
-    tokens = [
-        hashlib.md5(f"{random_state}/{column}/{index}".encode()).hexdigest()[:digits]
-        for index in range(count)
-    ]
+    """``count`` distinct hex tokens that look like hashed values (MD5 of seed, column and index)."""
+    tokens = [hashlib.md5(f"{random_state}/{column}/{index}".encode()).hexdigest()[:digits]
+              for index in range(count)]
     if len(set(tokens)) != count:  # pragma: no cover - 8 hex digits, a few thousand values
         raise RuntimeError(f"hash collision among the tokens of {column}")
     return tokens
 
 
 def sigmoid(logit: np.ndarray) -> np.ndarray:
-    """The logistic function, safe for large logits."""
     return 1.0 / (1.0 + np.exp(-np.clip(logit, -LOGIT_BOUND, LOGIT_BOUND)))
 
 
@@ -94,22 +74,13 @@ def choose_per_row(rng: np.random.Generator, probabilities: np.ndarray) -> np.nd
 
 
 def zipf_weights(count: int, exponent: float, offset: float = 0.0) -> np.ndarray:
-    """Weights proportional to ``(rank + offset) ** -exponent`` for ranks 1..count, summing to 1.
-
-    A positive ``offset`` (the Zipf-Mandelbrot law) flattens the head.
-    """
+    """Weights proportional to ``(rank + offset) ** -exponent`` for ranks 1..count, summing to 1."""
     weights = (np.arange(1, count + 1, dtype=float) + offset) ** -exponent
     return weights / weights.sum()
 
 
 def data_card(name: str) -> str:
-    """The Markdown data card of twin ``name`` (``cards/<name>.md``, its ``DESCR``).
-
-    Examples
-    --------
-    >>> data_card("cdnow").splitlines()[0]
-    '# Simulated twin: CDNOW master transactions'
-    """
+    """The Markdown data card of twin ``name`` (``cards/<name>.md``)."""
     path = CARDS_FOLDER / f"{name}.md"
     if not path.is_file():
         known = ", ".join(sorted(card.stem for card in CARDS_FOLDER.glob("*.md")))
@@ -118,37 +89,21 @@ def data_card(name: str) -> str:
 
 
 def make_bunch(
-    name: str,
-    random_state: int,
-    options: Mapping[str, object],
-    tables: Mapping[str, pd.DataFrame],
-    ground_truth: Bunch,
-    extra_tables: Mapping[str, pd.DataFrame] | None = None,
+    name: str, random_state: int, options: Mapping[str, object], tables: Mapping[str, pd.DataFrame],
+    ground_truth: Bunch, extra_tables: Mapping[str, pd.DataFrame] | None = None,
     schema: Mapping[str, Mapping[str, object]] | None = None,
 ) -> Bunch:
     """Conform the tables of twin ``name`` to their schema and wrap everything in a Bunch.
 
-    ``tables`` holds the main table under ``"frame"`` and one entry for each
-    side table of the schema (the real dataset's, unless ``schema`` is given
-    for a twin without a real counterpart); ``extra_tables`` holds side
-    tables that have no schema (German Credit's cost matrix, for example).
+    ``schema`` is for a twin without a real counterpart; ``extra_tables`` have no schema.
     """
     schemas = {name: schema} if schema is not None else SCHEMAS
     if set(tables) != set(schemas[name]):
         raise RuntimeError(f"{name}: tables {sorted(tables)} differ from the schema's {sorted(schemas[name])}")
     conformed = {part: conform(table, name, part, schemas=schemas) for part, table in tables.items()}
     mirrored = DATASETS[name].title if name in DATASETS else "no real dataset (a course-made benchmark)"
-    return Bunch(
-        **conformed,
-        **(extra_tables or {}),
-        ground_truth=ground_truth,
-        DESCR=data_card(name),
-        source="simulated",
-        citation=(
-            f"Simulated twin generated by smartmkt_helpers.simulate (random_state={random_state}); "
-            f"mirrors: {mirrored}."
-        ),
-        random_state=random_state,
-        name=name,
-        options=dict(options),
-    )
+    citation = (f"Simulated twin generated by smartmkt_helpers.simulate (random_state={random_state}); "
+                f"mirrors: {mirrored}.")
+    return Bunch(**conformed, **(extra_tables or {}), ground_truth=ground_truth, DESCR=data_card(name),
+                 source="simulated", citation=citation, random_state=random_state, name=name,
+                 options=dict(options))

@@ -1,21 +1,9 @@
 """A Criteo-like log of ad impressions with a known click-through function.
 
-There is no real counterpart in the course (Criteo's terms forbid
-redistribution); the twin is made to look like it: counts that are
-heavy-tailed and sometimes missing, hashed categorical tokens whose
-frequencies follow a long tail, a daily rhythm, and a click rate of a few
-per cent. The click logit is a sum of known parts (a bias, one weight per
-token, a coefficient per log-count and a few factorisation-machine
-interactions), and each impression also carries the highest competing bid,
-so that bidding and auction chapters can use it.
-
-Examples
---------
->>> twin = simulate_ad_impressions(random_state=0, n_rows=5_000)
->>> sorted(twin.ground_truth.token_weights)[:3]
-['C1', 'C10', 'C2']
->>> bool(abs(twin.frame["click"].mean() - twin.ground_truth.rows["p_click"].mean()) < 0.01)
-True
+No real counterpart (Criteo's terms forbid redistribution): heavy-tailed,
+sometimes missing counts, long-tailed hashed tokens, a daily rhythm. The click
+logit is a bias, token weights, log-count coefficients and a few
+factorisation-machine interactions; each row also carries the highest competing bid.
 """
 
 from __future__ import annotations
@@ -26,7 +14,7 @@ from sklearn.utils import Bunch
 
 from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.simulate._common import (
-        check_number,
+    check_number,
     check_random_state,
     hashed_tokens,
     make_bunch,
@@ -40,15 +28,10 @@ DEFAULT_NUM_ROWS = 100_000
 NUMERIC_COLUMNS = ("I1", "I2", "I3", "I4", "I5")
 CATEGORICAL_COLUMNS = tuple(f"C{i}" for i in range(1, 11))
 #: Columns and dtypes of the log (there is no real dataset to share a schema with).
-SCHEMA = {
-    "frame": {
-        "click": "int8",
-        **{column: "float64" for column in NUMERIC_COLUMNS},
-        **{column: "str" for column in CATEGORICAL_COLUMNS},
-        "hour": "int8",
-        "market_price": "float64",
-    },
-}
+SCHEMA = {"frame": {
+              "click": "int8", **{column: "float64" for column in NUMERIC_COLUMNS},
+              **{column: "str" for column in CATEGORICAL_COLUMNS}, "hour": "int8", "market_price": "float64",
+          }}
 #: Number of distinct tokens of each categorical column, and the Zipf exponent of their frequencies.
 CARDINALITIES = (3, 7, 12, 25, 60, 120, 250, 500, 800, 1_000)
 TOKEN_FREQUENCY_EXPONENT = 1.1
@@ -70,10 +53,8 @@ FACTOR_SD = 0.34
 DEFAULT_INTERACTION_SCALE = 1.0
 MAX_INTERACTION_SCALE = 10.0
 #: Impressions by hour of the day (evening peak).
-HOUR_WEIGHTS = np.array([
-    0.4, 0.25, 0.2, 0.15, 0.15, 0.25, 0.5, 0.8, 1.0, 1.05, 1.1, 1.15,
-    1.25, 1.2, 1.1, 1.1, 1.15, 1.3, 1.5, 1.7, 1.8, 1.6, 1.2, 0.7,
-])
+HOUR_WEIGHTS = np.array([0.4, 0.25, 0.2, 0.15, 0.15, 0.25, 0.5, 0.8, 1.0, 1.05, 1.1, 1.15,
+                         1.25, 1.2, 1.1, 1.1, 1.15, 1.3, 1.5, 1.7, 1.8, 1.6, 1.2, 0.7])
 #: Highest competing bid (CPM, currency per 1,000 impressions): log-normal whose
 #: log-median rises with the click logit, since rival bidders value clicks too.
 MARKET_PRICE_LOG_MEDIAN = 0.3
@@ -81,33 +62,12 @@ MARKET_PRICE_LOGIT_SLOPE = 0.5
 MARKET_PRICE_LOG_SD = 0.6
 
 
-def simulate_ad_impressions(
-    random_state: int | None = 0,
-    n_rows: int = DEFAULT_NUM_ROWS,
-    interaction_scale: float = DEFAULT_INTERACTION_SCALE,
-) -> Bunch:
-    """A Criteo-like impression log with a known click-through function (see its data card).
+def simulate_ad_impressions(random_state: int | None = 0, n_rows: int = DEFAULT_NUM_ROWS,
+                            interaction_scale: float = DEFAULT_INTERACTION_SCALE) -> Bunch:
+    """A Criteo-like impression log with a known click-through function.
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    n_rows : int
-        Number of impressions.
-    interaction_scale : float
-        Scale of the pairwise (factorisation-machine) terms of the click
-        logit, between 0 (a purely additive, logistic-regression world) and 10.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (click, I1..I5, C1..C10, hour, market_price) and
-        ``ground_truth`` with ``rows`` (``p_click``, ``logit``, and its parts
-        ``bias``, ``token_part``, ``numeric_part``, ``interaction_part``),
-        ``token_weights`` (per column, a Series token to weight),
-        ``numeric_coefficients`` (a Series), ``bias``, ``interaction_pairs``,
-        ``token_factors`` (per interacting column, a DataFrame token x factor),
-        ``interaction_scale`` and ``market_price_model``.
+    ``interaction_scale`` (0 to 10) scales the pairwise terms; 0 is a purely
+    additive world. ``ground_truth.rows`` splits each ``logit`` into its parts.
     """
     random_state = check_random_state(random_state)
     n = positive_int(n_rows, "n_rows")
@@ -115,10 +75,8 @@ def simulate_ad_impressions(
 
     # The model: tokens, their weights and latent factors (independent of n_rows).
     rng = stream(random_state, NAME, "model")
-    tokens = {
-        column: np.array(hashed_tokens(random_state, column, cardinality, digits=8))
-        for column, cardinality in zip(CATEGORICAL_COLUMNS, CARDINALITIES)
-    }
+    tokens = {column: np.array(hashed_tokens(random_state, column, cardinality, digits=8))
+              for column, cardinality in zip(CATEGORICAL_COLUMNS, CARDINALITIES)}
     weights = {
         column: rng.normal(0, sd, len(tokens[column])) for column, sd in zip(CATEGORICAL_COLUMNS, TOKEN_WEIGHT_SD)
     }
@@ -142,10 +100,8 @@ def simulate_ad_impressions(
     hour = rng.choice(24, n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
 
     token_part = sum(weights[column][codes[column]] for column in CATEGORICAL_COLUMNS)
-    numeric_part = sum(
-        coefficient * np.nan_to_num(np.log1p(counts[column]))
-        for column, coefficient in zip(NUMERIC_COLUMNS, NUMERIC_COEFFICIENTS)
-    )
+    numeric_part = sum(coefficient * np.nan_to_num(np.log1p(counts[column]))
+                       for column, coefficient in zip(NUMERIC_COLUMNS, NUMERIC_COEFFICIENTS))
     interaction_part = interaction_scale * sum(
         np.einsum("ij,ij->i", factors[a][codes[a]], factors[b][codes[b]]) for a, b in INTERACTION_PAIRS
     )
@@ -154,11 +110,8 @@ def simulate_ad_impressions(
 
     rng = stream(random_state, NAME, "outcomes")
     click = rng.random(n) < p_click
-    market_price = np.round(
-        np.exp(MARKET_PRICE_LOG_MEDIAN + MARKET_PRICE_LOGIT_SLOPE * (logit - BIAS))
-        * rng.lognormal(0, MARKET_PRICE_LOG_SD, n),
-        4,
-    )
+    market_price = np.round(np.exp(MARKET_PRICE_LOG_MEDIAN + MARKET_PRICE_LOGIT_SLOPE * (logit - BIAS))
+                            * rng.lognormal(0, MARKET_PRICE_LOG_SD, n), 4)
 
     frame = pd.DataFrame({"click": click.astype(int), **counts})
     for column in CATEGORICAL_COLUMNS:
@@ -167,24 +120,18 @@ def simulate_ad_impressions(
     frame["market_price"] = market_price
     ground_truth = Bunch(
         rows=pd.DataFrame({
-            "p_click": p_click,
-            "logit": logit,
-            "bias": BIAS,
-            "token_part": token_part,
-            "numeric_part": numeric_part,
-            "interaction_part": interaction_part,
+            "p_click": p_click, "logit": logit, "bias": BIAS, "token_part": token_part,
+            "numeric_part": numeric_part, "interaction_part": interaction_part,
         }),
         token_weights={
             column: pd.Series(weights[column], index=tokens[column], name=column) for column in CATEGORICAL_COLUMNS
         },
         numeric_coefficients=pd.Series(NUMERIC_COEFFICIENTS, index=list(NUMERIC_COLUMNS), name="coefficient"),
-        bias=BIAS,
-        interaction_pairs=INTERACTION_PAIRS,
+        bias=BIAS, interaction_pairs=INTERACTION_PAIRS,
         token_factors={column: pd.DataFrame(factors[column], index=tokens[column]) for column in interacting},
         interaction_scale=interaction_scale,
         market_price_model=pd.Series({
-            "log_median": MARKET_PRICE_LOG_MEDIAN,
-            "logit_slope": MARKET_PRICE_LOGIT_SLOPE,
+            "log_median": MARKET_PRICE_LOG_MEDIAN, "logit_slope": MARKET_PRICE_LOGIT_SLOPE,
             "log_sd": MARKET_PRICE_LOG_SD,
         }),
     )

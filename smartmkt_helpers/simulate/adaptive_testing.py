@@ -1,11 +1,8 @@
-"""A computerised adaptive test played by simulated examinees.
+"""A computerised adaptive test played by simulated examinees (chapter 10).
 
-Chapter 10 compares an adaptive test, which asks next the item that is most
-informative at the current ability estimate, with a fixed test and with
-items drawn at random. :func:`simulate_adaptive_test` plays the three for
-examinees of known ability, using the item-response tools of
-:mod:`smartmkt_helpers.education`, and records the estimate after every
-answer (see its example).
+>>> log = simulate_adaptive_test([0.0, 1.5], np.ones(30), np.linspace(-2, 2, 30), n_questions=5)
+>>> log.shape
+(10, 7)
 """
 
 from __future__ import annotations
@@ -33,52 +30,16 @@ def _item_bank(discrimination: Any, difficulty: Any, n_items: int | None = None,
 
 
 def simulate_adaptive_test(
-    true_ability: Any,
-    discrimination: Any,
-    difficulty: Any,
-    n_questions: int,
-    *,
-    rule: str = "max-information",
-    true_discrimination: Any = None,
-    true_difficulty: Any = None,
+    true_ability: Any, discrimination: Any, difficulty: Any, n_questions: int, *,
+    rule: str = "max-information", true_discrimination: Any = None, true_difficulty: Any = None,
     random_state: int | None = 0,
 ) -> pd.DataFrame:
-    """Give each simulated examinee a test and record the ability estimate after each answer.
+    """Give each examinee a test and record the EAP ability estimate and ``se`` after each answer.
 
-    ``rule="max-information"`` asks next the unused item with the largest
-    Fisher information at the current EAP estimate (a computerised adaptive
-    test); ``"fixed"`` asks everyone the same items, in the order that ranks
-    them by information at ability 0 (the best fixed form for an average
-    examinee); ``"random"`` draws unused items at random. Answers are drawn
-    from the true item parameters (by default the ones the test uses).
-
-    Parameters
-    ----------
-    true_ability : array-like of shape (n_examinees,)
-    discrimination, difficulty : array-like of shape (n_items,)
-        The item bank the test uses (for choosing items and for the EAP
-        estimates).
-    n_questions : int
-        Questions per examinee.
-    rule : {"max-information", "fixed", "random"}
-    true_discrimination, true_difficulty : array-like of shape (n_items,), optional
-        The parameters the answers are drawn from.
-    random_state : int, optional
-        Seed of the answers (and of the random rule's choices).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per examinee and question: ``examinee``, ``question``
-        (1, 2, ...), ``item``, ``correct``, ``estimate``, ``se`` (posterior
-        standard deviation) and ``true_ability``.
-
-    Examples
-    --------
-    >>> bank_a, bank_b = np.ones(30), np.linspace(-2, 2, 30)
-    >>> log = simulate_adaptive_test([0.0, 1.5], bank_a, bank_b, n_questions=5)
-    >>> log.shape, int(log["question"].max())
-    ((10, 7), 5)
+    ``"max-information"`` asks the unused item most informative at the current
+    estimate; ``"fixed"`` asks everyone the items most informative at ability 0;
+    ``"random"`` draws unused items. Answers come from ``true_discrimination`` and
+    ``true_difficulty`` (by default the bank's). One row per examinee and question.
     """
     a, b = _item_bank(discrimination, difficulty)
     theta = np.atleast_1d(np.asarray(true_ability, dtype=float))
@@ -86,16 +47,11 @@ def simulate_adaptive_test(
         raise ValueError("true_ability must be a non-empty 1-D array of finite numbers")
     n_questions = positive_int(n_questions, "n_questions")
     if n_questions > len(a):
-        raise ValueError(
-            f"n_questions={n_questions} is larger than the item bank ({len(a)} items)"
-        )
+        raise ValueError(f"n_questions={n_questions} is larger than the item bank ({len(a)} items)")
     if rule not in ("max-information", "fixed", "random"):
         raise ValueError(f"rule must be 'max-information', 'fixed' or 'random', got {rule!r}")
-    true_a, true_b = _item_bank(
-        a if true_discrimination is None else true_discrimination,
-        b if true_difficulty is None else true_difficulty,
-        len(a), "true_",
-    )
+    true_a, true_b = _item_bank(a if true_discrimination is None else true_discrimination,
+                                b if true_difficulty is None else true_difficulty, len(a), "true_")
 
     rng = np.random.default_rng(random_state)
     n = len(theta)
@@ -120,7 +76,6 @@ def simulate_adaptive_test(
         estimate, se = estimate_ability(responses, a, b)
         rows.append(pd.DataFrame({
             "examinee": np.arange(n), "question": question + 1, "item": item,
-            "correct": correct.astype(int), "estimate": estimate, "se": se,
-            "true_ability": theta,
+            "correct": correct.astype(int), "estimate": estimate, "se": se, "true_ability": theta,
         }))
     return pd.concat(rows, ignore_index=True)

@@ -1,25 +1,9 @@
 """Twin of ASSISTments 2009 (skill builder): answers from Bayesian knowledge tracing.
 
-Students work through skill-tagged questions in runs of the same skill.
-Each skill has the four parameters of Bayesian knowledge tracing (BKT):
-the probability of knowing it before practice (prior), of learning it at
-each opportunity (learn), of answering right without knowing it (guess)
-and of answering wrong while knowing it (slip). Students differ in ability,
-which shifts their prior and learn probabilities on the logit scale. The
-true knowledge state before every answer is recorded.
-
-Because BKT has no forgetting, a student's knowledge of a skill is a single
-switch: known from the start (probability prior), or learnt after a
-geometric number of opportunities (probability learn each). Drawing that
-switch time directly gives the exact BKT process without a loop over steps.
-
-Examples
---------
->>> twin = simulate_assistments(random_state=0, n_students=200)
->>> twin.frame.groupby("student_id")["step"].min().eq(0).all()
-np.True_
->>> twin.ground_truth.skills.columns.tolist()
-['skill_id', 'prior', 'learn', 'guess', 'slip']
+Each skill has the four BKT parameters (prior, learn, guess, slip);
+student ability shifts prior and learn on the logit scale. With no forgetting,
+knowledge is one switch (known at start, or learnt after a geometric number of
+opportunities), drawn directly: the exact BKT process without a loop.
 """
 
 from __future__ import annotations
@@ -58,34 +42,14 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 
 def simulate_assistments(
-    random_state: int | None = 0,
-    n_students: int = DEFAULT_NUM_STUDENTS,
-    n_skills: int = DEFAULT_NUM_SKILLS,
+    random_state: int | None = 0, n_students: int = DEFAULT_NUM_STUDENTS, n_skills: int = DEFAULT_NUM_SKILLS,
     train_share: float = DEFAULT_TRAIN_SHARE,
 ) -> Bunch:
-    """Simulated twin of the ASSISTments 2009 knowledge-tracing data (see its data card).
+    """Simulated twin of the ASSISTments 2009 knowledge-tracing data.
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    n_students : int
-        Number of students (numbered from 0, the training students first).
-    n_skills : int
-        Number of skills (numbered from 1).
-    train_share : float
-        Share of students in the training split.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (student_id, split, step, skill_id, correct) and
-        ``ground_truth`` with ``rows`` (per answer: ``mastered``, the true
-        state before the answer; ``p_mastered``, its probability given the
-        student's parameters and the opportunities so far, before seeing any
-        answer; ``p_correct``; ``opportunity``, how many times the student
-        met the skill before), ``skills`` (the per-skill BKT parameters) and
-        ``students`` (``student_id``, ``split``, ``ability``).
+    Students are numbered from 0 (training split first), skills from 1.
+    ``ground_truth.rows`` holds, per answer, ``mastered`` (the true state before
+    it), ``p_mastered``, ``p_correct`` and ``opportunity``; ``skills`` the BKT parameters.
     """
     random_state = check_random_state(random_state)
     n = positive_int(n_students, "n_students")
@@ -95,13 +59,10 @@ def simulate_assistments(
     train_share = check_number("train_share", train_share, 0.0, 1.0)
 
     rng = stream(random_state, NAME, "skills")
-    skills = pd.DataFrame({
-        "skill_id": np.arange(1, n_skills + 1),
-        "prior": rng.beta(*PRIOR_BETA, n_skills),
-        "learn": rng.beta(*LEARN_BETA, n_skills),
-        "guess": np.minimum(rng.beta(*GUESS_BETA, n_skills), MAX_GUESS),
-        "slip": rng.beta(*SLIP_BETA, n_skills),
-    })
+    skills = pd.DataFrame({"skill_id": np.arange(1, n_skills + 1), "prior": rng.beta(*PRIOR_BETA, n_skills),
+                           "learn": rng.beta(*LEARN_BETA, n_skills),
+                           "guess": np.minimum(rng.beta(*GUESS_BETA, n_skills), MAX_GUESS),
+                           "slip": rng.beta(*SLIP_BETA, n_skills)})
     popularity = rng.lognormal(0, SKILL_POPULARITY_LOG_SD, n_skills)
     popularity /= popularity.sum()
 
@@ -137,18 +98,11 @@ def simulate_assistments(
 
     num_train = int(round(train_share * n))
     split = np.where(np.arange(n) < num_train, "train", "test")
-    frame = pd.DataFrame({
-        "student_id": student,
-        "split": split[student],
-        "step": step,
-        "skill_id": skill + 1,
-        "correct": correct.astype(int),
-    })
+    frame = pd.DataFrame({"student_id": student, "split": split[student], "step": step, "skill_id": skill + 1,
+                          "correct": correct.astype(int)})
     ground_truth = Bunch(
         rows=pd.DataFrame({
-            "mastered": mastered,
-            "p_mastered": p_mastered,
-            "p_correct": p_correct,
+            "mastered": mastered, "p_mastered": p_mastered, "p_correct": p_correct,
             "opportunity": opportunity,
         }),
         skills=skills,

@@ -1,41 +1,14 @@
-"""An e-mail campaign played out on the simulated shop, with its true effect.
+"""An e-mail campaign played out on the simulated shop, with its true effect (chapter 8).
 
-Chapter 8 runs a campaign end to end: segment the shop's customers,
-recommend products to each segment, choose whom to e-mail, and measure the
-result with a randomised test. The test needs outcomes, and judging the
-measurement needs the truth behind them. :func:`simulate_campaign` gives
-both: for a set of contacted customers and the product category each
-e-mail features, it draws who buys in the weeks after the send and how much
-they spend, and returns each customer's true purchase probability and
-expected revenue with and without the e-mail.
-
-The response model (all constants below):
-
-- A customer still active at the end of the shop's period buys on their own
-  with probability ``p0 = 1 - exp(-purchase_rate x weeks)``; one who has
-  churned buys at ``DORMANT_FACTOR`` of that rate.
-- An e-mail adds purchases: a customer who would not have bought buys
-  because of it with probability
-  ``EMAIL_EFFECT x email_responsiveness x relevance`` (halved for churned
-  customers), where ``relevance = min((8 x preference for the featured
-  category) ** 0.5, RELEVANCE_CAP)``: 1 for a customer with an average
-  taste for the category, more for a fan, less for someone who ignores it.
-- An e-mail also annoys: it cancels a would-be purchase with probability
-  ``ANNOYANCE x (1 - email_responsiveness) ** 4``, so e-mailing a heavy
-  buyer who dislikes e-mail can lose a sale (a "sleeping dog").
-- A purchase is worth ``BASKET_VALUE x spend_level`` times a log-normal
-  factor with mean 1.
-
-Examples
---------
->>> from smartmkt_helpers.simulate import Shop
->>> shop = Shop(random_state=0, n_customers=2_000)
->>> contacted = np.arange(2_000) % 2 == 0
->>> result = simulate_campaign(shop, contacted, "beauty", random_state=1)
->>> list(result.frame.columns)
-['customer_id', 'contacted', 'featured_category', 'purchased', 'revenue']
->>> bool(result.truth["revenue_uplift"].mean() > 0)
-True
+- A customer active at the end of the shop's period buys on their own with
+  probability ``p0 = 1 - exp(-purchase_rate x weeks)``; a churned one at
+  ``DORMANT_FACTOR`` of that rate.
+- An e-mail makes a non-buyer buy with probability
+  ``EMAIL_EFFECT x email_responsiveness x relevance`` (halved if churned), with
+  ``relevance = min((8 x preference for the featured category) ** 0.5, RELEVANCE_CAP)``.
+- It cancels a would-be purchase with probability
+  ``ANNOYANCE x (1 - email_responsiveness) ** 4`` (a "sleeping dog").
+- A purchase is worth ``BASKET_VALUE x spend_level`` times a log-normal factor with mean 1.
 """
 
 from __future__ import annotations
@@ -70,7 +43,6 @@ BASKET_LOG_SD = 0.5
 
 
 def _featured(featured_category: Any, n: int) -> np.ndarray:
-    """The featured category of each customer's e-mail, as indices into CATEGORIES."""
     names = np.broadcast_to(np.asarray(featured_category, dtype=object), (n,)) \
         if np.ndim(featured_category) == 0 else np.asarray(featured_category, dtype=object)
     if names.shape != (n,):
@@ -82,43 +54,13 @@ def _featured(featured_category: Any, n: int) -> np.ndarray:
     return np.array([lookup[name] for name in names], dtype=int) if n else np.zeros(0, int)
 
 
-def simulate_campaign(
-    shop: Shop,
-    contacted: Any,
-    featured_category: Any,
-    *,
-    random_state: int = 0,
-    window_days: int = WINDOW_DAYS,
-) -> Bunch:
-    """Outcomes of an e-mail send to some of the shop's customers, with the truth.
+def simulate_campaign(shop: Shop, contacted: Any, featured_category: Any, *, random_state: int = 0,
+                      window_days: int = WINDOW_DAYS) -> Bunch:
+    """Outcomes of an e-mail sent the day after the shop's period to the ``contacted`` customers.
 
-    The campaign is sent on the day after the shop's simulated period, to
-    the customers marked in ``contacted``.
-
-    Parameters
-    ----------
-    shop : Shop
-        The shop whose customers receive (or not) the e-mail.
-    contacted : array-like of bool, shape (num_customers,)
-        Which customers are e-mailed, in the order of ``shop.customers``.
-    featured_category : str or array-like of str
-        The product category the e-mail features: one for everyone, or one
-        per customer (what a per-segment or per-customer recommendation
-        chose). Ignored for customers not contacted.
-    random_state : int
-        Seed of the outcome draws (the truth does not depend on it).
-    window_days : int
-        Days after the send during which purchases count.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame``: one row per customer with ``customer_id``, ``contacted``,
-        ``featured_category``, ``purchased`` (0/1) and ``revenue``.
-        ``truth``: per customer ``p_purchase_contacted``,
-        ``p_purchase_not_contacted``, ``expected_revenue_contacted``,
-        ``expected_revenue_not_contacted`` and ``revenue_uplift`` (their
-        difference), for the featured category given.
+    ``featured_category`` is one category or one per customer. ``frame`` holds
+    ``purchased`` and ``revenue`` per customer; ``truth`` the purchase probability
+    and expected revenue with and without the e-mail, and ``revenue_uplift``.
     """
     if not isinstance(shop, Shop):
         raise TypeError(f"shop must be a smartmkt_helpers.simulate.Shop, got {type(shop).__name__}")
@@ -154,17 +96,13 @@ def simulate_campaign(
     revenue = np.where(purchased, np.round(basket * noise, 2), 0.0)
 
     frame = pd.DataFrame({
-        "customer_id": customers["customer_id"].to_numpy(),
-        "contacted": contacted,
+        "customer_id": customers["customer_id"].to_numpy(), "contacted": contacted,
         "featured_category": pd.Categorical.from_codes(category, categories=list(CATEGORIES)),
-        "purchased": purchased.astype(np.int8),
-        "revenue": revenue,
+        "purchased": purchased.astype(np.int8), "revenue": revenue,
     })
     truth = pd.DataFrame({
-        "customer_id": frame["customer_id"],
-        "p_purchase_contacted": p_contacted,
-        "p_purchase_not_contacted": p_organic,
-        "expected_revenue_contacted": p_contacted * basket,
+        "customer_id": frame["customer_id"], "p_purchase_contacted": p_contacted,
+        "p_purchase_not_contacted": p_organic, "expected_revenue_contacted": p_contacted * basket,
         "expected_revenue_not_contacted": p_organic * basket,
         "revenue_uplift": (p_contacted - p_organic) * basket,
     })

@@ -1,23 +1,9 @@
 """Card transactions of the shop's customers, with rare frauds of known patterns.
 
-Each customer of :class:`~smartmkt_helpers.simulate.shop.Shop` (same ``random_state``)
-has a normal spending profile: how often they use the card, their usual
-basket, the merchant categories they visit (tied to their shop
-preferences), how much they buy online, the hour of the day they shop, how
-far from home they go and how often they travel abroad. Their legitimate
-transactions follow that profile. A few cards are compromised, and the
-fraudster's transactions follow one of two known patterns:
-
-- card testing: a burst of small online payments within minutes, far away;
-- account takeover: a few large payments, mostly abroad, at night.
-
-Examples
---------
->>> twin = simulate_card_transactions(random_state=0, n_customers=2_000)
->>> bool(0 < twin.frame["is_fraud"].mean() < 0.01)
-True
->>> twin.ground_truth.rows["fraud_pattern"].cat.categories.tolist()
-['none', 'card testing', 'account takeover']
+Legitimate payments follow each customer's profile (frequency, basket, merchant
+categories, online share, hour, distance, travel). Compromised cards show card
+testing (a burst of small online payments, far away) or account takeover (a few
+large payments, mostly abroad, at night).
 """
 
 from __future__ import annotations
@@ -30,7 +16,7 @@ from sklearn.utils import Bunch
 from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.simulate._common import (
     SECONDS_PER_DAY,
-        check_random_state,
+    check_random_state,
     choose_per_row,
     make_bunch,
     stream,
@@ -39,33 +25,23 @@ from smartmkt_helpers.simulate.shop import CATEGORIES, SEGMENT_NAMES, Shop
 
 NAME = "card-transactions"
 DEFAULT_NUM_CUSTOMERS = 10_000
-MERCHANT_CATEGORIES = (
-    "grocery", "restaurants", "fuel", "apparel", "electronics", "home & garden",
-    "health & beauty", "entertainment", "travel", "digital goods",
-)
+MERCHANT_CATEGORIES = ("grocery", "restaurants", "fuel", "apparel", "electronics", "home & garden",
+                       "health & beauty", "entertainment", "travel", "digital goods")
 #: Columns and dtypes of the table (there is no real dataset to share a schema with).
 SCHEMA = {
     "frame": {
-        "transaction_id": "int32",
-        "customer_id": "int32",
-        "timestamp": "datetime64[s]",
-        "amount": "float64",
+        "transaction_id": "int32", "customer_id": "int32", "timestamp": "datetime64[s]", "amount": "float64",
         "merchant_category": CategoricalDtype(list(MERCHANT_CATEGORIES)),
-        "channel": CategoricalDtype(["online", "in-store"]),
-        "hour": "int8",
-        "distance_from_home_km": "float64",
-        "is_foreign": "int8",
-        "is_fraud": "int8",
+        "channel": CategoricalDtype(["online", "in-store"]), "hour": "int8",
+        "distance_from_home_km": "float64", "is_foreign": "int8", "is_fraud": "int8",
     },
 }
 FRAUD_PATTERNS = ("none", "card testing", "account takeover")
 #: Base share of each merchant category, and which shop categories raise it.
 MERCHANT_SHARES = np.array([0.25, 0.15, 0.10, 0.08, 0.05, 0.07, 0.08, 0.07, 0.03, 0.12])
-SHOP_TO_MERCHANT = {
-    "womens apparel": "apparel", "mens apparel": "apparel", "shoes": "apparel",
-    "beauty": "health & beauty", "home": "home & garden", "electronics": "electronics",
-    "books & music": "digital goods", "toys & games": "entertainment",
-}
+SHOP_TO_MERCHANT = {"womens apparel": "apparel", "mens apparel": "apparel", "shoes": "apparel",
+                    "beauty": "health & beauty", "home": "home & garden", "electronics": "electronics",
+                    "books & music": "digital goods", "toys & games": "entertainment"}
 PREFERENCE_BOOST = 3.0
 #: Median amount of each merchant category relative to the customer's usual basket.
 CATEGORY_AMOUNT_FACTORS = np.array([0.8, 0.7, 1.0, 1.5, 3.0, 1.5, 0.8, 0.8, 5.0, 0.3])
@@ -107,10 +83,8 @@ def _profiles(random_state: int, shop: Shop) -> pd.DataFrame:
     n = len(customers)
     rng = stream(random_state, NAME, "profiles")
     session_rate = customers["session_rate"].to_numpy()
-    rate = (
-        TRANSACTIONS_PER_WEEK * np.sqrt(session_rate / session_rate.mean())
-        * rng.gamma(ACTIVITY_SHAPE, 1 / ACTIVITY_SHAPE, n)
-    )
+    rate = (TRANSACTIONS_PER_WEEK * np.sqrt(session_rate / session_rate.mean())
+            * rng.gamma(ACTIVITY_SHAPE, 1 / ACTIVITY_SHAPE, n))
     boost = np.zeros((n, len(MERCHANT_CATEGORIES)))
     for shop_index, shop_category in enumerate(CATEGORIES):
         boost[:, MERCHANT_CATEGORIES.index(SHOP_TO_MERCHANT[shop_category])] += shop.preferences[:, shop_index]
@@ -132,22 +106,10 @@ def _profiles(random_state: int, shop: Shop) -> pd.DataFrame:
 
 
 def simulate_card_transactions(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
-    """Card transactions of the shop's customers over its period (see the data card).
+    """Card transactions of ``Shop(random_state)``'s customers over its period (about 10 each).
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation (the shop's customers are ``Shop(random_state)``'s).
-    n_customers : int
-        Number of card holders; about 10 transactions each.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (one row per transaction) and ``ground_truth`` with ``rows``
-        (``fraud_pattern``: none, card testing or account takeover;
-        ``incident_id``, -1 for legitimate payments) and ``customers`` (each
-        customer's normal spending profile and ``compromised_by``).
+    ``ground_truth.rows`` holds ``fraud_pattern`` and ``incident_id`` (-1 if legitimate);
+    ``ground_truth.customers`` each profile and ``compromised_by``.
     """
     random_state = check_random_state(random_state)
     n = positive_int(n_customers, "n_customers")
@@ -168,14 +130,11 @@ def simulate_card_transactions(random_state: int | None = 0, n_customers: int = 
     category = choose_per_row(rng, profile.filter(like="share_").to_numpy()[owner])
     digital = category == MERCHANT_CATEGORIES.index("digital goods")
     online = digital | (rng.random(m) < profile["online_share"].to_numpy()[owner])
-    amount = (
-        profile["median_basket"].to_numpy()[owner] * CATEGORY_AMOUNT_FACTORS[category]
-        * rng.lognormal(0, AMOUNT_LOG_SD, m)
-    )
+    amount = (profile["median_basket"].to_numpy()[owner] * CATEGORY_AMOUNT_FACTORS[category]
+              * rng.lognormal(0, AMOUNT_LOG_SD, m))
     travelling = ~online & (rng.random(m) < profile["travel_share"].to_numpy()[owner])
     local_distance = np.where(
-        online,
-        rng.lognormal(np.log(ONLINE_DISTANCE_KM), 0.5, m),
+        online, rng.lognormal(np.log(ONLINE_DISTANCE_KM), 0.5, m),
         profile["home_radius_km"].to_numpy()[owner] * rng.lognormal(0, DISTANCE_LOG_SD, m),
     )
     travel_distance = rng.lognormal(TRAVEL_DISTANCE_LOG_MEDIAN, TRAVEL_DISTANCE_LOG_SD, m)
@@ -193,23 +152,19 @@ def simulate_card_transactions(random_state: int | None = 0, n_customers: int = 
     eligible = active_days > 1
     testing = eligible & (draw < CARD_TESTING_SHARE)
     takeover = eligible & (draw >= CARD_TESTING_SHARE) & (draw < CARD_TESTING_SHARE + ACCOUNT_TAKEOVER_SHARE)
-    frauds = [
-        _card_testing(rng, np.flatnonzero(testing), profile, start_day, active_days),
-        _account_takeover(rng, np.flatnonzero(takeover), profile, start_day, active_days),
-    ]
+    frauds = [_card_testing(rng, np.flatnonzero(testing), profile, start_day, active_days),
+              _account_takeover(rng, np.flatnonzero(takeover), profile, start_day, active_days)]
     frauds[1]["incident"] += int(testing.sum())
     log = pd.concat([legitimate, *frauds], ignore_index=True)
     log = log.sort_values(["seconds", "customer_id"], kind="stable").reset_index(drop=True)
 
     seconds = np.floor(log["seconds"].to_numpy()).astype(np.int64)
     frame = pd.DataFrame({
-        "transaction_id": np.arange(1, len(log) + 1),
-        "customer_id": log["customer_id"].to_numpy(),
+        "transaction_id": np.arange(1, len(log) + 1), "customer_id": log["customer_id"].to_numpy(),
         "timestamp": shop.start.to_datetime64().astype("datetime64[s]") + seconds.astype("timedelta64[s]"),
         "amount": np.round(np.clip(log["amount"].to_numpy(), 0.01, MAX_AMOUNT), 2),
         "merchant_category": np.array(MERCHANT_CATEGORIES)[log["merchant_category"].to_numpy()],
-        "channel": np.where(log["online"].to_numpy(), "online", "in-store"),
-        "hour": (seconds // 3600) % 24,
+        "channel": np.where(log["online"].to_numpy(), "online", "in-store"), "hour": (seconds // 3600) % 24,
         "distance_from_home_km": np.round(log["distance"].to_numpy(), 1),
         "is_foreign": log["foreign"].to_numpy().astype(int),
         "is_fraud": (log["pattern"].to_numpy() > 0).astype(int),

@@ -1,18 +1,7 @@
 """Twin of the CDNOW purchase log: a Pareto/NBD-like buy-till-you-die process.
 
-The customers are the shop's customers (same ``random_state``), acquired in the first
-quarter of 1997 by a first purchase. While alive, a customer buys at their
-own rate (the shop's heavy-tailed purchase rate, scaled), and each week they
-may churn for good (the shop's churn hazard, scaled). Nobody observes the
-churn: that is the point of the buy-till-you-die models the twin is for.
-
-Examples
---------
->>> twin = simulate_cdnow(random_state=0, n_customers=2_000)
->>> twin.frame["customer_id"].nunique()
-2000
->>> twin.frame["date"].min() >= pd.Timestamp("1997-01-01")
-True
+The shop's customers, acquired in the first quarter of 1997, buy at their own
+rate while alive and may churn for good each week, unobserved.
 """
 
 from __future__ import annotations
@@ -47,24 +36,10 @@ UNIT_PRICE_PURCHASE_LOG_SD = 0.25
 
 
 def simulate_cdnow(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
-    """Simulated twin of the CDNOW master purchase log (see its data card).
+    """Simulated twin of the CDNOW master purchase log.
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    n_customers : int
-        Size of the cohort acquired in January to March 1997.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (one row per purchase: customer_id, date, quantity, amount)
-        and ``ground_truth`` with ``customers`` (one row per customer:
-        ``customer_id``, the shop's ``shop_customer_id``, ``segment``,
-        ``acquisition_date``, ``purchase_rate`` per week, ``weekly_churn``,
-        ``dropout_date``, ``alive_at_end``, ``mean_quantity``,
-        ``mean_amount`` per purchase) and ``parameters``.
+    ``ground_truth.customers`` holds each customer's ``purchase_rate`` (per week),
+    ``weekly_churn``, ``dropout_date``, ``alive_at_end``, ``mean_quantity`` and ``mean_amount``.
     """
     random_state = check_random_state(random_state)
     n = positive_int(n_customers, "n_customers")
@@ -91,18 +66,14 @@ def simulate_cdnow(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_
     rng = stream(random_state, NAME, "baskets")
     success = rng.beta(*QUANTITY_BETA, n)
     quantity = np.minimum(rng.geometric(success[owner]), MAX_QUANTITY)
-    unit_median = (
-        UNIT_PRICE * np.sqrt(customers["spend_level"].to_numpy())
-        * rng.lognormal(0, UNIT_PRICE_CUSTOMER_LOG_SD, n)
-    )
+    unit_median = (UNIT_PRICE * np.sqrt(customers["spend_level"].to_numpy())
+                   * rng.lognormal(0, UNIT_PRICE_CUSTOMER_LOG_SD, n))
     amount = np.round(quantity * unit_median[owner] * rng.lognormal(0, UNIT_PRICE_PURCHASE_LOG_SD, len(owner)), 2)
 
     order = np.lexsort((day, owner))
     frame = pd.DataFrame({
-        "customer_id": owner[order] + 1,
-        "date": (START + pd.to_timedelta(day[order], unit="D")).to_numpy(),
-        "quantity": quantity[order],
-        "amount": amount[order],
+        "customer_id": owner[order] + 1, "date": (START + pd.to_timedelta(day[order], unit="D")).to_numpy(),
+        "quantity": quantity[order], "amount": amount[order],
     })
     mean_quantity = np.minimum(1 / success, MAX_QUANTITY)
     truth = pd.DataFrame({
@@ -110,11 +81,9 @@ def simulate_cdnow(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_
         "shop_customer_id": customers["customer_id"].to_numpy(),
         "segment": pd.Categorical(customers["segment"].astype(str), categories=list(SEGMENT_NAMES)),
         "acquisition_date": (START + pd.to_timedelta(acquisition_day, unit="D")).to_numpy(),
-        "purchase_rate": rate,
-        "weekly_churn": weekly_churn,
+        "purchase_rate": rate, "weekly_churn": weekly_churn,
         "dropout_date": (START + pd.to_timedelta(np.minimum(dropout_day, 10 * NUM_DAYS), unit="D")).to_numpy(),
-        "alive_at_end": dropout_day >= NUM_DAYS,
-        "mean_quantity": mean_quantity,
+        "alive_at_end": dropout_day >= NUM_DAYS, "mean_quantity": mean_quantity,
         "mean_amount": mean_quantity * unit_median * np.exp(UNIT_PRICE_PURCHASE_LOG_SD**2 / 2),
     })
     parameters = pd.Series({

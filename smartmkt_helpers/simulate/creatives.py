@@ -1,29 +1,12 @@
 """A small simulated twin of ad creatives with a known click-through rate.
 
-A creative is composed of parts: a headline of ``HEADLINE_LENGTH`` distinct
-words from :data:`WORDS`, an image style from :data:`IMAGE_STYLES` and a
-call to action from :data:`CALLS_TO_ACTION`. A customer has a segment
-(:data:`SEGMENTS`), an age band (:data:`AGE_BANDS`) and a device
-(:data:`DEVICES`). The true click-through rate is a logistic function of
-the parts and of how they fit the customer:
+A creative is a three-word headline from :data:`WORDS`, an image style and a
+call to action; a customer has a segment, an age band and a device. The true CTR is
 
-``logit CTR = base + sum of word effects + style effect + call effect
-+ segment x word + segment x style + device x call + age x style
-+ word-pair synergies``
+``logit CTR = base + word effects + style + call + segment x word + segment x style
++ device x call + age x style + word-pair synergies``
 
-so the best creative differs between segments, and some words work well
-together or clash. :func:`true_ctr` evaluates it for any creative and any
-customer, which lets a chapter check the creatives a model composes.
-
-Examples
---------
->>> twin = simulate_creatives(n_impressions=2_000, random_state=0)
->>> twin.impressions.shape[0], twin.creatives.shape[0]
-(2000, 48)
->>> ctr = true_ctr(twin.creatives.iloc[:1], twin.impressions.iloc[:3],
-...                twin.ground_truth)
->>> ctr.shape
-(3, 1)
+and :func:`true_ctr` evaluates it for any creative and customer.
 """
 
 from __future__ import annotations
@@ -37,11 +20,9 @@ from sklearn.utils import Bunch
 
 from smartmkt_helpers._checks import positive_int
 
-__all__ = [
-    "WORDS", "IMAGE_STYLES", "CALLS_TO_ACTION", "SEGMENTS", "AGE_BANDS", "DEVICES",
-    "HEADLINE_LENGTH", "simulate_creatives", "true_ctr", "all_creatives",
-    "encode_creatives", "encode_customers",
-]
+__all__ = ["WORDS", "IMAGE_STYLES", "CALLS_TO_ACTION", "SEGMENTS", "AGE_BANDS", "DEVICES",
+           "HEADLINE_LENGTH", "simulate_creatives", "true_ctr", "all_creatives",
+           "encode_creatives", "encode_customers"]
 
 WORDS = ("sale", "save", "free", "gift", "new", "premium", "exclusive",
          "limited", "today", "style", "eco", "fast")
@@ -64,10 +45,8 @@ def _click_model(rng: np.random.Generator) -> Bunch:
     # novelty for trend seekers, quality and exclusivity for regulars.
     index = {w: i for i, w in enumerate(WORDS)}
     for segment, words, size in (
-        (0, ("sale", "save", "free"), 0.45),
-        (1, ("new", "style", "limited"), 0.45),
-        (2, ("premium", "exclusive", "gift"), 0.45),
-        (0, ("premium", "exclusive"), -0.35),
+        (0, ("sale", "save", "free"), 0.45), (1, ("new", "style", "limited"), 0.45),
+        (2, ("premium", "exclusive", "gift"), 0.45), (0, ("premium", "exclusive"), -0.35),
         (2, ("sale",), -0.3),
     ):
         for w in words:
@@ -77,17 +56,11 @@ def _click_model(rng: np.random.Generator) -> Bunch:
                                 ("new", "today", 0.2), ("sale", "premium", -0.5),
                                 ("eco", "fast", -0.3)):
         synergy[index[first], index[second]] = synergy[index[second], index[first]] = size
-    return Bunch(
-        base=BASE_LOGIT,
-        word_effects=word,
-        style_effects=rng.normal(0, 0.2, len(IMAGE_STYLES)),
-        call_effects=rng.normal(0, 0.2, len(CALLS_TO_ACTION)),
-        segment_word=segment_word,
-        segment_style=rng.normal(0, 0.3, (len(SEGMENTS), len(IMAGE_STYLES))),
-        device_call=rng.normal(0, 0.25, (len(DEVICES), len(CALLS_TO_ACTION))),
-        age_style=rng.normal(0, 0.2, (len(AGE_BANDS), len(IMAGE_STYLES))),
-        word_synergy=synergy,
-    )
+    return Bunch(base=BASE_LOGIT, word_effects=word, style_effects=rng.normal(0, 0.2, len(IMAGE_STYLES)),
+                 call_effects=rng.normal(0, 0.2, len(CALLS_TO_ACTION)), segment_word=segment_word,
+                 segment_style=rng.normal(0, 0.3, (len(SEGMENTS), len(IMAGE_STYLES))),
+                 device_call=rng.normal(0, 0.25, (len(DEVICES), len(CALLS_TO_ACTION))),
+                 age_style=rng.normal(0, 0.2, (len(AGE_BANDS), len(IMAGE_STYLES))), word_synergy=synergy)
 
 
 def _codes(frame: pd.DataFrame, column: str, levels: tuple) -> np.ndarray:
@@ -113,30 +86,7 @@ def _creative_codes(creatives: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np
 
 
 def true_ctr(creatives: pd.DataFrame, customers: pd.DataFrame, ground_truth: Bunch) -> np.ndarray:
-    """The true click-through rate of every creative for every customer.
-
-    Parameters
-    ----------
-    creatives : pandas.DataFrame
-        Columns ``word_1``, ``word_2``, ``word_3``, ``image_style``,
-        ``call_to_action``.
-    customers : pandas.DataFrame
-        Columns ``segment``, ``age_band``, ``device``.
-    ground_truth : sklearn.utils.Bunch
-        ``simulate_creatives(...).ground_truth``.
-
-    Returns
-    -------
-    numpy.ndarray, shape (len(customers), len(creatives))
-
-    Examples
-    --------
-    >>> twin = simulate_creatives(n_impressions=100, random_state=0)
-    >>> customer = pd.DataFrame({"segment": ["bargain hunters"],
-    ...                          "age_band": ["18-29"], "device": ["mobile"]})
-    >>> bool(0 < true_ctr(twin.creatives, customer, twin.ground_truth).max() < 1)
-    True
-    """
+    """The true click-through rate, shape (len(customers), len(creatives))."""
     if not isinstance(creatives, pd.DataFrame) or not isinstance(customers, pd.DataFrame):
         raise TypeError("creatives and customers must be pandas DataFrames")
     if len(creatives) == 0 or len(customers) == 0:
@@ -160,51 +110,17 @@ def true_ctr(creatives: pd.DataFrame, customers: pd.DataFrame, ground_truth: Bun
 
 
 def all_creatives() -> pd.DataFrame:
-    """Every creative the parts allow: each 3-word headline (words in
-    vocabulary order), image style and call to action.
-
-    Examples
-    --------
-    >>> len(all_creatives())
-    3520
-    """
+    """Every creative the parts allow (3520)."""
     headlines = list(itertools.combinations(WORDS, HEADLINE_LENGTH))
     rows = [(*h, s, c) for h in headlines for s in IMAGE_STYLES for c in CALLS_TO_ACTION]
     return pd.DataFrame(rows, columns=CREATIVE_COLUMNS)
 
 
-def simulate_creatives(n_impressions: int = 400_000, n_creatives: int = 48,
-                       random_state: int = 0) -> Bunch:
-    """An impression log of creatives shown to customers, with known CTR.
+def simulate_creatives(n_impressions: int = 400_000, n_creatives: int = 48, random_state: int = 0) -> Bunch:
+    """An impression log of ``n_creatives`` random creatives, each shown at random to a random customer.
 
-    The shop has run ``n_creatives`` hand-made creatives (random
-    compositions of the parts); each impression shows one of them, at
-    random, to a random customer.
-
-    Parameters
-    ----------
-    n_impressions : int, default 400,000
-        Rows of the log.
-    n_creatives : int, default 48
-        Creatives that were run.
-    random_state : int, default 0
-        Seed of everything.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``impressions`` (creative_id, the creative's parts, the customer's
-        features, ``click``), ``creatives`` (creative_id and parts),
-        ``customers`` (the customer population to score new creatives on:
-        one row per segment, age band and device with its ``share``),
-        ``ground_truth`` (the click model's parameters, for
-        :func:`true_ctr`).
-
-    Examples
-    --------
-    >>> twin = simulate_creatives(n_impressions=500, random_state=1)
-    >>> sorted(twin.impressions.columns)[:3]
-    ['age_band', 'call_to_action', 'click']
+    Returns ``impressions``, ``creatives``, ``customers`` (one row per segment, age
+    band and device, with its ``share``) and ``ground_truth`` (for :func:`true_ctr`).
     """
     n_impressions = positive_int(n_impressions, "n_impressions")
     n_creatives = positive_int(n_creatives, "n_creatives")
@@ -222,9 +138,7 @@ def simulate_creatives(n_impressions: int = 400_000, n_creatives: int = 48,
     segment_share = np.array([0.4, 0.35, 0.25])
     age_share = np.array([0.35, 0.45, 0.2])
     device_share = np.array([0.7, 0.3])
-    grid = pd.DataFrame(
-        list(itertools.product(SEGMENTS, AGE_BANDS, DEVICES)), columns=CUSTOMER_COLUMNS
-    )
+    grid = pd.DataFrame(list(itertools.product(SEGMENTS, AGE_BANDS, DEVICES)), columns=CUSTOMER_COLUMNS)
     grid["share"] = (segment_share[_codes(grid, "segment", SEGMENTS)]
                      * age_share[_codes(grid, "age_band", AGE_BANDS)]
                      * device_share[_codes(grid, "device", DEVICES)])
@@ -237,8 +151,7 @@ def simulate_creatives(n_impressions: int = 400_000, n_creatives: int = 48,
     parts = {
         "word_1": (words[:, 0], WORDS), "word_2": (words[:, 1], WORDS),
         "word_3": (words[:, 2], WORDS), "image_style": (style, IMAGE_STYLES),
-        "call_to_action": (call, CALLS_TO_ACTION),
-        "segment": (_codes(grid, "segment", SEGMENTS), SEGMENTS),
+        "call_to_action": (call, CALLS_TO_ACTION), "segment": (_codes(grid, "segment", SEGMENTS), SEGMENTS),
         "age_band": (_codes(grid, "age_band", AGE_BANDS), AGE_BANDS),
         "device": (_codes(grid, "device", DEVICES), DEVICES),
     }
@@ -252,14 +165,7 @@ def simulate_creatives(n_impressions: int = 400_000, n_creatives: int = 48,
 
 
 def encode_creatives(creatives: pd.DataFrame) -> np.ndarray:
-    """Creative parts as numbers: a bag of headline words (multi-hot), then
-    one-hot image style and call to action.
-
-    Examples
-    --------
-    >>> encode_creatives(all_creatives().iloc[:1]).shape
-    (1, 20)
-    """
+    """Creative parts as numbers: multi-hot headline words, then one-hot image style and call to action."""
     words, style, call = _creative_codes(creatives)
     n = len(creatives)
     bag = np.zeros((n, len(WORDS)), dtype="float32")
@@ -269,13 +175,7 @@ def encode_creatives(creatives: pd.DataFrame) -> np.ndarray:
 
 
 def encode_customers(customers: pd.DataFrame) -> np.ndarray:
-    """Customer features as one-hot columns: segment, age band, device.
-
-    Examples
-    --------
-    >>> encode_customers(simulate_creatives(100).customers).shape
-    (18, 8)
-    """
+    """Customer features as one-hot columns: segment, age band, device."""
     parts = [np.eye(len(levels), dtype="float32")[_codes(customers, column, levels)]
              for column, levels in zip(CUSTOMER_COLUMNS, (SEGMENTS, AGE_BANDS, DEVICES))]
     return np.hstack(parts)

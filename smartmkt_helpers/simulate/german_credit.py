@@ -1,19 +1,10 @@
 """Twin of the Statlog German Credit data: applicants and a known default model.
 
-The attributes use German Credit's A-codes with roughly the real shares;
-a latent "financial standing" tilts several of them together, so they are
-correlated as in life. Whether an applicant defaults (``risk == "bad"``)
-depends only on the attributes, through a logistic model whose
-coefficients are known: a logistic regression on :func:`design_matrix` is
-the true model's form, so a chapter can compare estimates with the truth.
+A latent financial standing tilts several attributes together; default
+(``risk == "bad"``) follows a logistic model on :func:`design_matrix`, whose
+true coefficients are known.
 
-Examples
---------
 >>> twin = simulate_german_credit(random_state=0)
->>> twin.frame.shape
-(1000, 21)
->>> twin.cost_matrix.loc["bad", "good"]
-np.int64(5)
 >>> design_matrix(twin.frame).shape[1] == len(twin.ground_truth.coefficients) - 1
 True
 """
@@ -30,13 +21,7 @@ from smartmkt_helpers.data.schema import (
     german_credit_cost_matrix,
     german_credit_labels,
 )
-from smartmkt_helpers.simulate._common import (
-    check_random_state,
-    choose_per_row,
-    make_bunch,
-    sigmoid,
-    stream,
-)
+from smartmkt_helpers.simulate._common import check_random_state, choose_per_row, make_bunch, sigmoid, stream
 
 NAME = "german-credit"
 DEFAULT_NUM_APPLICANTS = 1_000
@@ -48,8 +33,7 @@ QUALITATIVE = {
     "checking_status": ((0.274, 0.269, 0.063, 0.394), (-0.5, -0.2, 0.3, 0.4), (0.0, -0.4, -1.0, -1.7)),
     "credit_history": ((0.04, 0.049, 0.53, 0.088, 0.293), (-0.3, -0.3, 0.0, 0.0, 0.3), (0.0, 0.0, -0.8, -0.9, -1.4)),
     "purpose": (
-        (0.234, 0.103, 0.181, 0.28, 0.012, 0.022, 0.05, 0.0, 0.009, 0.097, 0.012),
-        (0.0,) * 11,
+        (0.234, 0.103, 0.181, 0.28, 0.012, 0.022, 0.05, 0.0, 0.009, 0.097, 0.012), (0.0,) * 11,
         (0.0, -1.5, -0.7, -0.8, -0.5, -0.4, 0.2, 0.0, -1.5, -0.7, -1.2),
     ),
     "savings": ((0.603, 0.103, 0.063, 0.048, 0.183), (-0.3, 0.0, 0.2, 0.4, 0.2), (0.0, -0.3, -0.5, -1.2, -0.9)),
@@ -74,13 +58,8 @@ AMOUNT_LOG_INTERCEPT, AMOUNT_LOG_SLOPE, AMOUNT_LOG_SD, AMOUNT_BOUNDS = 5.95, 0.6
 AGE_MINIMUM, AGE_SHAPE, AGE_SCALE, AGE_MAXIMUM = 19, 2.1, 7.9, 75
 #: Coefficients of the numerical features of :func:`design_matrix` in the default logit.
 NUMERIC_COEFFICIENTS = {
-    "duration_months": 0.03,
-    "log_credit_amount": 0.3,
-    "installment_rate": 0.3,
-    "residence_since": 0.0,
-    "age": -0.015,
-    "existing_credits": 0.2,
-    "num_dependents": 0.2,
+    "duration_months": 0.03, "log_credit_amount": 0.3, "installment_rate": 0.3, "residence_since": 0.0,
+    "age": -0.015, "existing_credits": 0.2, "num_dependents": 0.2,
 }
 #: Intercept, chosen for a default rate of about 30 %.
 INTERCEPT = 1.65
@@ -90,20 +69,11 @@ REFERENCE_INSTALLMENT_RATE = 3.0
 
 
 def design_matrix(frame: pd.DataFrame) -> pd.DataFrame:
-    """The features of the true default model, computed from German Credit columns.
+    """The features of the true default model, from German Credit columns (real or twin).
 
-    One indicator per non-reference code of each qualitative attribute
-    (named ``<attribute>_<code>``, the first code being the reference) and
-    the numerical attributes: ``duration_months``, ``log_credit_amount``
-    (log of the amount over 2,500), ``installment_rate`` (minus 3),
-    ``residence_since``, ``age`` (minus 35), ``existing_credits``,
-    ``num_dependents``. Works on the real data as well as on the twin.
-
-    Examples
-    --------
-    >>> frame = simulate_german_credit(random_state=0, n_applicants=5).frame
-    >>> list(design_matrix(frame).columns[:3])
-    ['checking_status_A12', 'checking_status_A13', 'checking_status_A14']
+    One indicator ``<attribute>_<code>`` per non-reference code, then the numerical
+    attributes (``log_credit_amount`` is log(amount / 2,500); ``installment_rate``
+    minus 3; ``age`` minus 35).
     """
     columns = {}
     for name, codes in GERMAN_CREDIT_ATTRIBUTES:
@@ -133,24 +103,10 @@ def true_coefficients() -> pd.Series:
 
 
 def simulate_german_credit(random_state: int | None = 0, n_applicants: int = DEFAULT_NUM_APPLICANTS) -> Bunch:
-    """Simulated twin of Statlog German Credit (see its data card).
+    """Simulated twin of Statlog German Credit.
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    n_applicants : int
-        Number of applicants.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (20 attributes and ``risk``), ``attribute_labels``,
-        ``cost_matrix``, and ``ground_truth`` with ``rows``
-        (``p_default``, ``logit``, ``financial_standing``), ``design``
-        (the features of the true model, see :func:`design_matrix`) and
-        ``coefficients`` (a Series named like the design's columns, plus
-        ``intercept``).
+    ``ground_truth`` holds ``rows`` (``p_default``, ``logit``, ``financial_standing``),
+    ``design`` (:func:`design_matrix`) and ``coefficients`` (plus ``intercept``).
     """
     random_state = check_random_state(random_state)
     n = positive_int(n_applicants, "n_applicants")
@@ -164,10 +120,8 @@ def simulate_german_credit(random_state: int | None = 0, n_applicants: int = DEF
             frame[name] = np.array(codes)[choose_per_row(rng, weights)]
     duration = rng.gamma(DURATION_SHAPE, DURATION_MEAN / DURATION_SHAPE, n)
     frame["duration_months"] = np.clip(np.round(duration), *DURATION_BOUNDS)
-    log_amount = (
-        AMOUNT_LOG_INTERCEPT + AMOUNT_LOG_SLOPE * np.log(frame["duration_months"].to_numpy())
-        + rng.normal(0, AMOUNT_LOG_SD, n)
-    )
+    log_amount = (AMOUNT_LOG_INTERCEPT + AMOUNT_LOG_SLOPE * np.log(frame["duration_months"].to_numpy())
+                  + rng.normal(0, AMOUNT_LOG_SD, n))
     frame["credit_amount"] = np.clip(np.round(np.exp(log_amount)), *AMOUNT_BOUNDS)
     frame["installment_rate"] = 1 + rng.choice(4, n, p=INSTALLMENT_RATE_SHARES)
     frame["residence_since"] = 1 + rng.choice(4, n, p=RESIDENCE_SHARES)
@@ -184,8 +138,7 @@ def simulate_german_credit(random_state: int | None = 0, n_applicants: int = DEF
 
     ground_truth = Bunch(
         rows=pd.DataFrame({"p_default": p_default, "logit": logit, "financial_standing": standing}),
-        design=design,
-        coefficients=coefficients,
+        design=design, coefficients=coefficients,
     )
     extra = {"attribute_labels": german_credit_labels(), "cost_matrix": german_credit_cost_matrix()}
     return make_bunch(NAME, random_state, {"n_applicants": n}, {"frame": frame}, ground_truth, extra)

@@ -1,19 +1,8 @@
 """Twin of Hillstrom's e-mail test: a randomised campaign with known uplift.
 
-The customers are the shop's customers who bought in the past twelve
-months (:class:`~smartmkt_helpers.simulate.shop.Shop`, same ``random_state``). Their
-features are summaries of their simulated history, they are split into
-three equal random arms, and whether they visit, buy and how much they
-spend follows a logistic model in which the effect of each e-mail differs
-from customer to customer.
-
-Examples
---------
->>> twin = simulate_hillstrom(random_state=0, n_customers=3_000)
->>> twin.frame["segment"].value_counts().sort_index().tolist()
-[1000, 1000, 1000]
->>> bool(twin.ground_truth.rows["uplift_visit_mens"].mean() > 0)
-True
+The customers are the shop's buyers of the past year, split into three equal
+random arms; visit, conversion and spend follow a logistic model in which each
+e-mail's effect differs from customer to customer (see the data card).
 """
 
 from __future__ import annotations
@@ -52,20 +41,16 @@ VISIT_RECENCY = -0.06  # per month since the last purchase, centred at 6
 VISIT_RESPONSIVENESS = 1.5  # per unit of e-mail responsiveness, centred at 0.25
 VISIT_CHURNED = -0.8
 VISIT_MULTICHANNEL = 0.2
-VISIT_SEGMENT = {
-    "loyal regulars": 0.3, "bargain hunters": 0.1, "occasional gift buyers": -0.2,
-    "window shoppers": 0.2, "new or at-risk": -0.1,
-}
+VISIT_SEGMENT = {"loyal regulars": 0.3, "bargain hunters": 0.1, "occasional gift buyers": -0.2,
+                 "window shoppers": 0.2, "new or at-risk": -0.1}
 #: Effect of each e-mail on the visit logit: a base, a bonus when the customer
 #: bought that line of merchandise, a slope in responsiveness, a segment term;
 #: the whole effect is scaled down for customers who have churned.
 EMAIL_BASE = {"mens": 0.17, "womens": -0.15}
 EMAIL_MATCH_BONUS = 0.45
 EMAIL_RESPONSIVENESS = 2.0
-EMAIL_SEGMENT = {
-    "loyal regulars": 0.1, "bargain hunters": 0.3, "occasional gift buyers": 0.0,
-    "window shoppers": 0.15, "new or at-risk": -0.2,
-}
+EMAIL_SEGMENT = {"loyal regulars": 0.1, "bargain hunters": 0.3, "occasional gift buyers": 0.0,
+                 "window shoppers": 0.15, "new or at-risk": -0.2}
 EMAIL_CHURNED_FACTOR = 0.3
 #: Conversion model: logit(P(buy | visit)) = CONVERSION_INTERCEPT + terms.
 CONVERSION_INTERCEPT = -2.72
@@ -79,12 +64,7 @@ ARM_KEYS = ("mens", "womens", "none")  # in the order of HILLSTROM_ARMS
 
 
 def _shop_buyers(random_state: int, n_customers: int) -> pd.DataFrame:
-    """The first ``n_customers`` shop customers who bought in the past year.
-
-    A customer with purchase rate ``r`` (per week) bought in the past year with
-    probability ``1 - exp(-52 r)``; a shop large enough to hold that many
-    buyers is simulated and its buyers kept in order.
-    """
+    """The first ``n_customers`` shop customers who bought in the past year (probability ``1 - exp(-52 r)``)."""
     size = int(n_customers * 2.2) + 1_000
     while True:
         shop = Shop(random_state, n_customers=size)
@@ -97,24 +77,11 @@ def _shop_buyers(random_state: int, n_customers: int) -> pd.DataFrame:
 
 
 def simulate_hillstrom(random_state: int | None = 0, n_customers: int = DEFAULT_NUM_CUSTOMERS) -> Bunch:
-    """Simulated twin of the Hillstrom e-mail test (see its data card).
+    """Simulated twin of the Hillstrom e-mail test.
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    n_customers : int
-        Number of customers, split into three equal random arms.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` with Hillstrom's columns, and ``ground_truth`` with ``rows``
-        (per customer: ``customer_id`` in the shop, ``customer_segment``, and
-        for each arm ``p_visit_<arm>``, ``p_conversion_<arm>``, plus
-        ``uplift_visit_mens``, ``uplift_visit_womens``,
-        ``uplift_conversion_mens``, ``uplift_conversion_womens``,
-        ``expected_spend``) and ``coefficients`` (the model's constants).
+    ``ground_truth.rows`` holds, per customer, ``p_visit_<arm>``, ``p_conversion_<arm>``,
+    the uplifts of each e-mail and ``expected_spend``; ``ground_truth.coefficients``
+    the model's constants.
     """
     random_state = check_random_state(random_state)
     n_customers = positive_int(n_customers, "n_customers", minimum=3)
@@ -152,16 +119,12 @@ def simulate_hillstrom(random_state: int | None = 0, n_customers: int = DEFAULT_
     # The true model.
     responsiveness = customers["email_responsiveness"].to_numpy()
     log_history = np.log(history / 150)
-    baseline_logit = (
-        VISIT_INTERCEPT + VISIT_HISTORY * log_history + VISIT_RECENCY * (recency - 6)
-        + VISIT_RESPONSIVENESS * (responsiveness - 0.25) + VISIT_CHURNED * churned
-        + VISIT_MULTICHANNEL * (customers["channel"].to_numpy() == "multichannel")
-        + pd.Series(segment_names).map(VISIT_SEGMENT).to_numpy()
-    )
-    email_common = (
-        EMAIL_RESPONSIVENESS * (responsiveness - 0.25)
-        + pd.Series(segment_names).map(EMAIL_SEGMENT).to_numpy()
-    )
+    baseline_logit = (VISIT_INTERCEPT + VISIT_HISTORY * log_history + VISIT_RECENCY * (recency - 6)
+                      + VISIT_RESPONSIVENESS * (responsiveness - 0.25) + VISIT_CHURNED * churned
+                      + VISIT_MULTICHANNEL * (customers["channel"].to_numpy() == "multichannel")
+                      + pd.Series(segment_names).map(VISIT_SEGMENT).to_numpy())
+    email_common = (EMAIL_RESPONSIVENESS * (responsiveness - 0.25)
+                    + pd.Series(segment_names).map(EMAIL_SEGMENT).to_numpy())
     churn_factor = np.where(churned, EMAIL_CHURNED_FACTOR, 1.0)
     visit_logit = {
         "none": baseline_logit,
@@ -169,10 +132,8 @@ def simulate_hillstrom(random_state: int | None = 0, n_customers: int = DEFAULT_
         "womens": baseline_logit
         + churn_factor * (EMAIL_BASE["womens"] + EMAIL_MATCH_BONUS * womens + email_common),
     }
-    conversion_base = (
-        CONVERSION_INTERCEPT + CONVERSION_HISTORY * log_history
-        + CONVERSION_PRICE_SENSITIVITY * customers["price_sensitivity"].to_numpy()
-    )
+    conversion_base = (CONVERSION_INTERCEPT + CONVERSION_HISTORY * log_history
+                       + CONVERSION_PRICE_SENSITIVITY * customers["price_sensitivity"].to_numpy())
     p_visit = {arm: sigmoid(visit_logit[arm]) for arm in ARM_KEYS}
     p_buy_given_visit = {arm: sigmoid(conversion_base + CONVERSION_EMAIL[arm]) for arm in ARM_KEYS}
     p_conversion = {arm: p_visit[arm] * p_buy_given_visit[arm] for arm in ARM_KEYS}
@@ -194,32 +155,23 @@ def simulate_hillstrom(random_state: int | None = 0, n_customers: int = DEFAULT_
     )
 
     frame = pd.DataFrame({
-        "recency": recency,
-        "history_segment": np.array(HILLSTROM_HISTORY_SEGMENTS)[band],
-        "history": history,
-        "mens": mens.astype(int),
-        "womens": womens.astype(int),
-        "zip_code": customers["region"].astype(str).map(ZIP_CODES).to_numpy(),
-        "newbie": newbie.astype(int),
+        "recency": recency, "history_segment": np.array(HILLSTROM_HISTORY_SEGMENTS)[band], "history": history,
+        "mens": mens.astype(int), "womens": womens.astype(int),
+        "zip_code": customers["region"].astype(str).map(ZIP_CODES).to_numpy(), "newbie": newbie.astype(int),
         "channel": customers["channel"].astype(str).map(CHANNELS).to_numpy(),
-        "segment": np.array(HILLSTROM_ARMS)[arm],
-        "visit": visit.astype(int),
-        "conversion": conversion.astype(int),
-        "spend": spend,
+        "segment": np.array(HILLSTROM_ARMS)[arm], "visit": visit.astype(int),
+        "conversion": conversion.astype(int), "spend": spend,
     })
     rows = pd.DataFrame({
         "customer_id": customers["customer_id"].to_numpy(),
-        "customer_segment": pd.Categorical(segment_names, categories=list(SEGMENT_NAMES)),
-        "arm": arm_key,
+        "customer_segment": pd.Categorical(segment_names, categories=list(SEGMENT_NAMES)), "arm": arm_key,
         **{f"p_visit_{key}": p_visit[key] for key in ARM_KEYS},
         **{f"p_conversion_{key}": p_conversion[key] for key in ARM_KEYS},
         "uplift_visit_mens": p_visit["mens"] - p_visit["none"],
         "uplift_visit_womens": p_visit["womens"] - p_visit["none"],
         "uplift_conversion_mens": p_conversion["mens"] - p_conversion["none"],
         "uplift_conversion_womens": p_conversion["womens"] - p_conversion["none"],
-        "expected_spend": expected_spend,
-        "churned": churned,
-        "email_responsiveness": responsiveness,
+        "expected_spend": expected_spend, "churned": churned, "email_responsiveness": responsiveness,
     })
     coefficients = pd.Series({
         "visit_intercept": VISIT_INTERCEPT, "visit_log_history": VISIT_HISTORY,

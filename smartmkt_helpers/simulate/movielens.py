@@ -1,20 +1,8 @@
 """Twin of MovieLens 100K: ratings from a known latent-factor model.
 
-The users are shop customers (same ``random_state``) who joined the rating feature,
-more often men, as in MovieLens. Every user and every movie has a latent
-factor vector; a movie's factors come from its genres, a user's from their
-segment, so the true genre preferences of each user are known. Which
-movies a user rates depends on popularity and on how much they will like
-them (ratings are missing not at random), and each rating is drawn from an
-ordered-logit model around the true score.
-
-Examples
---------
->>> twin = simulate_movielens(random_state=0, n_users=100, n_items=300, n_ratings=4_000)
->>> bool(twin.frame.groupby("user_id").size().min() >= 20)
-True
->>> twin.ground_truth.expected_ratings.shape
-(100, 300)
+Users are shop customers (more often men); movie factors come from genres and
+user factors from segments. Who rates what depends on popularity and on the
+true score (missing not at random); ratings follow an ordered logit.
 """
 
 from __future__ import annotations
@@ -44,17 +32,13 @@ LAST_RATING = pd.Timestamp("1998-04-22 23:59:59")
 #: Relative chance that a shop customer of each gender joins the rating site.
 JOIN_WEIGHT = {"F": 0.32, "M": 1.0}
 #: Occupation base shares (the schema's order), then age effects.
-OCCUPATION_SHARES = np.array([
-    0.084, 0.030, 0.008, 0.101, 0.071, 0.019, 0.034, 0.017, 0.008, 0.013, 0.054,
-    0.028, 0.010, 0.111, 0.070, 0.015, 0.013, 0.033, 0.208, 0.029, 0.048,
-])
+OCCUPATION_SHARES = np.array([0.084, 0.030, 0.008, 0.101, 0.071, 0.019, 0.034, 0.017, 0.008, 0.013, 0.054,
+                              0.028, 0.010, 0.111, 0.070, 0.015, 0.013, 0.033, 0.208, 0.029, 0.048])
 STUDENT_AGE_LIMIT, STUDENT_BOOST = 24, 4.0
 RETIRED_AGE_LIMIT, RETIRED_BOOST = 60, 20.0
 #: Share of movies in each genre (MOVIELENS_GENRES order); a movie with none gets one.
-GENRE_SHARES = np.array([
-    0.0, 0.135, 0.072, 0.023, 0.066, 0.27, 0.059, 0.027, 0.39, 0.012, 0.013, 0.05, 0.03,
-    0.033, 0.133, 0.054, 0.135, 0.038, 0.015,
-])
+GENRE_SHARES = np.array([0.0, 0.135, 0.072, 0.023, 0.066, 0.27, 0.059, 0.027, 0.39, 0.012, 0.013, 0.05, 0.03,
+                         0.033, 0.133, 0.054, 0.135, 0.038, 0.015])
 #: Release years: most movies are recent; the rest spread over 1922-1992.
 RECENT_YEARS = np.arange(1993, 1999)
 RECENT_YEAR_SHARES = np.array([0.12, 0.17, 0.22, 0.25, 0.20, 0.04])
@@ -107,35 +91,14 @@ def _ratings_per_user(rng: np.random.Generator, activity: np.ndarray, n_items: i
 
 
 def simulate_movielens(
-    random_state: int | None = 0,
-    n_users: int = DEFAULT_SIZES["n_users"],
-    n_items: int = DEFAULT_SIZES["n_items"],
-    n_ratings: int = DEFAULT_SIZES["n_ratings"],
+    random_state: int | None = 0, n_users: int = DEFAULT_SIZES["n_users"],
+    n_items: int = DEFAULT_SIZES["n_items"], n_ratings: int = DEFAULT_SIZES["n_ratings"],
 ) -> Bunch:
-    """Simulated twin of MovieLens 100K (see its data card).
+    """Simulated twin of MovieLens 100K (at least 20 ratings per user).
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    n_users, n_items : int
-        Numbers of users and movies.
-    n_ratings : int
-        Total number of ratings, at least 20 per user.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (ratings), ``users``, ``items``, and ``ground_truth`` with
-        ``rows`` (per rating: ``score`` and ``expected_rating``),
-        ``user_parameters`` (``user_id``, ``shop_customer_id``, ``segment``,
-        ``bias``), ``item_parameters`` (``item_id``, ``bias``,
-        ``popularity``), ``user_factors``
-        and ``item_factors`` (DataFrames indexed by id), ``genre_preferences``
-        (users x genres), ``expected_ratings`` (array users x items, row
-        ``user_id - 1``, column ``item_id - 1``), ``cut_points`` and
-        ``global_mean``. The movie table is ``twin.movies``, as in the
-        real dataset's Bunch.
+    ``ground_truth`` holds ``rows`` (per rating: ``score``, ``expected_rating``),
+    user and item parameters and factors, ``genre_preferences`` and
+    ``expected_ratings`` (array users x items, row ``user_id - 1``, column ``item_id - 1``).
     """
     random_state = check_random_state(random_state)
     n_users = positive_int(n_users, "n_users")
@@ -194,9 +157,7 @@ def simulate_movielens(
 
     order = np.lexsort((item_index, seconds, user_index))
     frame = pd.DataFrame({
-        "user_id": user_index[order] + 1,
-        "item_id": item_index[order] + 1,
-        "rating": rating[order],
+        "user_id": user_index[order] + 1, "item_id": item_index[order] + 1, "rating": rating[order],
         "timestamp": timestamp[order],
     })
     user_ids = np.arange(1, n_users + 1)
@@ -204,12 +165,10 @@ def simulate_movielens(
     factor_names = [f"factor_{k}" for k in range(NUM_FACTORS)]
     ground_truth = Bunch(
         rows=pd.DataFrame({
-            "score": pair_score[order],
-            "expected_rating": expected_ratings[user_index, item_index][order],
+            "score": pair_score[order], "expected_rating": expected_ratings[user_index, item_index][order],
         }),
         user_parameters=pd.DataFrame({
-            "user_id": user_ids,
-            "shop_customer_id": customers["customer_id"].to_numpy(),
+            "user_id": user_ids, "shop_customer_id": customers["customer_id"].to_numpy(),
             "segment": pd.Categorical(customers["segment"].astype(str), categories=list(SEGMENT_NAMES)),
             "bias": user_bias,
         }),
@@ -219,9 +178,7 @@ def simulate_movielens(
         genre_preferences=pd.DataFrame(
             user_factors @ genre_factors.T, index=pd.Index(user_ids, name="user_id"), columns=list(MOVIELENS_GENRES)
         ),
-        expected_ratings=expected_ratings,
-        cut_points=CUT_POINTS.copy(),
-        global_mean=GLOBAL_MEAN,
+        expected_ratings=expected_ratings, cut_points=CUT_POINTS.copy(), global_mean=GLOBAL_MEAN,
     )
     options = {"n_users": n_users, "n_items": n_items, "n_ratings": n_ratings}
     tables = {"frame": frame, "users": users, "movies": items}
@@ -245,11 +202,8 @@ def _users_table(random_state: int, customers: pd.DataFrame) -> pd.DataFrame:
     occupation = choose_per_row(rng, weights)
     zip_code = pd.Series(rng.integers(1_000, 100_000, n)).astype(str).str.zfill(5)
     return pd.DataFrame({
-        "user_id": np.arange(1, n + 1),
-        "age": age,
-        "gender": customers["gender"].astype(str).to_numpy(),
-        "occupation": np.array(MOVIELENS_OCCUPATIONS)[occupation],
-        "zip_code": zip_code.to_numpy(),
+        "user_id": np.arange(1, n + 1), "age": age, "gender": customers["gender"].astype(str).to_numpy(),
+        "occupation": np.array(MOVIELENS_OCCUPATIONS)[occupation], "zip_code": zip_code.to_numpy(),
     })
 
 
@@ -270,8 +224,7 @@ def _items_table(random_state: int, n_items: int) -> tuple[pd.DataFrame, np.ndar
     items = pd.DataFrame({
         "item_id": item_ids,
         "title": "Item " + pd.Series(item_ids).astype(str) + " (" + pd.Series(year).astype(str) + ")",
-        "release_date": release.to_numpy(),
-        "imdb_url": "",
+        "release_date": release.to_numpy(), "imdb_url": "",
     })
     for index, genre in enumerate(MOVIELENS_GENRES):
         items[genre] = genres[:, index]

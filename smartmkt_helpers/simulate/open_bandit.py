@@ -1,20 +1,8 @@
-"""Twin of the Open Bandit Dataset: logged recommendations with known click model.
+"""Twin of the Open Bandit Dataset: logged recommendations with a known click model.
 
-Each row is one slot (position 1, 2 or 3) of a recommendation shown to a
-user described by four hashed features and 80 user-item affinities. A
-logging policy picks the item: uniformly at random (``policy="random"``) or
-by Bernoulli Thompson sampling whose Beta posteriors are updated once a day
-(``policy="bts"``). The click is drawn from a known logistic model, so the
-click probability of every item in every logged context is known and any
-policy's true value can be computed.
-
-Examples
---------
->>> twin = simulate_open_bandit(random_state=0, n_rows=2_000)
->>> float(twin.frame["propensity_score"].iloc[0])
-0.0125
->>> twin.ground_truth.p_click_all.shape
-(2000, 80)
+Each row is one of three slots shown to a user with four hashed features and 80
+affinities; the logging policy is uniform random or Bernoulli Thompson sampling
+updated daily. Every item's click probability in every logged context is known.
 """
 
 from __future__ import annotations
@@ -24,11 +12,7 @@ import pandas as pd
 from sklearn.utils import Bunch
 
 from smartmkt_helpers._checks import positive_int
-from smartmkt_helpers.data.schema import (
-    OPEN_BANDIT_ITEMS,
-    OPEN_BANDIT_POLICIES,
-    OPEN_BANDIT_POSITIONS,
-)
+from smartmkt_helpers.data.schema import OPEN_BANDIT_ITEMS, OPEN_BANDIT_POLICIES, OPEN_BANDIT_POSITIONS
 from smartmkt_helpers.simulate._common import (
     check_random_state,
     choose_per_row,
@@ -44,21 +28,16 @@ DEFAULT_NUM_ROWS = 10_000
 FIRST_DAY = pd.Timestamp("2019-11-24", tz="UTC")
 NUM_DAYS = 7
 #: Share of each value of the four user features (cardinalities 3, 5, 8, 8).
-USER_FEATURE_SHARES = (
-    (0.82, 0.172, 0.008),
-    (0.83, 0.086, 0.069, 0.014, 0.001),
-    (0.244, 0.232, 0.159, 0.155, 0.142, 0.054, 0.013, 0.001),
-    (0.368, 0.346, 0.112, 0.094, 0.06, 0.018, 0.0018, 0.0002),
-)
+USER_FEATURE_SHARES = ((0.82, 0.172, 0.008), (0.83, 0.086, 0.069, 0.014, 0.001),
+                       (0.244, 0.232, 0.159, 0.155, 0.142, 0.054, 0.013, 0.001),
+                       (0.368, 0.346, 0.112, 0.094, 0.06, 0.018, 0.0018, 0.0002))
 #: Cardinalities of the three hashed item features.
 ITEM_FEATURE_CARDINALITIES = (12, 21, 7)
 #: Mean number of non-zero user-item affinities per row, and their largest value.
 AFFINITY_RATE = 0.05
 MAX_AFFINITY = 3
-HOUR_WEIGHTS = np.array([
-    0.5, 0.3, 0.2, 0.15, 0.15, 0.2, 0.4, 0.7, 0.9, 1.0, 1.0, 1.1,
-    1.3, 1.2, 1.0, 1.0, 1.0, 1.1, 1.3, 1.5, 1.7, 1.8, 1.5, 0.9,
-])
+HOUR_WEIGHTS = np.array([0.5, 0.3, 0.2, 0.15, 0.15, 0.2, 0.4, 0.7, 0.9, 1.0, 1.0, 1.1,
+                         1.3, 1.2, 1.0, 1.0, 1.0, 1.1, 1.3, 1.5, 1.7, 1.8, 1.5, 0.9])
 #: Click model: logit = CLICK_INTERCEPT + item effect + position effect
 #: + user-feature effects + FACTOR_SCALE x (user factors . item factors) + AFFINITY_EFFECT x affinity.
 CLICK_INTERCEPT = -5.7
@@ -79,31 +58,11 @@ MONTE_CARLO_DRAWS = 5_000
 def simulate_open_bandit(
     random_state: int | None = 0, policy: str = "random", n_rows: int = DEFAULT_NUM_ROWS
 ) -> Bunch:
-    """Simulated twin of an Open Bandit Dataset sample (see its data card).
+    """Simulated twin of an Open Bandit Dataset sample, logged by ``policy`` ("random" or "bts").
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of the simulation.
-    policy : {"random", "bts"}
-        The logging policy: uniform random, or Bernoulli Thompson sampling.
-    n_rows : int
-        Number of logged slots.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``frame`` (the log), ``item_context``, ``policy``, and ``ground_truth`` with
-        ``rows`` (``p_click`` of the logged item, ``best_item`` and
-        ``p_click_best`` in the logged context and position),
-        ``p_click_all`` (rows x items: the click probability of every item in
-        the logged context and position), ``action_probabilities`` (rows x
-        items: the logging policy's probability of each item at the logged
-        position), ``item_effects``, ``position_effects``,
-        ``user_feature_effects`` (one Series per feature, token to effect),
-        ``item_factors``, ``user_feature_factors``, ``affinity_effect``,
-        ``intercept`` and, for ``bts``, ``posteriors`` (alpha and beta of
-        every item on every day).
+    ``ground_truth`` holds ``p_click_all`` and ``action_probabilities`` (rows x items),
+    ``rows`` (``p_click``, ``best_item``, ``p_click_best``), the model's effects and
+    factors and, for ``bts``, the daily Beta ``posteriors``.
     """
     random_state = check_random_state(random_state)
     if policy not in OPEN_BANDIT_POLICIES:
@@ -130,11 +89,9 @@ def simulate_open_bandit(
     # The true click probability of every item in every logged context.
     user_factors = sum(model["user_feature_factors"][f][feature_values[:, f]] for f in range(4))
     user_effect = sum(model["user_feature_effects"][f][feature_values[:, f]] for f in range(4))
-    logit_all = (
-        CLICK_INTERCEPT + model["item_effects"][None, :] + POSITION_EFFECTS[position][:, None]
-        + user_effect[:, None] + FACTOR_SCALE * user_factors @ model["item_factors"].T
-        + AFFINITY_EFFECT * affinity
-    )
+    logit_all = (CLICK_INTERCEPT + model["item_effects"][None, :] + POSITION_EFFECTS[position][:, None]
+                 + user_effect[:, None] + FACTOR_SCALE * user_factors @ model["item_factors"].T
+                 + AFFINITY_EFFECT * affinity)
     p_click_all = sigmoid(logit_all)
 
     # The logging policy.
@@ -148,13 +105,9 @@ def simulate_open_bandit(
         action_probabilities, item, click, posteriors = _thompson_sampling(rng, day, position, p_click_all, model)
 
     rows = np.arange(n)
-    frame = pd.DataFrame({
-        "timestamp": FIRST_DAY + pd.to_timedelta(microseconds, unit="us"),
-        "item_id": item,
-        "position": position + 1,
-        "click": click.astype(int),
-        "propensity_score": action_probabilities[rows, item],
-    })
+    frame = pd.DataFrame({"timestamp": FIRST_DAY + pd.to_timedelta(microseconds, unit="us"), "item_id": item,
+                          "position": position + 1, "click": click.astype(int),
+                          "propensity_score": action_probabilities[rows, item]})
     for f in range(4):
         frame[f"user_feature_{f}"] = np.array(model["user_feature_tokens"][f])[feature_values[:, f]]
     affinity_columns = pd.DataFrame(affinity, columns=[f"user-item_affinity_{i}" for i in range(OPEN_BANDIT_ITEMS)])
@@ -163,12 +116,10 @@ def simulate_open_bandit(
     best_item = p_click_all.argmax(axis=1)
     ground_truth = Bunch(
         rows=pd.DataFrame({
-            "p_click": p_click_all[rows, item],
-            "best_item": best_item,
+            "p_click": p_click_all[rows, item], "best_item": best_item,
             "p_click_best": p_click_all[rows, best_item],
         }),
-        p_click_all=p_click_all,
-        action_probabilities=action_probabilities,
+        p_click_all=p_click_all, action_probabilities=action_probabilities,
         item_effects=pd.Series(model["item_effects"], name="item_effect").rename_axis("item_id"),
         position_effects=pd.Series(POSITION_EFFECTS, index=pd.RangeIndex(1, 4, name="position")),
         user_feature_effects={
@@ -180,8 +131,7 @@ def simulate_open_bandit(
             f"user_feature_{f}": pd.DataFrame(model["user_feature_factors"][f], index=model["user_feature_tokens"][f])
             for f in range(4)
         },
-        affinity_effect=AFFINITY_EFFECT,
-        intercept=CLICK_INTERCEPT,
+        affinity_effect=AFFINITY_EFFECT, intercept=CLICK_INTERCEPT,
     )
     if posteriors is not None:
         ground_truth["posteriors"] = posteriors
@@ -196,8 +146,7 @@ def _click_model(random_state: int) -> dict:
     rng = stream(random_state, NAME, "model")
     price = rng.lognormal(0, 0.5, OPEN_BANDIT_ITEMS)
     item_context = pd.DataFrame({
-        "item_id": np.arange(OPEN_BANDIT_ITEMS),
-        "item_feature_0": (price - price.mean()) / price.std(),
+        "item_id": np.arange(OPEN_BANDIT_ITEMS), "item_feature_0": (price - price.mean()) / price.std(),
     })
     for index, cardinality in enumerate(ITEM_FEATURE_CARDINALITIES, start=1):
         tokens = np.array(hashed_tokens(random_state, f"item_feature_{index}", cardinality))
@@ -211,8 +160,7 @@ def _click_model(random_state: int) -> dict:
     feature_effects = [rng.normal(0, USER_FEATURE_EFFECT_SD, len(s)) for s in shares]
     feature_factors = [rng.normal(0, FACTOR_SD / 2, (len(s), NUM_FACTORS)) for s in shares]
     return {
-        "item_context": item_context,
-        "item_effects": item_effects,
+        "item_context": item_context, "item_effects": item_effects,
         "item_factors": rng.normal(0, FACTOR_SD, (OPEN_BANDIT_ITEMS, NUM_FACTORS)),
         "item_appeal": np.exp(item_effects) / np.exp(item_effects).mean(),
         "user_feature_tokens": [
@@ -236,7 +184,6 @@ def _ranking_probabilities(rng: np.random.Generator, alpha: np.ndarray, beta: np
 def _thompson_sampling(
     rng: np.random.Generator, day: np.ndarray, position: np.ndarray, p_click_all: np.ndarray, model: dict
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
-    """Log with Bernoulli Thompson sampling, updating the Beta posteriors once a day."""
     n = len(day)
     average_ctr = sigmoid(CLICK_INTERCEPT + model["item_effects"] + 0.1)
     prior_clicks = rng.binomial(PRIOR_IMPRESSIONS, average_ctr)

@@ -1,26 +1,8 @@
-"""One day of second-price auctions under a budget, paced or not.
+"""One day of second-price auctions under a budget, paced by throttling or bid scaling.
 
-:func:`simulate_day` plays the day's impressions in time order, in steps
-(every 15 minutes by default), with one of the pacing levers of
-:mod:`smartmkt_helpers.ads.pacing`: throttling (take part in a random share
-of the auctions) or bid scaling (multiply every bid by a factor below 1).
-After every step a multiplicative controller moves the lever ``u`` towards
-the plan: ``u x exp(gain x (planned - actual) / planned)``, within bounds.
-Each step's plan is the remaining budget times the step's share of the
-remaining plan, so that early errors are spread over the rest of the day.
-
-Examples
---------
->>> import numpy as np
->>> rng = np.random.default_rng(0)
->>> values = rng.uniform(1, 3, 2_000)           # CPM value of each impression
->>> market = rng.uniform(0, 3, 2_000)           # highest competing bid
->>> hours = np.sort(rng.uniform(0, 24, 2_000))
->>> day = simulate_day(values, market, hours, budget=0.5, strategy="bid_scaling")
->>> bool(day.spend <= 0.5)
-True
->>> day.steps.shape[0]
-96
+After every step a multiplicative controller moves the lever ``u`` towards the
+plan: ``u x exp(gain x (planned - actual) / planned)``, within bounds; each
+step's plan is the remaining budget times the step's share of the remaining plan.
 """
 
 from __future__ import annotations
@@ -47,58 +29,16 @@ def _non_negative(values: Any, name: str) -> np.ndarray:
 
 
 def simulate_day(
-    values: Any,
-    competing_bids: Any,
-    time_of_day: Any,
-    *,
-    budget: float,
-    strategy: str = "bid_scaling",
-    plan: Any = None,
-    n_steps: int = 96,
-    gain: float = 0.5,
-    initial_control: float = 1.0,
-    bounds: tuple[float, float] | None = None,
-    reserve_price: float = 0.0,
-    random_state: int | None = 0,
+    values: Any, competing_bids: Any, time_of_day: Any, *, budget: float, strategy: str = "bid_scaling",
+    plan: Any = None, n_steps: int = 96, gain: float = 0.5, initial_control: float = 1.0,
+    bounds: tuple[float, float] | None = None, reserve_price: float = 0.0, random_state: int | None = 0,
 ) -> Bunch:
-    """Play one day of second-price auctions under a budget.
+    """Play one day of second-price auctions under ``budget``.
 
-    Parameters
-    ----------
-    values : array-like, shape (n,)
-        The bidder's value of each impression in CPM (for a click bidder,
-        ``bid_from_value(p_click, value_per_click)``): its unpaced bid.
-    competing_bids : array-like, shape (n,)
-        The highest competing bid (CPM) of each impression.
-    time_of_day : array-like, shape (n,)
-        When each impression arrives, in hours in [0, 24).
-    budget : float
-        The day's budget, in currency.
-    strategy : {"none", "throttle", "bid_scaling"}
-        ``"none"`` bids the full value until the budget runs out.
-    plan : array-like of shape (n_steps,), optional
-        Share of the budget to spend in each step (see :func:`spend_plan`);
-        spread evenly over the day when omitted.
-    n_steps : int, default 96
-        Control steps per day (96: every 15 minutes).
-    gain : float, default 0.5
-        How strongly the controller reacts to a gap between plan and spend.
-    initial_control : float, default 1.0
-        The lever's value at midnight.
-    bounds : (float, float), optional
-        Lower and upper bound of the lever (defaults in ``DEFAULT_BOUNDS``).
-    reserve_price : float, default 0
-        The seller's minimum price (CPM).
-    random_state : int, optional
-        Seed of the throttle's coin flips.
-
-    Returns
-    -------
-    sklearn.utils.Bunch
-        ``won`` and ``price`` (per impression, in the input order),
-        ``spend``, and ``steps``: a DataFrame per step with ``hour``,
-        ``control``, ``planned_spend``, ``spend``, ``cumulative_spend``
-        and ``impressions``.
+    ``values`` and ``competing_bids`` are CPM per impression, ``time_of_day`` in
+    hours; ``plan`` is the share of the budget per step (even by default);
+    ``"none"`` bids the full value until the budget runs out. Returns ``won`` and
+    ``price`` per impression, ``spend`` and ``steps`` (one row per control step).
     """
     value = _non_negative(values, "values")
     market = _non_negative(competing_bids, "competing_bids")
@@ -106,10 +46,8 @@ def simulate_day(
     if (hours >= HOURS_PER_DAY).any():
         raise ValueError("time_of_day must be hours of the day in [0, 24)")
     if not (len(value) == len(market) == len(hours)):
-        raise ValueError(
-            "values, competing_bids and time_of_day must have the same length, "
-            f"got {len(value)}, {len(market)}, {len(hours)}"
-        )
+        raise ValueError("values, competing_bids and time_of_day must have the same length, "
+                         f"got {len(value)}, {len(market)}, {len(hours)}")
     if isinstance(budget, bool) or not isinstance(budget, numbers.Real) or not np.isfinite(budget) or budget <= 0:
         raise ValueError(f"budget must be a positive number, got {budget!r}")
     if strategy not in STRATEGIES:

@@ -1,21 +1,4 @@
-"""A toy robo-adviser's data: questionnaire answers and asset returns.
-
-Chapter 9 suggests portfolios from a risk questionnaire. Both inputs are
-simulated from known models, so the chapter can compare what it infers
-with the truth:
-
-- :func:`simulate_risk_questionnaire`: answers to the six questions of
-  :data:`QUESTIONNAIRE`, with each customer's latent willingness and
-  capacity to take risk and the true profile;
-- :func:`simulate_asset_returns`: monthly returns of cash, bonds and
-  equities with the assumptions of :data:`ASSET_ASSUMPTIONS`.
-
-Examples
---------
->>> answers, truth = simulate_risk_questionnaire(3, random_state=0)
->>> answers.shape, truth.shape
-((3, 8), (3, 4))
-"""
+"""A toy robo-adviser's data: questionnaire answers and asset returns, from known models (chapter 9)."""
 
 from __future__ import annotations
 
@@ -27,12 +10,7 @@ import pandas as pd
 
 from smartmkt_helpers._checks import non_negative_number, positive_int
 
-__all__ = [
-    "ASSET_ASSUMPTIONS",
-    "QUESTIONNAIRE",
-    "simulate_asset_returns",
-    "simulate_risk_questionnaire",
-]
+__all__ = ["ASSET_ASSUMPTIONS", "QUESTIONNAIRE", "simulate_asset_returns", "simulate_risk_questionnaire"]
 
 
 def _seed(random_state: Any) -> int:
@@ -44,61 +22,35 @@ def _seed(random_state: Any) -> int:
 
 #: The simulated questionnaire: column, what it asks, and what it measures
 #: (``willingness`` to take risk or ``capacity`` to bear losses).
-QUESTIONNAIRE = pd.DataFrame(
-    [
-        ("q1_fall_reaction", "If your savings fell 20% in a month, you would... "
-         "(1 sell everything - 5 buy more)", "willingness"),
-        ("q2_tradeoff", "Which matters more: safety or growth? "
-         "(1 safety - 5 growth)", "willingness"),
-        ("q3_experience", "How often have you invested in shares? "
-         "(1 never - 5 often)", "willingness"),
-        ("q4_horizon", "When will you need this money? "
-         "(1 within a year - 5 in over 15 years)", "capacity"),
-        ("q5_income", "How stable is your income? "
-         "(1 very unstable - 5 very stable)", "capacity"),
-        ("q6_reserve", "How many months of spending do you hold in cash? "
-         "(1 none - 5 over a year)", "capacity"),
-    ],
-    columns=["question", "text", "measures"],
-)
+QUESTIONNAIRE = pd.DataFrame([
+                                 ("q1_fall_reaction", "If your savings fell 20% in a month, you would... "
+                                  "(1 sell everything - 5 buy more)", "willingness"),
+                                 ("q2_tradeoff", "Which matters more: safety or growth? "
+                                  "(1 safety - 5 growth)", "willingness"),
+                                 ("q3_experience", "How often have you invested in shares? "
+                                  "(1 never - 5 often)", "willingness"),
+                                 ("q4_horizon", "When will you need this money? "
+                                  "(1 within a year - 5 in over 15 years)", "capacity"),
+                                 ("q5_income", "How stable is your income? "
+                                  "(1 very unstable - 5 very stable)", "capacity"),
+                                 ("q6_reserve", "How many months of spending do you hold in cash? "
+                                  "(1 none - 5 over a year)", "capacity"),
+                             ],
+                             columns=["question", "text", "measures"])
 
 _PROFILES = ("cautious", "balanced", "adventurous")
 
 
 def simulate_risk_questionnaire(
-    n_customers: int = 2000,
-    *,
-    n_occasions: int = 1,
-    answer_noise: float = 0.6,
-    random_state: int = 0,
+    n_customers: int = 2000, *, n_occasions: int = 1, answer_noise: float = 0.6, random_state: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Answers to a six-question risk questionnaire, with the truth behind them.
+    """Answers to the six questions of :data:`QUESTIONNAIRE`, and the truth behind them.
 
-    Each customer has a latent *willingness* to take risk and a latent
-    *capacity* to bear losses (standard normal, correlation 0.3). Questions
-    ``q1``-``q3`` measure willingness, ``q4``-``q6`` capacity (see
-    :data:`QUESTIONNAIRE`): the answer is the latent value plus independent
-    noise of standard deviation ``answer_noise``, cut into a 1-5 scale at
-    -1.2, -0.4, 0.4 and 1.2. The noise is drawn again on every occasion, so
-    ``n_occasions=2`` simulates a test-retest study. The true profile
-    follows the suitability rule that the weaker of the two governs:
-    ``min(willingness, capacity)`` below -0.5 is cautious, above 0.5
-    adventurous, balanced in between.
-
-    Returns
-    -------
-    answers : pandas.DataFrame
-        ``customer_id``, ``occasion`` and one int8 column per question.
-    truth : pandas.DataFrame
-        ``customer_id``, ``willingness``, ``capacity`` and ``true_profile``.
-
-    Examples
-    --------
-    >>> answers, truth = simulate_risk_questionnaire(5, random_state=1)
-    >>> answers.shape
-    (5, 8)
-    >>> sorted(truth["true_profile"].cat.categories)
-    ['adventurous', 'balanced', 'cautious']
+    Latent willingness (``q1``-``q3``) and capacity (``q4``-``q6``) are standard
+    normal (correlation 0.3); an answer adds noise of sd ``answer_noise`` (redrawn
+    each occasion) and is cut into 1-5 at -1.2, -0.4, 0.4, 1.2. The true profile is
+    set by ``min(willingness, capacity)``: below -0.5 cautious, above 0.5 adventurous.
+    Returns ``(answers, truth)``.
     """
     n_customers = positive_int(n_customers, "n_customers")
     n_occasions = positive_int(n_occasions, "n_occasions")
@@ -108,21 +60,17 @@ def simulate_risk_questionnaire(
     weaker = latent.min(axis=1)
     profile = np.select([weaker < -0.5, weaker > 0.5], ["cautious", "adventurous"], "balanced")
     truth = pd.DataFrame({
-        "customer_id": np.arange(1, n_customers + 1, dtype=np.int32),
-        "willingness": latent[:, 0],
-        "capacity": latent[:, 1],
-        "true_profile": pd.Categorical(profile, categories=_PROFILES),
+        "customer_id": np.arange(1, n_customers + 1, dtype=np.int32), "willingness": latent[:, 0],
+        "capacity": latent[:, 1], "true_profile": pd.Categorical(profile, categories=_PROFILES),
     })
     measures = (QUESTIONNAIRE["measures"] == "capacity").to_numpy().astype(int)
     per_question = latent[:, measures]                       # (customers, questions)
     responses = per_question[None] + rng.normal(0, noise, (n_occasions,) + per_question.shape)
     scale = np.digitize(responses, [-1.2, -0.4, 0.4, 1.2]) + 1
     answers = pd.DataFrame(
-        scale.reshape(-1, len(QUESTIONNAIRE)).astype(np.int8),
-        columns=QUESTIONNAIRE["question"].tolist(),
+        scale.reshape(-1, len(QUESTIONNAIRE)).astype(np.int8), columns=QUESTIONNAIRE["question"].tolist(),
     )
-    answers.insert(0, "occasion", np.repeat(np.arange(1, n_occasions + 1), n_customers)
-                   .astype(np.int8))
+    answers.insert(0, "occasion", np.repeat(np.arange(1, n_occasions + 1), n_customers) .astype(np.int8))
     answers.insert(0, "customer_id", np.tile(truth["customer_id"].to_numpy(), n_occasions))
     return answers, truth
 
@@ -137,23 +85,11 @@ _CORRELATION = np.array([[1.0, 0.2, 0.0], [0.2, 1.0, 0.1], [0.0, 0.1, 1.0]])
 
 
 def simulate_asset_returns(
-    n_months: int = 240,
-    *,
-    degrees_of_freedom: float = 5.0,
-    random_state: int = 0,
+    n_months: int = 240, *, degrees_of_freedom: float = 5.0, random_state: int = 0,
 ) -> pd.DataFrame:
-    """Monthly returns of cash, bonds and equities from a known model.
+    """Monthly returns of cash, bonds and equities: multivariate Student-t with :data:`ASSET_ASSUMPTIONS`.
 
-    Returns are multivariate Student-t (fatter tails than the normal, so
-    crashes happen) with the yearly means, volatilities and correlations of
-    :data:`ASSET_ASSUMPTIONS`, scaled to months. They are an assumption for
-    teaching, not a forecast of any market.
-
-    Examples
-    --------
-    >>> returns = simulate_asset_returns(24, random_state=0)
-    >>> returns.shape, list(returns.columns)
-    ((24, 3), ['cash', 'bonds', 'equities'])
+    An assumption for teaching, not a forecast.
     """
     n_months = positive_int(n_months, "n_months")
     dof = non_negative_number(degrees_of_freedom, "degrees_of_freedom")

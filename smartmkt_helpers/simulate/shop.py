@@ -1,25 +1,10 @@
 """The simulated shop: its customers, its products and its event log.
 
-One generative model of a shop underlies several twins. Each customer
-belongs to one of a handful of named segments, and the segment sets the
-means of everything that drives behaviour: how often the customer buys
-(a gamma-distributed, heavy-tailed purchase rate), how price-sensitive and
-how responsive to e-mail they are, how long they stay before churning, and
-which product categories they prefer. :meth:`Shop.events` then plays out
-browsing sessions through the marketing funnel (impression, click, view,
-cart, purchase).
-
-Customers are drawn attribute by attribute from independent random streams,
-so customer 17 of ``Shop(random_state=0)`` is the same person whatever the number
-of customers.
-
-Examples
---------
->>> shop = Shop(random_state=0, n_customers=500, n_products=100)
->>> shop.customers.shape[0], shop.products.shape[0]
-(500, 100)
->>> list(shop.events().columns)
-['customer_id', 'product_id', 'timestamp', 'event', 'price', 'channel', 'session_id']
+Each customer belongs to a named segment that sets the means of a gamma-
+distributed purchase rate, price sensitivity, e-mail responsiveness, churn and
+category preferences; :meth:`Shop.events` plays out sessions through the funnel.
+Customers are drawn attribute by attribute from separate streams, so customer
+17 of ``Shop(random_state=0)`` is the same person whatever ``n_customers``.
 """
 
 from __future__ import annotations
@@ -33,7 +18,7 @@ from pandas.api.types import CategoricalDtype
 from smartmkt_helpers._checks import positive_int
 from smartmkt_helpers.simulate._common import (
     SECONDS_PER_DAY,
-        check_random_state,
+    check_random_state,
     choose_per_row,
     sigmoid,
     stream,
@@ -41,10 +26,8 @@ from smartmkt_helpers.simulate._common import (
 )
 
 #: Product categories, with their share of the catalogue and median list price.
-CATEGORIES = (
-    "womens apparel", "mens apparel", "shoes", "beauty",
-    "home", "electronics", "books & music", "toys & games",
-)
+CATEGORIES = ("womens apparel", "mens apparel", "shoes", "beauty",
+              "home", "electronics", "books & music", "toys & games")
 CATEGORY_SHARES = np.array([0.20, 0.15, 0.12, 0.10, 0.13, 0.10, 0.10, 0.10])
 CATEGORY_MEDIAN_PRICES = np.array([45.0, 50.0, 70.0, 25.0, 35.0, 120.0, 15.0, 30.0])
 #: Spread (standard deviation of the log) of list prices within a category.
@@ -67,19 +50,15 @@ EVENT_CHANNEL_DTYPE = CategoricalDtype(list(EVENT_CHANNELS))
 #: Session channel mix (web, app, phone) for each customer channel; e-mail
 #: sessions are drawn first, with probability EMAIL_SESSION_SHARE x responsiveness.
 SESSION_CHANNEL_MIX = {
-    "web": (0.60, 0.40, 0.00),
-    "phone": (0.30, 0.10, 0.60),
-    "multichannel": (0.40, 0.30, 0.30),
+    "web": (0.60, 0.40, 0.00), "phone": (0.30, 0.10, 0.60), "multichannel": (0.40, 0.30, 0.30),
 }
 EMAIL_SESSION_SHARE = 0.5
 
 #: Relative traffic by day of the week, Monday first: weekends are busier.
 WEEKDAY_WEIGHTS = np.array([0.90, 0.85, 0.90, 0.95, 1.05, 1.30, 1.25])
 #: Relative traffic by hour of the day: quiet at night, peaks at lunch and evening.
-HOUR_WEIGHTS = np.array([
-    0.3, 0.2, 0.15, 0.1, 0.1, 0.15, 0.3, 0.6, 0.9, 1.0, 1.0, 1.1,
-    1.3, 1.2, 1.0, 1.0, 1.0, 1.1, 1.3, 1.6, 1.8, 1.7, 1.2, 0.6,
-])
+HOUR_WEIGHTS = np.array([0.3, 0.2, 0.15, 0.1, 0.1, 0.15, 0.3, 0.6, 0.9, 1.0, 1.0, 1.1,
+                         1.3, 1.2, 1.0, 1.0, 1.0, 1.1, 1.3, 1.6, 1.8, 1.7, 1.2, 0.6])
 #: Customers who signed up before the start did so within this many days.
 SIGNUP_HISTORY_DAYS = 730
 
@@ -102,17 +81,11 @@ AFFINITY_FLOOR = -3.0
 
 @dataclass(frozen=True)
 class Segment:
-    """The means that one customer segment sets for its members' behaviour.
+    """The means that one customer segment sets for its members.
 
-    ``purchase_rate_mean`` is in purchases per week while active, with gamma
-    shape ``purchase_rate_shape`` (below 1: heavy-tailed).
-    ``sessions_per_purchase`` is how many browsing sessions a member has per
-    purchase; ``weekly_churn`` the probability of leaving in a given week;
-    ``category_tilt`` the Dirichlet concentration of the category preferences
-    (in the order of :data:`CATEGORIES`); ``channel_shares`` the mix of
-    ``web``, ``phone`` and ``multichannel`` customers; ``new_share`` the share
-    who sign up during the simulated period; ``purchase_logit`` the segment's
-    term in the purchase stage of :meth:`Shop.events`.
+    Rates are per week while active; ``purchase_rate_shape`` below 1 is heavy-tailed;
+    ``category_tilt`` is a Dirichlet concentration in :data:`CATEGORIES` order;
+    ``purchase_logit`` is the segment's term in the purchase stage of :meth:`Shop.events`.
     """
 
     name: str
@@ -134,18 +107,16 @@ class Segment:
 
 
 #: The shop's customer segments.
-SEGMENTS = (
-    Segment("loyal regulars", 0.15, 46, 12, 0.55, 0.08, 2.0, 5.0, 0.5, 0.003, 0.35, 1.3, 2.3,
-            (1.2, 1.0, 0.8, 0.8, 1.0, 0.8, 1.0, 0.6), (0.35, 0.40, 0.25), 0.05),
-    Segment("bargain hunters", 0.25, 36, 11, 0.60, 0.035, 1.0, 8.0, 2.0, 0.008, 0.40, 0.7, -1.65,
-            (1.0, 0.8, 0.8, 1.0, 1.0, 0.6, 0.6, 0.8), (0.50, 0.40, 0.10), 0.15),
-    Segment("occasional gift buyers", 0.20, 43, 14, 0.50, 0.012, 0.8, 6.0, 0.8, 0.004, 0.12, 1.5,
-            0.95, (0.6, 0.6, 0.4, 0.8, 0.6, 0.8, 1.0, 1.4), (0.40, 0.52, 0.08), 0.10),
-    Segment("window shoppers", 0.15, 29, 8, 0.55, 0.010, 0.7, 25.0, 1.2, 0.010, 0.15, 0.8, -2.4,
-            (1.0, 1.0, 1.0, 0.8, 0.6, 1.0, 0.6, 0.4), (0.60, 0.30, 0.10), 0.20),
-    Segment("new or at-risk", 0.25, 32, 10, 0.50, 0.020, 0.6, 10.0, 1.0, 0.040, 0.08, 0.9, -0.75,
-            (0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8), (0.45, 0.47, 0.08), 0.60),
-)
+SEGMENTS = (Segment("loyal regulars", 0.15, 46, 12, 0.55, 0.08, 2.0, 5.0, 0.5, 0.003, 0.35, 1.3, 2.3,
+                    (1.2, 1.0, 0.8, 0.8, 1.0, 0.8, 1.0, 0.6), (0.35, 0.40, 0.25), 0.05),
+            Segment("bargain hunters", 0.25, 36, 11, 0.60, 0.035, 1.0, 8.0, 2.0, 0.008, 0.40, 0.7, -1.65,
+                    (1.0, 0.8, 0.8, 1.0, 1.0, 0.6, 0.6, 0.8), (0.50, 0.40, 0.10), 0.15),
+            Segment("occasional gift buyers", 0.20, 43, 14, 0.50, 0.012, 0.8, 6.0, 0.8, 0.004, 0.12, 1.5,
+                    0.95, (0.6, 0.6, 0.4, 0.8, 0.6, 0.8, 1.0, 1.4), (0.40, 0.52, 0.08), 0.10),
+            Segment("window shoppers", 0.15, 29, 8, 0.55, 0.010, 0.7, 25.0, 1.2, 0.010, 0.15, 0.8, -2.4,
+                    (1.0, 1.0, 1.0, 0.8, 0.6, 1.0, 0.6, 0.4), (0.60, 0.30, 0.10), 0.20),
+            Segment("new or at-risk", 0.25, 32, 10, 0.50, 0.020, 0.6, 10.0, 1.0, 0.040, 0.08, 0.9, -0.75,
+                    (0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8), (0.45, 0.47, 0.08), 0.60))
 SEGMENT_NAMES = tuple(segment.name for segment in SEGMENTS)
 SEGMENT_DTYPE = CategoricalDtype(list(SEGMENT_NAMES))
 #: Preference for one's own gender's apparel relative to the other's.
@@ -160,68 +131,18 @@ def _segment_table(field: str) -> np.ndarray:
 
 
 class Shop:
-    """A simulated shop: customers, products, and their event log.
+    """A simulated shop: ``customers``, ``products`` and their :meth:`events`.
 
-    Parameters
-    ----------
-    random_state : int or None
-        Seed of every random draw; the same value gives the same shop.
-    n_customers : int
-        Number of customers.
-    n_products : int
-        Number of products in the catalogue.
-    start : str
-        First day of the simulated period (``YYYY-MM-DD``).
-    n_days : int
-        Length of the simulated period in days.
-    session_order : float, default 0.0
-        Probability that a product shown after the first of a session is the
-        successor of the product shown before it (see ``successors``)
-        instead of a fresh draw from the customer's preferences. At 0 (the
-        default) a session's products carry no order: each is drawn
-        independently of the one before.
-
-    Attributes
-    ----------
-    customers : pandas.DataFrame
-        One row per customer: ``customer_id``, the true ``segment``,
-        demographics (``age``, ``gender``, ``region``, ``channel``), behaviour
-        (``purchase_rate`` in purchases per active week, ``session_rate`` in
-        sessions per active week, ``price_sensitivity``,
-        ``email_responsiveness``, ``spend_level``), life cycle
-        (``signup_day`` relative to ``start``, negative before it;
-        ``weekly_churn``; ``churn_day``, when they leave; ``churned``, whether
-        that is within the period) and one ``preference_<category>`` column
-        per product category (the preferences sum to 1).
-    products : pandas.DataFrame
-        ``product_id``, ``category``, list ``price`` (log-normal around the
-        category's median), ``popularity`` (Zipf-like, sums to 1) and
-        ``quality`` (standardised).
-    preferences : numpy.ndarray
-        The customers' category preferences as a (customers, categories) array.
-    successors : pandas.Series
-        The successor of each product (indexed by ``product_id``): the next
-        product of the same category in the catalogue, the last one's being
-        the category's first, as a shop's "next in this range" link. Sessions
-        follow it only when ``session_order`` is above 0.
-
-    Examples
-    --------
-    >>> shop = Shop(random_state=1, n_customers=1_000)
-    >>> shop.customers["segment"].cat.categories.tolist()[:2]
-    ['loyal regulars', 'bargain hunters']
-    >>> Shop(random_state=1, n_customers=50).customers.equals(shop.customers.head(50))
-    True
+    ``customers`` holds the true ``segment``, demographics, rates per active week,
+    ``signup_day`` (relative to ``start``), ``churn_day`` and one ``preference_<category>``
+    column per category; ``products`` holds ``category``, ``price``, ``popularity``
+    (sums to 1) and ``quality``. ``successors`` links each product to the next of
+    its category; with ``session_order`` p > 0, sessions follow it with probability p.
     """
 
     def __init__(
-        self,
-        random_state: int | None = 0,
-        n_customers: int = 10_000,
-        n_products: int = 1_000,
-        start: str = DEFAULT_START,
-        n_days: int = DEFAULT_NUM_DAYS,
-        session_order: float = 0.0,
+        self, random_state: int | None = 0, n_customers: int = 10_000, n_products: int = 1_000,
+        start: str = DEFAULT_START, n_days: int = DEFAULT_NUM_DAYS, session_order: float = 0.0,
     ) -> None:
         self.random_state = check_random_state(random_state)
         self.n_customers = positive_int(n_customers, "n_customers")
@@ -242,20 +163,16 @@ class Shop:
 
     def __repr__(self) -> str:
         order = f", session_order={self.session_order:g}" if self.session_order else ""
-        return (
-            f"Shop(random_state={self.random_state}, n_customers={self.n_customers}, "
-            f"n_products={self.n_products}, start='{self.start.date()}', "
-            f"n_days={self.n_days}{order})"
-        )
+        return (f"Shop(random_state={self.random_state}, n_customers={self.n_customers}, "
+                f"n_products={self.n_products}, start='{self.start.date()}', "
+                f"n_days={self.n_days}{order})")
 
     def _rng(self, *names: str) -> np.random.Generator:
         return stream(self.random_state, "shop", *names)
 
     def _make_customers(self) -> tuple[pd.DataFrame, np.ndarray]:
         n = self.n_customers
-        segment = self._rng("customers", "segment").choice(
-            len(SEGMENTS), size=n, p=_segment_table("share")
-        )
+        segment = self._rng("customers", "segment").choice(len(SEGMENTS), size=n, p=_segment_table("share"))
 
         def by_segment(field: str) -> np.ndarray:
             return _segment_table(field)[segment]
@@ -281,11 +198,8 @@ class Shop:
 
         # Life cycle: some sign up during the period; churn is a constant weekly hazard.
         is_new = self._rng("customers", "is_new").random(n) < by_segment("new_share")
-        signup_day = np.where(
-            is_new,
-            self._rng("customers", "new_signup").integers(0, self.n_days, n),
-            -self._rng("customers", "old_signup").integers(1, SIGNUP_HISTORY_DAYS, n),
-        )
+        signup_day = np.where(is_new, self._rng("customers", "new_signup").integers(0, self.n_days, n),
+                              -self._rng("customers", "old_signup").integers(1, SIGNUP_HISTORY_DAYS, n))
         weekly_churn = np.minimum(
             by_segment("weekly_churn") * self._rng("customers", "churn").lognormal(0, 0.5, n), 0.5
         )
@@ -310,13 +224,9 @@ class Shop:
             "channel": pd.Categorical.from_codes(channel, categories=list(CUSTOMER_CHANNELS)),
             "purchase_rate": purchase_rate,
             "session_rate": purchase_rate * by_segment("sessions_per_purchase"),
-            "price_sensitivity": price_sensitivity,
-            "email_responsiveness": email_responsiveness,
-            "spend_level": spend_level,
-            "signup_day": signup_day.astype(np.int32),
-            "weekly_churn": weekly_churn,
-            "churn_day": churn_day,
-            "churned": churn_day < self.n_days,
+            "price_sensitivity": price_sensitivity, "email_responsiveness": email_responsiveness,
+            "spend_level": spend_level, "signup_day": signup_day.astype(np.int32),
+            "weekly_churn": weekly_churn, "churn_day": churn_day, "churned": churn_day < self.n_days,
         })
         for index, category in enumerate(CATEGORIES):
             customers[f"preference_{category}"] = preferences[:, index]
@@ -332,13 +242,9 @@ class Shop:
         price = np.round(CATEGORY_MEDIAN_PRICES[category] * np.exp(PRICE_LOG_SD * price_z), 2)
         popularity = zipf_weights(n, POPULARITY_EXPONENT)[rng.permutation(n)]
         quality = 0.3 * price_z + np.sqrt(1 - 0.3**2) * rng.normal(size=n)
-        return pd.DataFrame({
-            "product_id": np.arange(1, n + 1, dtype=np.int32),
-            "category": pd.Categorical.from_codes(category, categories=list(CATEGORIES)),
-            "price": np.maximum(price, 0.99),
-            "popularity": popularity,
-            "quality": quality,
-        })
+        return pd.DataFrame({"product_id": np.arange(1, n + 1, dtype=np.int32),
+                             "category": pd.Categorical.from_codes(category, categories=list(CATEGORIES)),
+                             "price": np.maximum(price, 0.99), "popularity": popularity, "quality": quality})
 
     def _make_successors(self) -> pd.Series:
         codes = self.products["category"].cat.codes.to_numpy()
@@ -349,47 +255,28 @@ class Shop:
         return pd.Series(ids[successor], index=pd.Index(ids, name="product_id"), name="successor_id")
 
     def events(self) -> pd.DataFrame:
-        """The shop's event log over the period, through the marketing funnel.
+        """The shop's event log over the period, one row per event, sorted by time (a cached copy).
 
-        Sessions arrive as a Poisson process at each customer's
-        ``session_rate`` while they are active (from sign-up to churn), thinned
-        by :data:`WEEKDAY_WEIGHTS` (busier weekends) and placed in the day by
-        :data:`HOUR_WEIGHTS`. A session comes through e-mail with probability
-        ``EMAIL_SESSION_SHARE x email_responsiveness``, otherwise through the
-        customer's usual channels. It shows ``1 + Poisson(1.5)`` products: a
-        category drawn from the customer's preferences, then a product by
-        popularity (with ``session_order`` p > 0, each product after the
-        first is, with probability p, the successor of the product before
-        it instead); a product is on discount ``d`` with probability 0.15
-        (0.5 in e-mail sessions). With affinity ``a = log(8 x preference)``,
-        quality ``q``, price sensitivity ``s`` and
-        ``r = log(paid price / category median price)``, each stage happens
-        only after the previous one, with probability
+        Sessions arrive as a Poisson process at each customer's ``session_rate`` while
+        active (sign-up to churn), thinned by :data:`WEEKDAY_WEIGHTS` and placed in the
+        day by :data:`HOUR_WEIGHTS`. A session comes through e-mail with probability
+        ``EMAIL_SESSION_SHARE x email_responsiveness``, else through the customer's
+        usual channels. It shows ``1 + Poisson(1.5)`` products: a category drawn from
+        the customer's preferences, then a product by popularity (or, with probability
+        ``session_order``, the successor of the one before); a product is on discount
+        ``d`` with probability 0.15 (0.5 in e-mail sessions). With affinity
+        ``a = log(8 x preference)``, quality ``q``, price sensitivity ``s`` and
+        ``r = log(paid price / category median price)``, each stage happens only after
+        the previous one, with probability
 
         - click: ``sigmoid(-2.0 + 0.9 a + 0.3 q + 2 s d)``
         - view (engaged product view): ``sigmoid(1.4 + 0.4 q)``
         - cart: ``sigmoid(-0.9 + 0.5 a + 0.4 q - s r + 3 s d)``
         - purchase: ``sigmoid(0.2 + segment logit - 0.5 s r + 2 s d)``
 
-        The segment logits are calibrated so that a customer's purchases per
-        active week match their ``purchase_rate`` on average (within about
-        10 % per segment).
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per event, sorted by time: ``customer_id``, ``product_id``,
-            ``timestamp`` (seconds), ``event`` (ordered categorical: impression
-            < click < view < cart < purchase), ``price`` (the price shown,
-            after any discount), ``channel`` (web, app, email, phone) and
-            ``session_id``. The log is computed once and cached; a copy is
-            returned.
-
-        Examples
-        --------
-        >>> log = Shop(random_state=0, n_customers=300).events()
-        >>> log["event"].cat.ordered, log["timestamp"].is_monotonic_increasing
-        (True, True)
+        The segment logits make a customer's purchases per active week match their
+        ``purchase_rate`` on average (within about 10 % per segment). ``event`` is
+        ordered (impression < click < view < cart < purchase); ``price`` is after discount.
         """
         if self._events is None:
             self._events = self._simulate_events()
@@ -465,10 +352,8 @@ class Shop:
 
         # Seconds after the session start at which each stage happens.
         delays = np.stack([
-            15 * slot + rng.integers(0, 15, len(slot)),
-            1 + rng.exponential(10, len(slot)),
-            1 + rng.exponential(5, len(slot)),
-            5 + rng.exponential(60, len(slot)),
+            15 * slot + rng.integers(0, 15, len(slot)), 1 + rng.exponential(10, len(slot)),
+            1 + rng.exponential(5, len(slot)), 5 + rng.exponential(60, len(slot)),
             10 + rng.exponential(180, len(slot)),
         ], axis=1)
         offset = np.cumsum(delays, axis=1).astype(np.int64)
@@ -483,8 +368,7 @@ class Shop:
         return pd.DataFrame({
             "customer_id": customers["customer_id"].to_numpy()[customer[row_impression]],
             "product_id": self.products["product_id"].to_numpy()[product[row_impression]],
-            "timestamp": timestamp,
-            "event": pd.Categorical.from_codes(row_stage, dtype=EVENT_DTYPE),
+            "timestamp": timestamp, "event": pd.Categorical.from_codes(row_stage, dtype=EVENT_DTYPE),
             "price": price[row_impression],
             "channel": pd.Categorical.from_codes(
                 session_channel[session[row_impression]], dtype=EVENT_CHANNEL_DTYPE
@@ -493,12 +377,7 @@ class Shop:
         })
 
     def _follow_successors(self, product: np.ndarray, slot: np.ndarray) -> np.ndarray:
-        """Replace, with probability ``session_order``, each product shown after the
-        first of its session by the successor of the product shown before it.
-
-        Impressions of a session are consecutive rows in slot order; the draws
-        come from a stream of their own, so the other draws do not move.
-        """
+        """With probability ``session_order``, replace a product by the successor of the one shown before it."""
         follows = (slot > 0) & (self._rng("events", "order").random(len(slot)) < self.session_order)
         successor = self.successors.to_numpy() - 1  # ids are positions + 1
         product = product.copy()
@@ -508,11 +387,7 @@ class Shop:
         return product
 
     def _draw_products(self, rng: np.random.Generator, category: np.ndarray) -> np.ndarray:
-        """A product index for each drawn category, by popularity within the category.
-
-        Products are sorted by category, so category ``k`` owns the interval
-        ``[k, k + 1)`` of a cumulative popularity scale.
-        """
+        """A product per drawn category, by popularity within it (category k owns [k, k + 1) of a cumulative scale)."""
         codes = self.products["category"].cat.codes.to_numpy()
         popularity = self.products["popularity"].to_numpy()
         within = popularity / np.bincount(codes, weights=popularity, minlength=len(CATEGORIES))[codes]
