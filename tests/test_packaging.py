@@ -120,3 +120,14 @@ def test_package_discovery_finds_every_subpackage():
         for path in (REPO_ROOT / "smartmkt_helpers").rglob("__init__.py")
     }
     assert found == expected
+
+
+def test_package_data_covers_every_file_the_package_reads():
+    """A regular install ships the data cards and the .toml tables too."""
+    globs = _pyproject()["tool"]["setuptools"]["package-data"]["smartmkt_helpers"]
+    package = REPO_ROOT / "smartmkt_helpers"
+    data_files = [path.relative_to(package) for path in package.rglob("*")
+                  if path.is_file() and path.suffix not in {".py", ".pyc"}]
+    assert data_files, "no data file found in the package"
+    uncovered = [path.as_posix() for path in data_files if not any(path.match(g) for g in globs)]
+    assert not uncovered, f"not in [tool.setuptools.package-data]: {uncovered}"
