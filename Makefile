@@ -11,6 +11,10 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
   $$p -c 'import sys; print(sys.executable) if $(SUPPORTED) else sys.exit(1)' 2>/dev/null && break; done)
 endif
 VENV := .venv
+# pip installs the course, or uv (docs.astral.sh/uv) when it is on PATH or
+# named (`make UV=/path/to/uv install`): the same pinned versions, in less
+# than half the time. `make UV= install` uses pip whatever is on PATH.
+UV ?= $(shell command -v uv 2>/dev/null)
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BOOK_HTML := _build/html
@@ -70,8 +74,12 @@ $(STAMP): pyproject.toml constraints.txt
 	  { echo "$(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())');" \
 	  "the course needs 3.11, 3.12 or 3.13: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+ifeq ($(UV),)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lab,book,test,spark]"
+else
+	$(UV) pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[lab,book,test,spark]"
+endif
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install the course with its extras
@@ -109,7 +117,8 @@ test-twins: twins-kernel  ## run the notebooks offline on the simulated twins (e
 
 compat-install:  ## create .venv-compat: COMPAT_PYTHON (3.13) and pandas 2
 	$(MAKE) VENV=$(COMPAT_VENV) PYTHON=$$(command -v $(COMPAT_PYTHON)) $(COMPAT_VENV)/.installed
-	$(COMPAT_VENV)/bin/python -m pip install --quiet "$(COMPAT_PANDAS)"
+	$(if $(UV),$(UV) pip install --quiet --python $(COMPAT_VENV)/bin/python,$(COMPAT_VENV)/bin/python -m pip install --quiet) \
+	  "$(COMPAT_PANDAS)"
 
 test-compat: compat-install  ## unit tests and two chapters on COMPAT_PYTHON (3.13) with pandas 2
 	$(COMPAT_VENV)/bin/python -c 'import sys, pandas; print("Python", sys.version.split()[0], "pandas", pandas.__version__)'

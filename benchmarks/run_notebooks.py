@@ -64,14 +64,19 @@ def run_one(path: Path) -> dict:
 
 
 def measure(path: Path, env: dict[str, str]) -> dict:
-    """Run one notebook in a fresh Python process and collect its figures."""
-    completed = subprocess.run(
-        [sys.executable, __file__, "--one", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        env=env,
-    )
+    """Run one notebook in a fresh Python process and collect its figures.
+
+    JAX's cache of compiled programs starts empty, so the time is that of a
+    learner's first run of the chapter (a rerun skips most compilation).
+    """
+    with tempfile.TemporaryDirectory(prefix="smartmkt-jax-cache-") as jax_cache:
+        completed = subprocess.run(
+            [sys.executable, __file__, "--one", str(path)],
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
+            env={**env, "JAX_COMPILATION_CACHE_DIR": jax_cache},
+        )
     if completed.returncode != 0:
         raise RuntimeError(f"{path.name} failed:\n{completed.stderr[-3000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
