@@ -12,8 +12,10 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
 endif
 VENV := .venv
 # pip installs the course, or uv (docs.astral.sh/uv) when it is on PATH or
-# named (`make UV=/path/to/uv install`): the same pinned versions, in less
-# than half the time. `make UV= install` uses pip whatever is on PATH.
+# named (`make UV=/path/to/uv install`): the same pinned versions, faster.
+# `make UV= install` uses pip whatever is on PATH. Both compile the packages'
+# bytecode at install, so that no kernel compiles it again at import (where
+# PYTHONDONTWRITEBYTECODE is set, nothing would keep it: about 6 s per kernel).
 UV ?= $(shell command -v uv 2>/dev/null)
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -27,6 +29,8 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
   XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 TWINS_HOME ?= _build/twins-data-home
+# The unit-test run's marker expression (`make test` runs tests/lab apart).
+UNIT_MARK ?= not book
 TWINS_KERNELS ?= _build/twins-kernel
 # The second interpreter CI tests with (`make test-compat`): its own venv,
 # and pandas 2 instead of the pinned pandas 3.
@@ -39,13 +43,15 @@ COMPAT_NOTEBOOKS := notebooks/00_getting_started.ipynb notebooks/03_collaborativ
 # once on the twins and once (in the book) on the real data.
 LAB_NOTEBOOKS := notebooks/00_getting_started.ipynb notebooks/03_collaborative_filtering.ipynb
 LAB_CHAPTERS := 00,03
-# The tests that train Keras networks take half the unit tests' time and
+# The tests that train Keras networks (their own files, their docstring
+# examples and their estimator-API cases) take half the unit tests' time and
 # depend on Keras and JAX, pinned to the same versions in both venvs: the
 # second interpreter skips them, and the JupyterLab test (tests/lab), whose
 # browser and Lab are the same in both.
 COMPAT_SKIP := --ignore=tests/test_deep_recommenders.py --ignore=tests/test_ads_ctr.py --ignore=tests/lab \
   '--deselect=tests/test_docstring_examples.py::test_docstring_examples[smartmkt_helpers.recommenders.deep]' \
-  '--deselect=tests/test_docstring_examples.py::test_docstring_examples[smartmkt_helpers.ads.ctr]'
+  '--deselect=tests/test_docstring_examples.py::test_docstring_examples[smartmkt_helpers.ads.ctr]' \
+  -k 'not WideAndDeep and not DeepFM and not MatrixFactorization and not NeuMF and not TwoTower and not MultDAE'
 
 # A relative SMARTMKT_DATA_HOME means the folder you ran make from; each
 # notebook runs in notebooks/, so pass the folder on as an absolute path.
@@ -61,7 +67,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
 .DEFAULT_GOAL := help
-.PHONY: help install book lab test twins-kernel test-unit-and-twins test-twins compat-install test-compat test-unit check-hosted strip bench bench-scaling lock clean
+.PHONY: help install book book-render lab test test-lab twins-kernel test-unit-and-twins test-twins compat-install test-compat test-unit check-hosted strip bench bench-scaling lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -78,7 +84,7 @@ ifeq ($(UV),)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lab,book,test,spark]"
 else
-	$(UV) pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[lab,book,test,spark]"
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt -e ".[lab,book,test,spark]"
 endif
 	touch $(STAMP)
 
@@ -86,8 +92,12 @@ install: $(STAMP)  ## create .venv and install the course with its extras
 
 book: $(STAMP)  ## execute every notebook and build the HTML book (offline)
 	$(BIN)/python book/execute.py
-	$(BIN)/jupyter-book build . $(BOOK_FLAGS) -W -n --keep-going
+	$(MAKE) book-render
 	@echo "The book: $(CURDIR)/$(BOOK_HTML)/index.html"
+
+# Render the executed notebooks and pages into HTML (Sphinx, on one core).
+book-render:
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS) -W -n --keep-going
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
@@ -95,8 +105,15 @@ lab: $(STAMP)  ## open JupyterLab on the notebooks
 test: $(STAMP)  ## output stripping, lint (ruff), unit tests, notebooks on the twins, book on the real data, links, browser
 	$(BIN)/nbstripout --verify $(NOTEBOOKS)
 	$(BIN)/ruff check smartmkt_helpers tests benchmarks book
-	$(MAKE) test-unit-and-twins book
+	$(MAKE) UNIT_MARK="not book and not lab" test-unit-and-twins
+	$(BIN)/python book/execute.py
+	@# Sphinx renders on one core; the JupyterLab test runs on the other meanwhile.
+	$(MAKE) -j2 --output-sync=target book-render test-lab
 	$(BIN)/pytest -n 2 -m book tests
+	@echo "The book: $(CURDIR)/$(BOOK_HTML)/index.html"
+
+test-lab: $(STAMP)  ## chapters 00 and 03 through JupyterLab's Run All, on the twins (tests/lab)
+	$(ONE_THREAD) SMARTMKT_LAB_CHAPTERS=$(LAB_CHAPTERS) $(BIN)/pytest -m lab -p no:cacheprovider tests/lab
 
 # The notebooks run in a kernel whose environment holds the offline switch
 # and an empty data cache, so they use the simulated twins, while the unit
@@ -108,7 +125,7 @@ twins-kernel: $(STAMP)
 
 test-unit-and-twins: twins-kernel  ## unit tests (real data), every notebook on the twins (00, 03 in JupyterLab), one run
 	JUPYTER_PATH=$(CURDIR)/$(TWINS_KERNELS):$(JUPYTER_PATH) $(ONE_THREAD) \
-	  SMARTMKT_LAB_CHAPTERS=$(LAB_CHAPTERS) $(BIN)/pytest -n 2 --dist loadfile -m "not book" --nbval-lax \
+	  SMARTMKT_LAB_CHAPTERS=$(LAB_CHAPTERS) $(BIN)/pytest -n 2 --dist loadfile -m "$(UNIT_MARK)" --nbval-lax \
 	  -p no:cacheprovider --durations=15 $(PYTEST_ARGS) tests $(or $(NB),$(filter-out $(LAB_NOTEBOOKS),$(NOTEBOOKS)))
 
 test-twins: twins-kernel  ## run the notebooks offline on the simulated twins (empty data cache)

@@ -70,6 +70,7 @@ def test_make_test_covers_both_data_paths():
     makefile = (REPO_ROOT / "Makefile").read_text()
     test_recipe = makefile.split("\ntest: ", 1)[1].split("\n\n", 1)[0]
     assert "test-unit-and-twins" in test_recipe and "book" in test_recipe
+    assert "test-lab" in test_recipe, "the JupyterLab path (chapters 00 and 03 on the twins)"
     kernel_recipe = makefile.split("\ntwins-kernel: ", 1)[1].split("\n\n", 1)[0]
     assert '"SMARTMKT_OFFLINE": "1"' in kernel_recipe and "SMARTMKT_DATA_HOME" in kernel_recipe
     assert "rm -rf $(TWINS_HOME)" in kernel_recipe, "the twins' data cache starts empty"
