@@ -63,6 +63,17 @@ def columns(frame: Any, wanted: Iterable[str], name: str = "the table") -> None:
         raise ValueError(f"{name} has no column(s) {missing}; it has {list(frame.columns)}")
 
 
+def filled_frame(frame: Any, wanted: Iterable[str], name: str) -> None:
+    """Like :func:`columns`, and the frame has rows and no NaN in the ``wanted`` columns."""
+    wanted = list(wanted)
+    columns(frame, wanted, name)
+    if len(frame) == 0:
+        raise ValueError(f"{name} is empty")
+    for column in wanted:
+        if frame[column].isna().any():
+            raise ValueError(f"{name} column {column!r} contains missing values (NaN)")
+
+
 def non_negative_number(value: Any, name: str) -> float:
     """``value`` as a finite ``float`` of at least 0 (a ``bool`` is refused), or a clear error."""
     if not isinstance(value, numbers.Real) or isinstance(value, bool):

@@ -22,26 +22,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from smartmkt_helpers._checks import columns, positive_int
+from smartmkt_helpers._checks import filled_frame, positive_int
 
 __all__ = ["catalog_coverage", "hit_rate_at_k", "mae", "map_at_k", "merge_ranking_true_pred", "mrr_at_k",
            "ndcg_at_k", "novelty", "precision_at_k", "recall_at_k", "rmse", "top_k_items"]
-
-
-def _check_frame(frame: pd.DataFrame, name: str, wanted: Iterable[str]) -> None:
-    columns(frame, wanted, name)
-    if len(frame) == 0:
-        raise ValueError(f"{name} is empty")
-    for column in wanted:
-        if frame[column].isna().any():
-            raise ValueError(f"{name} column {column!r} contains missing values (NaN)")
 
 
 def top_k_items(rating_pred: pd.DataFrame, k: int = 10, col_user: str = "user_id", col_item: str = "item_id",
                 col_prediction: str = "prediction") -> pd.DataFrame:
     """Each user's ``k`` highest-scored rows, with a 1-based ``rank`` column."""
     k = positive_int(k, "k")
-    _check_frame(rating_pred, "rating_pred", [col_user, col_item, col_prediction])
+    filled_frame(rating_pred, [col_user, col_item, col_prediction], "rating_pred")
     order = np.lexsort((np.arange(len(rating_pred)), -rating_pred[col_prediction].to_numpy(dtype=float),
                         rating_pred[col_user].to_numpy()))
     ranked = rating_pred.iloc[order][[col_user, col_item, col_prediction]]
@@ -106,7 +97,7 @@ def merge_ranking_true_pred(rating_true: pd.DataFrame, rating_pred: pd.DataFrame
                             col_prediction: str = "prediction") -> RankingJoin:
     """Join the top-k lists with the test items of the users in both frames."""
     k = positive_int(k, "k")
-    _check_frame(rating_true, "rating_true", [col_user, col_item])
+    filled_frame(rating_true, [col_user, col_item], "rating_true")
     top = top_k_items(rating_pred, k, col_user, col_item, col_prediction)
     truth = rating_true[[col_user, col_item]].drop_duplicates()
     common = np.intersect1d(truth[col_user].unique(), top[col_user].unique())
@@ -172,7 +163,7 @@ def hit_rate_at_k(rating_true: pd.DataFrame, rating_pred: pd.DataFrame, k: int =
 
 def catalog_coverage(rating_pred: pd.DataFrame, catalog_items: Iterable, col_item: str = "item_id") -> float:
     """Share of the catalogue in at least one recommendation list (pass the top-k lists)."""
-    _check_frame(rating_pred, "rating_pred", [col_item])
+    filled_frame(rating_pred, [col_item], "rating_pred")
     catalog = pd.Index(pd.unique(np.asarray(list(catalog_items))))
     if len(catalog) == 0:
         raise ValueError("catalog_items is empty")
@@ -193,8 +184,8 @@ def novelty(rating_pred: pd.DataFrame, train: pd.DataFrame, col_user: str = "use
     ``p_i`` is the share of training users who rated item ``i``; items unseen in
     training are left out, as in Microsoft Recommenders' ``novelty``.
     """
-    _check_frame(rating_pred, "rating_pred", [col_item])
-    _check_frame(train, "train", [col_user, col_item])
+    filled_frame(rating_pred, [col_item], "rating_pred")
+    filled_frame(train, [col_user, col_item], "train")
     n_users = train[col_user].nunique()
     item_users = train.drop_duplicates([col_user, col_item]).groupby(col_item).size()
     share = rating_pred[col_item].map(item_users / n_users).dropna()
@@ -205,8 +196,8 @@ def novelty(rating_pred: pd.DataFrame, train: pd.DataFrame, col_user: str = "use
 
 def _aligned(rating_true: pd.DataFrame, rating_pred: pd.DataFrame, col_user: str, col_item: str,
              col_rating: str, col_prediction: str) -> tuple[np.ndarray, np.ndarray]:
-    _check_frame(rating_true, "rating_true", [col_user, col_item, col_rating])
-    _check_frame(rating_pred, "rating_pred", [col_user, col_item, col_prediction])
+    filled_frame(rating_true, [col_user, col_item, col_rating], "rating_true")
+    filled_frame(rating_pred, [col_user, col_item, col_prediction], "rating_pred")
     if rating_pred.duplicated([col_user, col_item]).any():
         raise ValueError("rating_pred has duplicate (user, item) pairs")
     merged = rating_true[[col_user, col_item, col_rating]].merge(

@@ -9,23 +9,13 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from smartmkt_helpers._checks import columns
+from smartmkt_helpers._checks import filled_frame
 
 __all__ = ["random_split", "stratified_split", "temporal_split"]
-
-
-def _check_frame(data: pd.DataFrame, wanted: Sequence[str]) -> None:
-    columns(data, wanted, "data")
-    if len(data) == 0:
-        raise ValueError("data is empty: there are no rows to split")
-    for column in wanted:
-        if data[column].isna().any():
-            raise ValueError(f"column {column!r} contains missing values (NaN)")
 
 
 def _check_ratio(ratio: float) -> float:
@@ -39,7 +29,7 @@ def _check_ratio(ratio: float) -> float:
 def random_split(data: pd.DataFrame, ratio: float = 0.75,
                  random_state: int | None = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split the rows at random: ``round(ratio * len(data))`` rows train; the index is kept."""
-    _check_frame(data, [])
+    filled_frame(data, [], "data")
     ratio = _check_ratio(ratio)
     order = np.random.default_rng(random_state).permutation(len(data))
     n_train = int(round(ratio * len(data)))
@@ -59,7 +49,7 @@ def stratified_split(data: pd.DataFrame, ratio: float = 0.75, filter_by: str = "
     ``python_stratified_split`` (2022 rewrite): on MovieLens 100K with
     ``ratio=0.75, filter_by="item", random_state=42``, 75,066 train and 24,934 test.
     """
-    _check_frame(data, [col_user, col_item])
+    filled_frame(data, [col_user, col_item], "data")
     ratio = _check_ratio(ratio)
     if filter_by not in ("user", "item"):
         raise ValueError(f"filter_by must be 'user' or 'item', got {filter_by!r}")
@@ -83,7 +73,7 @@ def temporal_split(data: pd.DataFrame, ratio: float = 0.75,
 
     Rows stamped at the cut-off train, so no test rating is older than a training one.
     """
-    _check_frame(data, [col_timestamp])
+    filled_frame(data, [col_timestamp], "data")
     ratio = _check_ratio(ratio)
     times = data[col_timestamp].to_numpy()
     n_train = int(round(ratio * len(data)))

@@ -19,19 +19,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from smartmkt_helpers._checks import columns as columns_present
-from smartmkt_helpers._checks import positive_int
+from smartmkt_helpers._checks import filled_frame, positive_int
 
 __all__ = ["TopKRecommender", "interaction_matrix", "ndcg_at_k_from_scores", "top_k_from_scores"]
-
-
-def _check_ratings(ratings: pd.DataFrame, columns: list[str]) -> None:
-    columns_present(ratings, columns, "ratings")
-    if len(ratings) == 0:
-        raise ValueError("ratings is empty")
-    for column in columns:
-        if ratings[column].isna().any():
-            raise ValueError(f"ratings column {column!r} contains missing values (NaN)")
 
 
 def _positions(values: np.ndarray, index: pd.Index, what: str) -> np.ndarray:
@@ -51,7 +41,7 @@ def interaction_matrix(ratings: pd.DataFrame, col_user: str = "user_id", col_ite
     (default: sorted unique ids); duplicate pairs and ids outside the indexes raise ValueError.
     """
     columns = [col_user, col_item] + ([col_rating] if col_rating is not None else [])
-    _check_ratings(ratings, columns)
+    filled_frame(ratings, columns, "ratings")
     if ratings.duplicated([col_user, col_item]).any():
         raise ValueError(
             "ratings has duplicate (user, item) pairs; aggregate them first (for example with "
@@ -77,7 +67,7 @@ def interaction_matrix(ratings: pd.DataFrame, col_user: str = "user_id", col_ite
 def _exclusion_mask(exclude: sp.spmatrix | pd.DataFrame, user_index: pd.Index, item_index: pd.Index,
                     shape: tuple[int, int], col_user: str, col_item: str) -> sp.csr_matrix:
     if isinstance(exclude, pd.DataFrame):
-        _check_ratings(exclude, [col_user, col_item])
+        filled_frame(exclude, [col_user, col_item], "exclude")
         rows = user_index.get_indexer(exclude[col_user].to_numpy())
         cols = item_index.get_indexer(exclude[col_item].to_numpy())
         keep = (rows >= 0) & (cols >= 0)
