@@ -10,7 +10,6 @@ array([[0.25, 1.  ]])
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -19,23 +18,13 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from smartmkt_helpers._checks import columns, positive_int
+from smartmkt_helpers._checks import filled_frame, positive_int
 
 __all__ = ["BayesianKnowledgeTracing", "DKTArrays", "ItemResponseModel", "dkt_arrays", "estimate_ability",
            "fisher_information", "prior_counts", "recommend_next_skill"]
 
 #: Ability grid of the EM fit and of EAP estimates: standard-normal scale.
 DEFAULT_GRID = np.linspace(-4.0, 4.0, 41)
-
-
-def _check_answers(answers: Any, wanted: Sequence[str], name: str = "answers") -> pd.DataFrame:
-    columns(answers, wanted, name)
-    if len(answers) == 0:
-        raise ValueError(f"{name} is empty: there are no answers")
-    for column in wanted:
-        if answers[column].isna().any():
-            raise ValueError(f"{name}[{column!r}] contains NaN")
-    return answers
 
 
 def _check_correct(values: np.ndarray, name: str) -> None:
@@ -86,7 +75,7 @@ def dkt_arrays(answers: pd.DataFrame, n_skills: int, max_length: int = 100, *, b
     number of rows with empty windows so a fixed batch size compiles only once.
     """
     wanted = [col_student, col_step, col_skill, col_correct]
-    _check_answers(answers, wanted)
+    filled_frame(answers, wanted, "answers")
     n_skills = positive_int(n_skills, "n_skills")
     max_length = positive_int(max_length, "max_length")
     batch_multiple = positive_int(batch_multiple, "batch_multiple")
@@ -136,7 +125,7 @@ def prior_counts(answers: pd.DataFrame, *, col_student: str = "student_id", col_
     Returns columns ``successes`` and ``failures`` on the index of ``answers``.
     """
     wanted = [col_student, col_step, col_skill, col_correct]
-    _check_answers(answers, wanted)
+    filled_frame(answers, wanted, "answers")
     _check_correct(answers[col_correct].to_numpy(), col_correct)
     ordered = answers[wanted].sort_values([col_student, col_step], kind="stable")
     correct = ordered[col_correct].astype(np.int64)
@@ -199,7 +188,7 @@ class BayesianKnowledgeTracing(BaseEstimator):
         self.max_slip = max_slip
 
     def _check(self, answers: Any) -> tuple[pd.DataFrame, np.ndarray]:
-        answers = _check_answers(answers, self._COLUMNS)
+        filled_frame(answers, self._COLUMNS, "answers")
         correct = answers["correct"].to_numpy()
         _check_correct(correct, "answers['correct']")
         return answers, correct.astype(float)
