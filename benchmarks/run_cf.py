@@ -78,9 +78,11 @@ def folds(frame: pd.DataFrame):
     reader = surprise.Reader(rating_scale=(1, 5))
     dataset = surprise.Dataset.load_from_df(frame[["user_id", "item_id", "rating"]], reader)
     for trainset, testset in KFold(n_splits=5, random_state=0).split(dataset):
+        # item by item, each item's raters in Surprise's order (the fold's), so that
+        # equally similar neighbours are taken in the same order by both
         train = pd.DataFrame(
             [(trainset.to_raw_uid(u), trainset.to_raw_iid(i), r)
-             for u, i, r in trainset.all_ratings()],
+             for i, raters in trainset.ir.items() for u, r in raters],
             columns=["user_id", "item_id", "rating"])
         test = pd.DataFrame(testset, columns=["user_id", "item_id", "rating"])
         yield trainset, testset, train, test

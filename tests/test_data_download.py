@@ -1,7 +1,7 @@
 """Fetching datasets into the cache: verified files only, clear errors, nothing half-written.
 
 A local HTTP server on 127.0.0.1 stands in for the official sources. It
-serves the verified copies in ../shared/datasets under ``/shared/`` and,
+serves the verified copies (SMARTMKT_DATA_HOME, else ../shared/datasets) under ``/shared/`` and,
 on any other path, whatever a test asked for (a body, a status, a truncated
 or slow answer). Each test uses its own paths, so it counts its own requests.
 """
@@ -45,9 +45,7 @@ from smartmkt_helpers.data.registry import (
     Download,
     file_state,
 )
-from tests.conftest import REPO_ROOT
-
-SHARED = REPO_ROOT.parent / "shared" / "datasets"
+from tests.conftest import SHARED_DATASETS as SHARED
 
 Responder = Callable[[http.server.BaseHTTPRequestHandler], None]
 

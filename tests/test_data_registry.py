@@ -10,7 +10,7 @@ import pytest
 
 from smartmkt_helpers import data, datasets
 from smartmkt_helpers.data.registry import CACHE_DIR_NAME, sha256_of
-from tests.conftest import REPO_ROOT
+from tests.conftest import SHARED_DATASETS
 
 EXPECTED_NAMES = {
     "movielens-100k",
@@ -33,7 +33,7 @@ def test_registry_names_the_six_datasets():
 
 
 def test_registry_matches_the_shared_manifest():
-    manifest = REPO_ROOT.parent / "shared" / "datasets" / "MANIFEST.tsv"
+    manifest = SHARED_DATASETS / "MANIFEST.tsv"
     if not manifest.is_file():
         pytest.skip(f"no manifest at {manifest}")
     with open(manifest, newline="") as handle:

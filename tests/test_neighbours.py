@@ -84,6 +84,24 @@ def test_matches_surprise_with_few_neighbours_and_min_support(data, user_based):
     np.testing.assert_allclose(model.fit(train).predict(test), expected, atol=1e-9)
 
 
+
+@pytest.mark.parametrize("user_based", [True, False])
+@pytest.mark.parametrize("mean_centered", [False, True])
+def test_equally_similar_neighbours_are_taken_in_the_order_of_the_data(data, user_based, mean_centered):
+    # Few co-ratings on a 1-5 scale give many equal MSD similarities, so which of them make the k = 3 cut
+    # decides the estimate; Surprise takes them in the order the ratings come in the frame, and so do we
+    # (on every machine: the choice does not depend on how the CPU partitions ties).
+    train, test = data
+    train = train.sample(frac=1.0, random_state=1)
+    algo_class = surprise.KNNWithMeans if mean_centered else surprise.KNNBasic
+    algo = algo_class(k=3, sim_options={"name": "msd", "user_based": user_based}, verbose=False)
+    expected = _surprise_predictions(train, test, algo)
+    model_class = UserKNN if user_based else ItemKNN
+    model = model_class(k=3, similarity="msd", mean_centered=mean_centered).fit(train)
+    sims = model.similarity_[~np.eye(len(model.similarity_), dtype=bool)]
+    assert len(np.unique(sims)) < len(sims) / 10  # ties are the rule here
+    np.testing.assert_allclose(model.predict(test), expected, atol=1e-9)
+
 def test_similarity_by_hand():
     matrix = sp.csr_matrix(np.array([[5.0, 3.0, 0.0], [4.0, 1.0, 2.0], [0.0, 0.0, 1.0]]))
     cosine = similarity_matrix(matrix, "cosine")

@@ -160,6 +160,15 @@ class _NeighbourCF(TopKRecommender):
         entity = matrix if self._user_based else matrix.T.tocsr()
         self._entity_matrix = entity
         self._context_csc = entity.tocsc()
+        # Where each rating comes in the frame, in the same sparse layout: neighbours with equal similarity
+        # are taken in that order, as Surprise takes them (its lists keep the order of the data).
+        rows = users.get_indexer(ratings[self.col_user].to_numpy())
+        cols = items.get_indexer(ratings[self.col_item].to_numpy())
+        if not self._user_based:
+            rows, cols = cols, rows
+        appearance = sp.csc_matrix((np.arange(1, len(ratings) + 1, dtype=float), (rows, cols)), shape=entity.shape)
+        appearance.sort_indices()
+        self._appearance = appearance.data
         counts = np.diff(entity.indptr)
         self.means_ = np.asarray(entity.sum(axis=1)).ravel() / counts
         baselines = None
@@ -175,8 +184,9 @@ class _NeighbourCF(TopKRecommender):
         for entity rows ``entities`` (users in user-based CF) and one context column (the item)."""
         csc = self._context_csc
         start, stop = csc.indptr[context], csc.indptr[context + 1]
-        raters = csc.indices[start:stop]
-        values = csc.data[start:stop]
+        by_appearance = np.argsort(self._appearance[start:stop], kind="stable")
+        raters = csc.indices[start:stop][by_appearance]
+        values = csc.data[start:stop][by_appearance]
         n = len(entities)
         if len(raters) == 0:
             fallback = self.means_[entities] if self.mean_centered else np.full(n, np.nan)
@@ -188,8 +198,9 @@ class _NeighbourCF(TopKRecommender):
         if self.mean_centered:
             values = values - self.means_[raters]
         if len(raters) > self.k:
-            cut = len(raters) - self.k
-            top = np.argpartition(sims, cut, axis=1)[:, cut:]
+            # the k most similar; a stable sort keeps ties in the order of the data on every machine
+            # (argpartition's order of ties depends on the CPU's vector instructions)
+            top = np.argsort(-sims, axis=1, kind="stable")[:, :self.k]
             sims = np.take_along_axis(sims, top, axis=1)
             votes = values[top]
         else:

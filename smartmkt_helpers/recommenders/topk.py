@@ -1,5 +1,5 @@
 """From tidy ratings to a sparse users x items matrix (:func:`interaction_matrix`), and from any score matrix
-to tidy top-k lists with seen items removed (:func:`top_k_from_scores`, one ``argpartition`` for all users).
+to tidy top-k lists with seen items removed (:func:`top_k_from_scores`, one ``partition`` for all users).
 
 >>> import numpy as np
 >>> import pandas as pd
@@ -84,6 +84,23 @@ def _exclusion_mask(exclude: sp.spmatrix | pd.DataFrame, user_index: pd.Index, i
     return mask
 
 
+def _best_columns(dense: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` best columns of each row and their scores, best first; ties go to the lower column, also at
+    the cut-off (a choice made from the values, so the same on every machine)."""
+    if k < dense.shape[1]:
+        kth = -np.partition(-dense, k - 1, axis=1)[:, k - 1:k]
+        above = dense > kth
+        at_kth = dense == kth
+        room = k - above.sum(axis=1, keepdims=True)
+        chosen = above | (at_kth & (np.cumsum(at_kth, axis=1) <= room))
+        candidates = np.nonzero(chosen)[1].reshape(len(dense), k)
+    else:
+        candidates = np.tile(np.arange(dense.shape[1]), (len(dense), 1))
+    scores = np.take_along_axis(dense, candidates, axis=1)
+    order = np.lexsort((candidates, -scores), axis=1)
+    return np.take_along_axis(candidates, order, axis=1), np.take_along_axis(scores, order, axis=1)
+
+
 def top_k_from_scores(scores: np.ndarray | sp.spmatrix, user_index: Iterable, item_index: Iterable,
                       k: int = 10, exclude: sp.spmatrix | pd.DataFrame | None = None,
                       users: Iterable | None = None, col_user: str = "user_id", col_item: str = "item_id",
@@ -118,20 +135,7 @@ def top_k_from_scores(scores: np.ndarray | sp.spmatrix, user_index: Iterable, it
     if users is not None:
         rows = _positions(np.asarray(list(users)), user_index, "user")
         dense = dense[rows]
-    if k < shape[1]:
-        # the k-th largest score of each row; ties at it go to lower columns
-        kth = -np.partition(-dense, k - 1, axis=1)[:, k - 1:k]
-        above = dense > kth
-        at_kth = dense == kth
-        room = k - above.sum(axis=1, keepdims=True)
-        chosen = above | (at_kth & (np.cumsum(at_kth, axis=1) <= room))
-        candidates = np.nonzero(chosen)[1].reshape(len(rows), k)
-    else:
-        candidates = np.tile(np.arange(shape[1]), (len(rows), 1))
-    candidate_scores = np.take_along_axis(dense, candidates, axis=1)
-    order = np.lexsort((candidates, -candidate_scores), axis=1)
-    candidates = np.take_along_axis(candidates, order, axis=1)
-    candidate_scores = np.take_along_axis(candidate_scores, order, axis=1)
+    candidates, candidate_scores = _best_columns(dense, k)
     keep = np.isfinite(candidate_scores) | (candidate_scores == np.inf)
     row_of = np.repeat(rows, k).reshape(len(rows), k)
     return pd.DataFrame({
@@ -146,7 +150,7 @@ def ndcg_at_k_from_scores(scores: np.ndarray, user_index: Iterable, item_index: 
                           col_user: str = "user_id", col_item: str = "item_id") -> float:
     """nDCG@k of a score matrix without building the lists: fast enough to follow every training epoch.
 
-    Equals ``metrics.ndcg_at_k(truth, top_k_from_scores(...))`` except possibly for exact ties at the cut-off.
+    Equals ``metrics.ndcg_at_k(truth, top_k_from_scores(...))``, ties included.
     Truth users outside ``user_index`` are ignored; truth items outside ``item_index`` count but are never hit.
     """
     user_index, item_index = pd.Index(user_index), pd.Index(item_index)
@@ -168,14 +172,7 @@ def ndcg_at_k_from_scores(scores: np.ndarray, user_index: Iterable, item_index: 
     known = cols >= 0
     relevant = np.zeros(dense.shape, dtype=bool)
     relevant[rows[known], cols[known]] = True
-    # the k best columns of each row, best first (exact ties at the cut-off
-    # may be broken differently from top_k_from_scores)
-    order = np.argpartition(-dense, k - 1, axis=1)[:, :k] if k < dense.shape[1] else (
-        np.tile(np.arange(dense.shape[1]), (dense.shape[0], 1)))
-    top_scores = np.take_along_axis(dense, order, axis=1)
-    by_score = np.argsort(-top_scores, axis=1, kind="stable")
-    order = np.take_along_axis(order, by_score, axis=1)
-    top_scores = np.take_along_axis(top_scores, by_score, axis=1)
+    order, top_scores = _best_columns(dense, k)
     hit = np.take_along_axis(relevant, order, axis=1) & np.isfinite(top_scores)
     discounts = 1.0 / np.log1p(np.arange(1, k + 1))
     users = n_relevant > 0
