@@ -36,11 +36,14 @@ import itertools
 import time
 from pathlib import Path
 
-import keras
 import numpy as np
 import pandas as pd
 
-import smartmkt_helpers  # noqa: F401  (selects the Keras backend)
+import smartmkt_helpers  # noqa: F401  (selects the Keras backend, so it comes before Keras)
+
+# isort: split
+import keras
+
 from smartmkt_helpers import metrics
 from smartmkt_helpers.datasets import load
 from smartmkt_helpers.recommenders.baselines import EASE, Popularity
