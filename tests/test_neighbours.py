@@ -84,7 +84,6 @@ def test_matches_surprise_with_few_neighbours_and_min_support(data, user_based):
     np.testing.assert_allclose(model.fit(train).predict(test), expected, atol=1e-9)
 
 
-
 @pytest.mark.parametrize("user_based", [True, False])
 @pytest.mark.parametrize("mean_centered", [False, True])
 def test_equally_similar_neighbours_are_taken_in_the_order_of_the_data(data, user_based, mean_centered):
@@ -101,6 +100,7 @@ def test_equally_similar_neighbours_are_taken_in_the_order_of_the_data(data, use
     sims = model.similarity_[~np.eye(len(model.similarity_), dtype=bool)]
     assert len(np.unique(sims)) < len(sims) / 10  # ties are the rule here
     np.testing.assert_allclose(model.predict(test), expected, atol=1e-9)
+
 
 def test_similarity_by_hand():
     matrix = sp.csr_matrix(np.array([[5.0, 3.0, 0.0], [4.0, 1.0, 2.0], [0.0, 0.0, 1.0]]))
