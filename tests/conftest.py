@@ -12,9 +12,8 @@ from smartmkt_helpers import data
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The verified copies of the real datasets: where SMARTMKT_DATA_HOME points (as in CI), else beside the
 # repository.
-SHARED_DATASETS = (Path(os.environ["SMARTMKT_DATA_HOME"]).expanduser()
-                   if os.path.isabs(os.path.expanduser(os.environ.get("SMARTMKT_DATA_HOME", "")))
-                   else REPO_ROOT.parent / "shared" / "datasets")
+_DATA_HOME = Path(os.environ.get("SMARTMKT_DATA_HOME", "")).expanduser()
+SHARED_DATASETS = _DATA_HOME if _DATA_HOME.is_absolute() else REPO_ROOT.parent / "shared" / "datasets"
 
 
 @pytest.fixture(scope="session")

@@ -158,17 +158,15 @@ class _NeighbourCF(TopKRecommender):
         self.rating_range_ = (float(values.min()), float(values.max()))
         # rows of X are the entities compared: users (user-based) or items
         entity = matrix if self._user_based else matrix.T.tocsr()
-        self._entity_matrix = entity
-        self._context_csc = entity.tocsc()
-        # Where each rating comes in the frame, in the same sparse layout: neighbours with equal similarity
-        # are taken in that order, as Surprise takes them (its lists keep the order of the data).
-        rows = users.get_indexer(ratings[self.col_user].to_numpy())
-        cols = items.get_indexer(ratings[self.col_item].to_numpy())
-        if not self._user_based:
-            rows, cols = cols, rows
-        appearance = sp.csc_matrix((np.arange(1, len(ratings) + 1, dtype=float), (rows, cols)), shape=entity.shape)
-        appearance.sort_indices()
-        self._appearance = appearance.data
+        # Each context's raters (an item's users, in user-based CF) and their ratings, in the order of the
+        # frame: neighbours with equal similarity are taken in that order, as Surprise takes them.
+        user_pos = users.get_indexer(ratings[self.col_user].to_numpy())
+        item_pos = items.get_indexer(ratings[self.col_item].to_numpy())
+        raters, contexts = (user_pos, item_pos) if self._user_based else (item_pos, user_pos)
+        by_context = np.argsort(contexts, kind="stable")
+        self._raters = raters[by_context]
+        self._votes = values[by_context]
+        self._context_starts = np.r_[0, np.cumsum(np.bincount(contexts, minlength=entity.shape[1]))]
         counts = np.diff(entity.indptr)
         self.means_ = np.asarray(entity.sum(axis=1)).ravel() / counts
         baselines = None
@@ -182,11 +180,9 @@ class _NeighbourCF(TopKRecommender):
     def _estimate(self, entities: np.ndarray, context: int) -> tuple[np.ndarray, np.ndarray]:
         """Estimates (NaN where the plain model cannot predict) and summed positive similarity of the votes
         for entity rows ``entities`` (users in user-based CF) and one context column (the item)."""
-        csc = self._context_csc
-        start, stop = csc.indptr[context], csc.indptr[context + 1]
-        by_appearance = np.argsort(self._appearance[start:stop], kind="stable")
-        raters = csc.indices[start:stop][by_appearance]
-        values = csc.data[start:stop][by_appearance]
+        start, stop = self._context_starts[context], self._context_starts[context + 1]
+        raters = self._raters[start:stop]
+        values = self._votes[start:stop]
         n = len(entities)
         if len(raters) == 0:
             fallback = self.means_[entities] if self.mean_centered else np.full(n, np.nan)
